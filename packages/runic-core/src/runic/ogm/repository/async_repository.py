@@ -1,0 +1,49 @@
+"""``AsyncRepository``: the awaiting twin of :class:`~runic.ogm.repository.Repository`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from runic.ogm.repository.base import RepositoryBase
+from runic.ogm.repository.shaping import shape
+
+__all__ = ["AsyncRepository"]
+
+T = TypeVar("T")
+
+
+class AsyncRepository(RepositoryBase[T]):
+    """Reads through an :class:`~runic.ogm.session.async_session.AsyncSession`."""
+
+    async def find_all(
+        self, fetch: Sequence[str] | None = None, skip: int = 0, limit: int | None = None
+    ) -> list[T]:
+        """Every entity of the class, ordered by key when paginated, ``fetch`` eager-loaded."""
+        return await self._session._repo_find_all(self._cls, fetch=fetch, skip=skip, limit=limit)  # type: ignore[no-any-return]
+
+    async def find_all_by_ids(
+        self, ids: Iterable[Any], fetch: Sequence[str] | None = None
+    ) -> list[T]:
+        """The entities with the given primary keys, in one query."""
+        return await self._session._repo_find_all(self._cls, fetch=fetch, ids=list(ids))  # type: ignore[no-any-return]
+
+    async def count(self) -> int:
+        """How many entities of the class the graph holds."""
+        return int((await self._session._run_statement(self._count_stmt())).scalar() or 0)
+
+    async def exists(self, pk: Any) -> bool:
+        """Whether an entity with primary key ``pk`` exists in the graph."""
+        return bool((await self._session._run_statement(self._exists_stmt(pk))).scalar())
+
+    async def cypher(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        returns: Any = None,
+        write: bool = False,
+    ) -> list[Any]:
+        """Run Cypher and decode rows as ``returns`` says."""
+        result = await self._session._run_statement(self._raw(query, params, write))
+        return shape(self._session._core, result, returns)

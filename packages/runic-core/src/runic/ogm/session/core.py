@@ -1,0 +1,723 @@
+"""The unit of work: identity map, change tracking, and every session operation.
+
+:class:`SessionCore` holds all of a session's state and logic and performs no
+I/O. Operations that need the database are generators (see
+:mod:`runic.ogm.session.ops`); ``Session`` and ``AsyncSession`` drive them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from runic.ogm.core.descriptors import FieldDescriptor
+from runic.ogm.core.metadata import node_meta
+from runic.ogm.core.models import Edge, Node
+from runic.ogm.core.state import STATE_KEY, EntityState, changed_fields
+from runic.ogm.driver.results import GraphEdge, GraphNode, GraphPath, QueryResult
+from runic.ogm.exceptions import (
+    DetachedEntityError,
+    DuplicateEntityError,
+    FieldValidationError,
+    MetadataError,
+    OrmError,
+    QueryBuildError,
+    SessionClosedError,
+)
+from runic.ogm.session import reads
+from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
+from runic.ogm.session.hydrate import decode_edge, decode_node, identity_key
+from runic.ogm.session.ops import Op, Statement
+
+if TYPE_CHECKING:
+    from runic.ogm.dialect import GraphDialect
+
+__all__ = ["SessionCore", "StaleDataError"]
+
+
+class StaleDataError(OrmError):
+    """A flush expected a node that is no longer in the graph."""
+
+
+def _entity_label(entity: Any) -> str:
+    return type(entity).__name__
+
+
+class SessionCore:
+    """All state and logic of one session, shared by the sync and async facades."""
+
+    def __init__(
+        self,
+        dialect: GraphDialect,
+        *,
+        lazy_loader: Callable[[Any, FieldDescriptor], Any] | None = None,
+    ) -> None:
+        self.dialect = dialect
+        self.identity: dict[tuple[Any, ...], Any] = {}
+        self.new: dict[int, Any] = {}
+        self.dirty: dict[int, Any] = {}
+        self.deleted: dict[int, Any] = {}
+        self.watched: dict[int, Any] = {}
+        self.edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
+        self.closed = False
+        self._lazy_loader = lazy_loader
+
+    # -- AttributeLoader protocol (used by descriptors and __setattr__) ---------------
+
+    def load_attribute(self, entity: Any, descriptor: FieldDescriptor) -> Any:
+        """Load an absent attribute through the facade (sync: query; async: error)."""
+        if self._lazy_loader is None:
+            raise DetachedEntityError(f"{_entity_label(entity)} has no session to load from")
+        return self._lazy_loader(entity, descriptor)
+
+    def note_change(self, entity: Any) -> None:
+        """A tracked attribute of ``entity`` was assigned."""
+        state: EntityState = entity.__dict__[STATE_KEY]
+        if state.persistent and not state.deleted:
+            self.dirty[id(entity)] = entity
+
+    # -- membership -------------------------------------------------------------------
+
+    def check_open(self) -> None:
+        """Raise :class:`SessionClosedError` after ``close()``."""
+        if self.closed:
+            raise SessionClosedError(
+                "this session is closed; open a new Session for further work"
+            )
+
+    def register_loaded(self, entity: Any, key: tuple[Any, ...], state: EntityState) -> None:
+        """Record a freshly hydrated entity in the identity map."""
+        self.identity[key] = entity
+
+    def add(self, entity: Any) -> None:
+        """Stage ``entity`` for insertion (or re-attach a detached persistent one)."""
+        self.check_open()
+        cls = type(entity)
+        if not isinstance(entity, Node):
+            raise MetadataError(
+                f"cannot add {cls.__qualname__}: only instances of Node subclasses can be "
+                "added to a session"
+            )
+        meta = node_meta(cls)
+        values = entity.__dict__
+        state: EntityState | None = values.get(STATE_KEY)
+        if state is not None and state.session is self:
+            if state.deleted:
+                state.deleted = False
+                self.deleted.pop(id(entity), None)
+            return
+        if state is not None and state.session is not None:
+            raise OrmError(
+                f"{cls.__name__} instance is attached to another session; expunge it there "
+                "first or load it in this session"
+            )
+        pk_name = meta.pk_field_name
+        pk_value = values.get(pk_name) if pk_name is not None else None
+        key = (meta.primary_label, pk_value) if pk_value is not None else None
+        if key is not None:
+            other = self.identity.get(key)
+            if other is not None and other is not entity:
+                raise DuplicateEntityError(
+                    f"{cls.__name__} with {pk_name}={pk_value!r} is already in this session "
+                    f"(as a {type(other).__name__}); modify that instance instead of adding "
+                    "a second one"
+                )
+        if state is None:
+            state = EntityState(self)
+            values[STATE_KEY] = state
+        else:
+            state.session = self
+            state.detached = False
+        if state.persistent:
+            if key is None:
+                key = ("#", state.graph_id)
+            self.identity[key] = entity
+            if state.changed:
+                self.dirty[id(entity)] = entity
+            self._watch(entity, state)
+        else:
+            if key is not None:
+                self.identity[key] = entity
+            self.new[id(entity)] = entity
+
+    def delete(self, entity: Any) -> None:
+        """Stage ``entity`` for ``DETACH DELETE`` (a pending one is simply dropped)."""
+        self.check_open()
+        state = self._attached_state(entity, "delete")
+        if not state.persistent:
+            self._discard(entity, state)
+            return
+        state.deleted = True
+        self.deleted[id(entity)] = entity
+        self.dirty.pop(id(entity), None)
+
+    def expunge(self, entity: Any) -> None:
+        """Detach ``entity`` from the session without touching the graph."""
+        state = self._attached_state(entity, "expunge")
+        self._discard(entity, state)
+
+    def expunge_all(self) -> None:
+        """Detach every entity."""
+        for entity in [*self.identity.values(), *self.new.values()]:
+            state = entity.__dict__.get(STATE_KEY)
+            if state is not None and state.session is self:
+                state.session = None
+                state.detached = True
+        self.identity.clear()
+        self.new.clear()
+        self.dirty.clear()
+        self.deleted.clear()
+        self.watched.clear()
+        self.edge_ops.clear()
+
+    def expire(self, entity: Any, names: Iterable[str] | None = None) -> None:
+        """Forget loaded values; they are reloaded on next access (sync sessions)."""
+        state = self._attached_state(entity, "expire")
+        if not state.persistent:
+            return
+        meta = node_meta(entity)
+        chosen = list(names) if names is not None else [*meta.fields, *meta.relations]
+        values = entity.__dict__
+        for name in chosen:
+            if name not in meta.fields and name not in meta.relations:
+                raise FieldValidationError(f"{type(entity).__name__} has no field {name!r}")
+            if name == meta.pk_field_name:
+                continue
+            values.pop(name, None)
+            state.relations.pop(name, None)
+            state.changed.discard(name)
+        state.forget(chosen)
+        self.dirty.pop(id(entity), None)
+
+    def _attached_state(self, entity: Any, action: str) -> EntityState:
+        self.check_open()
+        state: EntityState | None = entity.__dict__.get(STATE_KEY)
+        if state is None or state.session is not self:
+            raise DetachedEntityError(
+                f"cannot {action} {_entity_label(entity)}: it is not attached to this session"
+                + ("; add it first" if action != "expunge" else "")
+            )
+        return state
+
+    def _discard(self, entity: Any, state: EntityState) -> None:
+        key_id = id(entity)
+        self.new.pop(key_id, None)
+        self.dirty.pop(key_id, None)
+        self.deleted.pop(key_id, None)
+        self.watched.pop(key_id, None)
+        key = self._key_of(entity, state)
+        if key is not None and self.identity.get(key) is entity:
+            del self.identity[key]
+        state.session = None
+        state.detached = state.persistent
+
+    @staticmethod
+    def _key_of(entity: Any, state: EntityState) -> tuple[Any, ...] | None:
+        meta = node_meta(entity)
+        pk = meta.pk_field_name
+        if pk is not None:
+            value = entity.__dict__.get(pk, state.snapshot.get(pk))
+            if value is not None:
+                return (meta.primary_label, value)
+        if state.graph_id is not None:
+            return ("#", state.graph_id)
+        return None
+
+    def _watch(self, entity: Any, state: EntityState) -> None:
+        if state.mutable or state.relations:
+            self.watched[id(entity)] = entity
+
+    def lookup(self, cls: type[Node], pk: Any) -> Any:
+        """Return the identity-map entry for ``cls`` and ``pk`` (or ``None``)."""
+        meta = node_meta(cls)
+        found = self.identity.get((meta.primary_label, pk))
+        if found is not None and isinstance(found, cls):
+            state = found.__dict__[STATE_KEY]
+            if not state.deleted:
+                return found
+        return None
+
+    # -- flush ------------------------------------------------------------------------
+
+    def has_changes(self) -> bool:
+        """True when a flush would write something."""
+        return bool(self.new or self.dirty or self.deleted or self.edge_ops or self.watched)
+
+    def flush(self) -> Op[None]:
+        """Write every pending change in one statement."""
+        self.check_open()
+        if not self.has_changes():
+            return None
+        self._cascade()
+        self._validate()
+        plan, created, updated = self._plan()
+        if not plan:
+            self.edge_ops.clear()
+            return None
+        stmt = render_flush(plan, self.dialect)
+        result = yield stmt
+        self._apply(plan, created, updated, result)
+        return None
+
+    def _cascade(self) -> None:
+        """Add transient entities referenced through relations of staged entities."""
+        queue = [*self.new.values(), *self.dirty.values(), *self.watched.values()]
+        queue.extend(op[3] for op in self.edge_ops)
+        queue.extend(op[1] for op in self.edge_ops)
+        seen: set[int] = set()
+        while queue:
+            entity = queue.pop()
+            if id(entity) in seen:
+                continue
+            seen.add(id(entity))
+            state: EntityState | None = entity.__dict__.get(STATE_KEY)
+            if state is None or (state.session is None and not state.persistent):
+                self.add(entity)
+            meta = node_meta(entity)
+            values = entity.__dict__
+            for name in meta.relations:
+                if name in values:
+                    queue.extend(_targets(values[name]))
+
+    def _validate(self) -> None:
+        for entity in self.new.values():
+            meta = node_meta(entity)
+            values = entity.__dict__
+            for name, desc in meta.fields.items():
+                value = values.get(name)
+                if value is not None:
+                    continue
+                if name == meta.pk_field_name and not desc.generated:
+                    raise FieldValidationError(
+                        f"{type(entity).__name__}.{name} is the primary key and has no value; "
+                        "set it before flushing, or declare it Field(generated=True)"
+                    )
+                if desc.required:
+                    raise FieldValidationError(
+                        f"{type(entity).__name__}.{name} is required but is None"
+                    )
+        for entity in self.dirty.values():
+            meta = node_meta(entity)
+            values = entity.__dict__
+            for name in changed_fields(entity):
+                desc = meta.fields[name]
+                if values.get(name) is None and (desc.required or name == meta.pk_field_name):
+                    raise FieldValidationError(
+                        f"{type(entity).__name__}.{name} is required but was set to None"
+                    )
+            self._check_pk_unchanged(entity)
+
+    def _check_pk_unchanged(self, entity: Any) -> None:
+        meta = node_meta(entity)
+        pk = meta.pk_field_name
+        state: EntityState = entity.__dict__[STATE_KEY]
+        if pk is not None and pk in state.snapshot and pk in changed_fields(entity, [pk]):
+            raise FieldValidationError(
+                f"{type(entity).__name__}.{pk} is the primary key and cannot change "
+                f"(from {state.snapshot[pk]!r} to {entity.__dict__[pk]!r}); create a new "
+                "entity instead"
+            )
+
+    def _ref(self, entity: Any, created: dict[int, NewRef]) -> Any:
+        ref = created.get(id(entity))
+        if ref is not None:
+            return ref
+        state: EntityState | None = entity.__dict__.get(STATE_KEY)
+        if state is None or state.graph_id is None:
+            raise OrmError(
+                f"{_entity_label(entity)} is not in the graph and not pending in this session"
+            )
+        return state.graph_id
+
+    def _plan(self) -> tuple[FlushPlan, dict[int, NewRef], list[tuple[Any, list[str]]]]:
+        plan = FlushPlan()
+        created: dict[int, NewRef] = {}
+        updated: list[tuple[Any, list[str]]] = []
+        for entity in self.new.values():
+            meta = node_meta(entity)
+            values = entity.__dict__
+            fields = _insert_fields(meta)
+            row = [_to_graph(desc, values.get(desc.name)) for desc in fields]
+            created[id(entity)] = plan.create(meta.labels, fields, row)
+        for entity in self.deleted.values():
+            plan.delete_node(entity.__dict__[STATE_KEY].graph_id)
+        dirty = dict(self.dirty)
+        for key, entity in self.watched.items():
+            if key not in self.deleted:
+                dirty.setdefault(key, entity)
+        for entity in dirty.values():
+            state: EntityState = entity.__dict__[STATE_KEY]
+            if state.deleted:
+                continue
+            meta = node_meta(entity)
+            names = changed_fields(entity)
+            if names:
+                descs = tuple(meta.fields[n] for n in names)
+                values = entity.__dict__
+                plan.update(
+                    state.graph_id, descs, [_to_graph(d, values[d.name]) for d in descs]
+                )
+            updated.append((entity, names))
+        # relation attributes of new and changed entities
+        for entity in [*self.new.values(), *(e for e, _ in updated)]:
+            self._plan_relations(plan, entity, created)
+        for kind, source, desc, target, edge in self.edge_ops:
+            src = self._ref(source, created)
+            tgt = self._ref(target, created)
+            if kind == "merge":
+                edge_fields, edge_values = _edge_values(edge)
+                plan.merge_edge(
+                    desc.relationship or "", desc.direction or "OUTGOING", src, tgt,
+                    edge_fields, edge_values,
+                )
+            else:
+                plan.delete_edge(desc.relationship or "", desc.direction or "OUTGOING", src, tgt)
+        return plan, created, updated
+
+    def _plan_relations(self, plan: FlushPlan, entity: Any, created: dict[int, NewRef]) -> None:
+        meta = node_meta(entity)
+        values = entity.__dict__
+        state: EntityState = values[STATE_KEY]
+        is_new = id(entity) in created
+        for name, desc in meta.relations.items():
+            if name not in values:
+                continue
+            current = _targets(values[name])
+            rel = desc.relationship or ""
+            direction = desc.direction or "OUTGOING"
+            src = self._ref(entity, created)
+            if is_new:
+                previous: tuple[Any, ...] = ()
+            elif name in state.relations:
+                previous = state.relations[name]
+            elif name in state.changed:
+                plan.clear_edges(rel, direction, desc.resolve_target().__runic_meta__.primary_label,
+                                 src)
+                previous = ()
+            else:
+                continue
+            before = {id(t): t for t in previous}
+            after = {id(t): t for t in current}
+            for key, target in after.items():
+                if key not in before:
+                    plan.merge_edge(rel, direction, src, self._ref(target, created))
+            for key, target in before.items():
+                if key not in after:
+                    tstate = target.__dict__.get(STATE_KEY)
+                    if tstate is not None and tstate.graph_id is not None and not is_new:
+                        plan.delete_edge(rel, direction, src, tstate.graph_id)
+
+    def _apply(
+        self,
+        plan: FlushPlan,
+        created: dict[int, NewRef],
+        updated: list[tuple[Any, list[str]]],
+        result: QueryResult,
+    ) -> None:
+        if created:
+            if not result.rows:
+                raise StaleDataError(
+                    "the flush matched no row: a node it needed was deleted by someone else; "
+                    "roll back and reload"
+                )
+            id_lists = result.rows[0]
+            for entity in self.new.values():
+                ref = created[id(entity)]
+                graph_id = id_lists[ref.group][ref.index]
+                meta = node_meta(entity)
+                values = entity.__dict__
+                state: EntityState = values[STATE_KEY]
+                state.graph_id = graph_id
+                state.persistent = True
+                pk = meta.pk_field_name
+                if pk is not None and meta.fields[pk].generated and values.get(pk) is None:
+                    values[pk] = graph_id
+                    self.identity[(meta.primary_label, graph_id)] = entity
+                elif pk is None or values.get(pk) is None:
+                    self.identity[("#", graph_id)] = entity
+                state.take_snapshot(values, meta.fields)
+                self._snapshot_relations(entity, state)
+        for entity, names in updated:
+            state = entity.__dict__[STATE_KEY]
+            state.take_snapshot(entity.__dict__, names)
+            state.changed.clear()
+            self._snapshot_relations(entity, state)
+        for entity in list(self.deleted.values()):
+            state = entity.__dict__[STATE_KEY]
+            self._discard(entity, state)
+            state.persistent = False
+            state.deleted = True
+            state.detached = True
+        for _, source, desc, _, _ in self.edge_ops:
+            # the cached relation is stale now: reload on next access
+            source.__dict__.pop(desc.name, None)
+            sstate = source.__dict__.get(STATE_KEY)
+            if sstate is not None:
+                sstate.relations.pop(desc.name, None)
+        self.new.clear()
+        self.dirty.clear()
+        self.deleted.clear()
+        self.edge_ops.clear()
+
+    def _snapshot_relations(self, entity: Any, state: EntityState) -> None:
+        meta = node_meta(entity)
+        values = entity.__dict__
+        for name in meta.relations:
+            if name in values:
+                state.relations[name] = tuple(_targets(values[name]))
+        state.changed.difference_update(meta.relations)
+        if state.mutable or state.relations:
+            self.watched[id(entity)] = entity
+        else:
+            self.watched.pop(id(entity), None)
+
+    # -- relate / unrelate -------------------------------------------------------------
+
+    def stage_edge(
+        self, kind: str, source: Any, field: str | FieldDescriptor, target: Any, edge: Any
+    ) -> FieldDescriptor:
+        """Stage a relate (``kind="merge"``) or unrelate (``"delete"``)."""
+        self.check_open()
+        meta = node_meta(source)
+        name = field if isinstance(field, str) else field.name
+        desc = meta.relations.get(name)
+        if desc is None:
+            raise FieldValidationError(
+                f"{type(source).__name__} has no relation {name!r}; its relations are: "
+                f"{', '.join(meta.relations) or '(none)'}"
+            )
+        target_cls = desc.resolve_target()
+        if not isinstance(target, target_cls):
+            raise FieldValidationError(
+                f"{type(source).__name__}.{name} relates to {target_cls.__name__}, "
+                f"got {type(target).__name__}"
+            )
+        if edge is not None:
+            if not isinstance(edge, Edge):
+                raise FieldValidationError(f"edge must be an Edge instance, got {edge!r}")
+            if desc.edge_model is not None and not isinstance(edge, desc.edge_model):
+                raise FieldValidationError(
+                    f"{type(source).__name__}.{name} takes {desc.edge_model.__name__} edges, "
+                    f"got {type(edge).__name__}"
+                )
+        for entity in (source, target):
+            state = entity.__dict__.get(STATE_KEY)
+            if state is None or state.session is not self:
+                if kind == "merge" and (state is None or not state.persistent):
+                    self.add(entity)
+                else:
+                    raise DetachedEntityError(
+                        f"{_entity_label(entity)} is not attached to this session"
+                    )
+        self.edge_ops.append((kind, source, desc, target, edge))
+        return desc
+
+    # -- reads ------------------------------------------------------------------------
+
+    def get(self, cls: type[Node], pk: Any, fetch: Sequence[str] | None = None) -> Op[Any]:
+        """Identity map first, then one query (with ``fetch`` relations eager-loaded)."""
+        self.check_open()
+        meta = node_meta(cls)
+        if meta.pk_field_name is None:
+            raise MetadataError(f"{cls.__name__} has no primary key; use a query instead")
+        reads.check_pk_type(meta, pk)
+        found = self.lookup(cls, pk)
+        if found is not None and (not fetch or all(n in found.__dict__ for n in fetch)):
+            return found
+        stmt, fetched = reads.get_statement(self.dialect, meta, pk, fetch or ())
+        result = yield stmt
+        if not result.rows:
+            return None
+        entities = self._hydrate_fetch(result, cls, fetched)
+        return entities[0] if entities else None
+
+    def find_all(
+        self,
+        cls: type[Node],
+        *,
+        fetch: Sequence[str] | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+        ids: Sequence[Any] | None = None,
+    ) -> Op[list[Any]]:
+        """All entities of ``cls`` (optionally by primary keys), paginated, eager-loaded."""
+        self.check_open()
+        meta = node_meta(cls)
+        stmt, fetched = reads.find_all_statement(
+            self.dialect, meta, fetch or (), skip=skip, limit=limit, ids=ids
+        )
+        result = yield stmt
+        return self._hydrate_fetch(result, cls, fetched)
+
+    def _hydrate_fetch(
+        self, result: QueryResult, cls: type[Node], fetched: Sequence[FieldDescriptor]
+    ) -> list[Any]:
+        out = []
+        for row in result.rows:
+            entity = decode_node(self, row[0], cls)
+            for desc, nodes in zip(fetched, row[1:], strict=True):
+                self._set_relation(entity, desc, nodes)
+            out.append(entity)
+        return out
+
+    def _set_relation(self, entity: Any, desc: FieldDescriptor, nodes: Sequence[Any]) -> None:
+        target_cls = desc.resolve_target()
+        targets = [decode_node(self, n, target_cls) for n in nodes if n is not None]
+        values = entity.__dict__
+        state: EntityState = values[STATE_KEY]
+        if desc.name in state.changed:
+            return  # keep the user's unflushed assignment
+        value: Any = targets if desc.many else (targets[0] if targets else None)
+        values[desc.name] = value
+        state.relations[desc.name] = tuple(targets)
+        self.watched[id(entity)] = entity
+
+    def load_relation(self, entities: Sequence[Any], name: str) -> Op[None]:
+        """Load relation ``name`` of every entity in one query."""
+        self.check_open()
+        if not entities:
+            return None
+        cls = type(entities[0])
+        meta = node_meta(cls)
+        desc = meta.relations.get(name)
+        if desc is None:
+            raise FieldValidationError(
+                f"{cls.__name__} has no relation {name!r}; its relations are: "
+                f"{', '.join(meta.relations) or '(none)'}"
+            )
+        by_id: dict[Any, list[Any]] = {}
+        for entity in entities:
+            state = entity.__dict__.get(STATE_KEY)
+            if state is None or state.session is not self:
+                raise DetachedEntityError(
+                    f"cannot load {cls.__name__}.{name}: the entity is not attached to this "
+                    "session"
+                )
+            if state.graph_id is None:
+                entity.__dict__.setdefault(name, [] if desc.many else None)
+                continue
+            by_id.setdefault(state.graph_id, []).append(entity)
+        if not by_id:
+            return None
+        stmt = reads.relation_statement(self.dialect, desc, list(by_id))
+        result = yield stmt
+        for graph_id, nodes in result.rows:
+            for entity in by_id.get(graph_id, ()):
+                self._set_relation(entity, desc, nodes)
+        return None
+
+    def refresh(self, entity: Any) -> Op[None]:
+        """Re-read every field of ``entity`` from the graph."""
+        state = self._attached_state(entity, "refresh")
+        if not state.persistent or state.graph_id is None:
+            raise DetachedEntityError(f"cannot refresh {_entity_label(entity)}: it is not flushed")
+        stmt = reads.by_ids_statement(self.dialect, [state.graph_id])
+        result = yield stmt
+        if not result.rows:
+            raise StaleDataError(f"{_entity_label(entity)} is no longer in the graph")
+        node: GraphNode = result.rows[0][0]
+        meta = node_meta(entity)
+        values = entity.__dict__
+        for name in meta.relations:
+            values.pop(name, None)
+        state.relations.clear()
+        for name in meta.fields:
+            values.pop(name, None)
+        state.snapshot.clear()
+        state.mutable = ()
+        state.changed.clear()
+        self.dirty.pop(id(entity), None)
+        decode_node(self, node, type(entity))
+        return None
+
+    def run_compiled(self, stmt: Statement) -> Op[QueryResult]:
+        """Execute one already-compiled statement and return its raw result."""
+        self.check_open()
+        result = yield stmt
+        return result
+
+    # -- hydration of arbitrary results ---------------------------------------------
+
+    def hydrate_value(self, value: Any, expected: type | None = None) -> Any:
+        """Decode nodes/edges/paths inside any value (lists and maps included)."""
+        if isinstance(value, GraphNode):
+            node_cls = expected if isinstance(expected, type) and issubclass(expected, Node) \
+                else None
+            return decode_node(self, value, node_cls)
+        if isinstance(value, GraphEdge):
+            edge_cls = expected if isinstance(expected, type) and issubclass(expected, Edge) \
+                else None
+            return decode_edge(value, edge_cls)
+        if isinstance(value, GraphPath):
+            return GraphPath(
+                tuple(self.hydrate_value(n) for n in value.nodes),
+                tuple(self.hydrate_value(e) for e in value.edges),
+            )
+        if isinstance(value, list):
+            return [self.hydrate_value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.hydrate_value(v) for k, v in value.items()}
+        return value
+
+    def clear_after_rollback(self) -> None:
+        """Drop staged work and expire every persistent entity."""
+        for entity in list(self.new.values()):
+            self._discard(entity, entity.__dict__[STATE_KEY])
+        for entity in list(self.deleted.values()):
+            entity.__dict__[STATE_KEY].deleted = False
+        self.new.clear()
+        self.deleted.clear()
+        self.dirty.clear()
+        self.edge_ops.clear()
+        self.watched.clear()
+        for entity in list(self.identity.values()):
+            self.expire(entity)
+
+    def close(self) -> None:
+        """Detach everything; later use raises :class:`SessionClosedError`."""
+        self.expunge_all()
+        self.closed = True
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _targets(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, Node):
+        return [value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [v for v in value if v is not None]
+    raise QueryBuildError(f"a relation value must be a Node or a list of Nodes, got {value!r}")
+
+
+_INSERT_FIELDS: dict[type, tuple[FieldDescriptor, ...]] = {}
+
+
+def _insert_fields(meta: Any) -> tuple[FieldDescriptor, ...]:
+    cached = _INSERT_FIELDS.get(meta.cls)
+    if cached is None:
+        cached = tuple(d for d in meta.fields.values() if not d.generated)
+        _INSERT_FIELDS[meta.cls] = cached
+    return cached
+
+
+def _to_graph(desc: FieldDescriptor, value: Any) -> Any:
+    if value is None or desc.converter is None:
+        return value
+    try:
+        return desc.converter.to_graph(value)
+    except (TypeError, ValueError) as exc:
+        raise FieldValidationError(f"{desc.qualname}: {exc}") from exc
+
+
+def _edge_values(edge: Any) -> tuple[tuple[FieldDescriptor, ...], list[Any]]:
+    if edge is None:
+        return (), []
+    fields = tuple(type(edge).__runic_meta__.fields.values())
+    values = edge.__dict__
+    return fields, [_to_graph(d, values.get(d.name)) for d in fields]
+
+
+__all__ += ["identity_key"]

@@ -1,0 +1,185 @@
+"""The statements the session reads with: look-ups by key or id, eager fetches.
+
+Pure code. Eager loading uses one ``OPTIONAL MATCH ... WITH n, collect(..)`` stage
+per relation, so fetching several relations never multiplies rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from runic.ogm.core.types import unwrap_optional
+from runic.ogm.exceptions import FieldValidationError
+from runic.ogm.identifiers import escape
+from runic.ogm.session.ops import Statement
+
+if TYPE_CHECKING:
+    from runic.ogm.core.descriptors import FieldDescriptor
+    from runic.ogm.core.metadata import NodeMeta
+    from runic.ogm.dialect import GraphDialect
+
+__all__ = [
+    "by_ids_statement",
+    "check_pk_type",
+    "find_all_statement",
+    "get_statement",
+    "relation_statement",
+]
+
+_SIMPLE_TYPES = (str, int, float, bool, bytes)
+
+
+def check_pk_type(meta: NodeMeta, pk: Any) -> None:
+    """Raise :class:`FieldValidationError` for a key of the wrong type."""
+    desc = meta.fields[meta.pk_field_name or ""]
+    if pk is None:
+        raise FieldValidationError(f"{meta.cls.__name__}.{desc.name}: primary key must not be None")
+    expected = unwrap_optional(desc.python_type)
+    if desc.generated or not isinstance(expected, type) or expected not in _SIMPLE_TYPES:
+        return
+    ok = isinstance(pk, expected) and not (expected is int and isinstance(pk, bool))
+    if expected is float and isinstance(pk, int) and not isinstance(pk, bool):
+        ok = True
+    if not ok:
+        raise FieldValidationError(
+            f"{meta.cls.__name__}.{desc.name} is a {expected.__name__}; got "
+            f"{type(pk).__name__} {pk!r}"
+        )
+
+
+def _labels(meta: NodeMeta) -> str:
+    return ":".join(escape(label) for label in meta.labels)
+
+
+def _pattern(direction: str, rel: str) -> str:
+    if direction == "OUTGOING":
+        return f"-[:{rel}]->"
+    if direction == "INCOMING":
+        return f"<-[:{rel}]-"
+    return f"-[:{rel}]-"
+
+
+def _fetch_stages(
+    meta: NodeMeta, fetch: Sequence[str]
+) -> tuple[str, list[FieldDescriptor], list[str]]:
+    descs: list[FieldDescriptor] = []
+    for name in fetch:
+        desc = meta.relations.get(name)
+        if desc is None:
+            raise FieldValidationError(
+                f"fetch: {meta.cls.__name__} has no relation {name!r}; its relations are: "
+                f"{', '.join(meta.relations) or '(none)'}"
+            )
+        descs.append(desc)
+    text = ""
+    carried: list[str] = []
+    for index, desc in enumerate(descs):
+        target = desc.resolve_target().__runic_meta__
+        var = f"f{index}"
+        rel = escape(desc.relationship or "")
+        text += (
+            f" OPTIONAL MATCH (n){_pattern(desc.direction or 'OUTGOING', rel)}"
+            f"({var}:{_labels(target)})"
+            f" WITH n, {''.join(c + ', ' for c in carried)}collect({var}) AS {var}"
+        )
+        carried.append(var)
+    return text, descs, carried
+
+
+def _pk_expr(dialect: GraphDialect, meta: NodeMeta) -> str:
+    desc = meta.fields[meta.pk_field_name or ""]
+    if desc.generated:
+        return dialect.node_id_expr("n")
+    return f"n.{escape(desc.name)}"
+
+
+def get_statement(
+    dialect: GraphDialect, meta: NodeMeta, pk: Any, fetch: Sequence[str]
+) -> tuple[Statement, list[FieldDescriptor]]:
+    """``MATCH`` one node of ``meta`` by primary key, with eager relations."""
+    stages, descs, carried = _fetch_stages(meta, fetch)
+    desc = meta.fields[meta.pk_field_name or ""]
+    value = desc.converter.to_graph(pk) if desc.converter is not None else pk
+    cypher = (
+        f"MATCH (n:{_labels(meta)}) WHERE {_pk_expr(dialect, meta)} = $pk"
+        f"{stages} RETURN n{''.join(', ' + c for c in carried)}"
+    )
+    return Statement(cypher, {"pk": value}, ("n", *carried)), descs
+
+
+def find_all_statement(
+    dialect: GraphDialect,
+    meta: NodeMeta,
+    fetch: Sequence[str],
+    *,
+    skip: int = 0,
+    limit: int | None = None,
+    ids: Sequence[Any] | None = None,
+) -> tuple[Statement, list[FieldDescriptor]]:
+    """Every node of ``meta`` (or those with the given keys), paginated and eager-loaded."""
+    stages, descs, carried = _fetch_stages(meta, fetch)
+    params: dict[str, Any] = {}
+    cypher = f"MATCH (n:{_labels(meta)})"
+    if ids is not None:
+        if meta.pk_field_name is None:
+            raise FieldValidationError(f"{meta.cls.__name__} has no primary key")
+        pk_desc = meta.fields[meta.pk_field_name]
+        for pk in ids:
+            check_pk_type(meta, pk)
+        conv = pk_desc.converter
+        params["ids"] = [conv.to_graph(v) for v in ids] if conv is not None else list(ids)
+        cypher += f" WHERE {_pk_expr(dialect, meta)} IN $ids"
+    if skip or limit is not None:
+        if skip < 0 or (limit is not None and limit < 0):
+            raise FieldValidationError("skip and limit must not be negative")
+        order = _pk_expr(dialect, meta) if meta.pk_field_name else dialect.node_id_expr("n")
+        cypher += f" WITH n ORDER BY {order}"
+        if skip:
+            cypher += " SKIP $skip"
+            params["skip"] = skip
+        if limit is not None:
+            cypher += " LIMIT $limit"
+            params["limit"] = limit
+    cypher += f"{stages} RETURN n{''.join(', ' + c for c in carried)}"
+    return Statement(cypher, params, ("n", *carried)), descs
+
+
+def relation_statement(
+    dialect: GraphDialect, desc: FieldDescriptor, graph_ids: list[Any]
+) -> Statement:
+    """Targets of one relation for many source nodes: rows ``(source id, [targets])``."""
+    target = desc.resolve_target().__runic_meta__
+    rel = escape(desc.relationship or "")
+    nid = dialect.node_id_expr("n")
+    cypher = (
+        f"UNWIND $ids AS i MATCH (n) WHERE {nid} = i "
+        f"OPTIONAL MATCH (n){_pattern(desc.direction or 'OUTGOING', rel)}(m:{_labels(target)}) "
+        "RETURN i, collect(m) AS m"
+    )
+    return Statement(cypher, {"ids": graph_ids}, ("i", "m"))
+
+
+def by_ids_statement(dialect: GraphDialect, graph_ids: list[Any]) -> Statement:
+    """Nodes by backend id."""
+    nid = dialect.node_id_expr("n")
+    return Statement(
+        f"UNWIND $ids AS i MATCH (n) WHERE {nid} = i RETURN n", {"ids": graph_ids}, ("n",)
+    )
+
+
+def count_statement(meta: NodeMeta) -> Statement:
+    """``count`` of the nodes of ``meta``."""
+    return Statement(f"MATCH (n:{_labels(meta)}) RETURN count(n) AS c", {}, ("c",))
+
+
+def exists_statement(dialect: GraphDialect, meta: NodeMeta, pk: Any) -> Statement:
+    """Whether a node with primary key ``pk`` exists."""
+    check_pk_type(meta, pk)
+    desc = meta.fields[meta.pk_field_name or ""]
+    value = desc.converter.to_graph(pk) if desc.converter is not None else pk
+    return Statement(
+        f"MATCH (n:{_labels(meta)}) WHERE {_pk_expr(dialect, meta)} = $pk RETURN count(n) AS c",
+        {"pk": value},
+        ("c",),
+    )

@@ -1,0 +1,212 @@
+"""``Session``: the blocking facade over :class:`~runic.ogm.session.core.SessionCore`.
+
+Every method either stages work in memory or drives one of the core's
+operations with the driver; the logic lives in the core, shared with
+:class:`~runic.ogm.session.async_session.AsyncSession`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, TypeVar, cast
+
+from runic.ogm.core.descriptors import FieldDescriptor
+from runic.ogm.driver.protocols import GraphDriver, GraphTransaction, TransactionalGraphDriver
+from runic.ogm.driver.results import QueryResult
+from runic.ogm.session import execution
+from runic.ogm.session.base import SessionBase
+from runic.ogm.session.ops import Op, Statement, drive
+
+__all__ = ["Session"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Session(SessionBase):
+    """A unit of work over a :class:`~runic.ogm.driver.protocols.GraphDriver`.
+
+    Use it as a context manager: it commits on success and rolls back on an
+    exception. On transactional backends (Bolt, AGE) the first statement begins a
+    transaction that ``commit()``/``rollback()`` end; on FalkorDB every flush is
+    one atomic statement.
+    """
+
+    def __init__(
+        self, driver: GraphDriver, mapper: Any = None, *, log_cypher: bool = False
+    ) -> None:
+        super().__init__(driver.dialect, log_cypher=log_cypher)
+        self._driver = driver
+        self._tx: GraphTransaction | None = None
+        self._transactional = isinstance(driver, TransactionalGraphDriver)
+        self._core._lazy_loader = self._lazy_load
+
+    @property
+    def driver(self) -> GraphDriver:
+        """The driver this session executes on."""
+        return self._driver
+
+    # -- I/O ----------------------------------------------------------------------------
+
+    def _execute(self, stmt: Statement) -> QueryResult:
+        self._log(stmt)
+        if not self._transactional:
+            return self._driver.execute(
+                stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
+            )
+        if self._tx is None:
+            self._tx = cast(TransactionalGraphDriver, self._driver).begin()
+        try:
+            return self._tx.execute(
+                stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
+            )
+        except BaseException:
+            self._abort_transaction()
+            raise
+
+    def _abort_transaction(self) -> None:
+        tx, self._tx = self._tx, None
+        if tx is not None:
+            try:
+                tx.rollback()
+            finally:
+                self._core.clear_after_rollback()
+
+    def _run(self, op: Op[R]) -> R:
+        return drive(op, self._execute)
+
+    def _lazy_load(self, entity: Any, descriptor: FieldDescriptor) -> Any:
+        if descriptor.is_relation:
+            self._run(self._core.load_relation([entity], descriptor.name))
+        else:
+            self._run(self._core.refresh(entity))
+        return entity.__dict__[descriptor.name]
+
+    # -- unit of work -------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write every pending change (one statement); keep the identity map."""
+        self._run(self._core.flush())
+
+    def commit(self) -> None:
+        """Flush, then commit the transaction on transactional backends."""
+        self.flush()
+        tx, self._tx = self._tx, None
+        if tx is not None:
+            tx.commit()
+
+    def rollback(self) -> None:
+        """Discard unflushed changes and (on transactional backends) flushed ones too.
+
+        Every persistent entity is expired and reloads on next access.
+        """
+        self._core.check_open()
+        tx, self._tx = self._tx, None
+        try:
+            if tx is not None:
+                tx.rollback()
+        finally:
+            self._core.clear_after_rollback()
+
+    def close(self) -> None:
+        """Roll back an open transaction and detach every entity."""
+        if self._core.closed:
+            return
+        tx, self._tx = self._tx, None
+        try:
+            if tx is not None:
+                tx.rollback()
+        finally:
+            self._core.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._core.closed:
+                return
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self.close()
+
+    # -- reads ----------------------------------------------------------------------
+
+    def get(self, cls: type[T], pk: Any, fetch: Sequence[str] | None = None) -> T | None:
+        """Return the entity with primary key ``pk`` (identity map first), or ``None``."""
+        return cast("T | None", self._run(self._core.get(cls, pk, fetch)))  # type: ignore[arg-type]
+
+    def refresh(self, entity: Any) -> None:
+        """Re-read ``entity`` from the graph now, discarding unflushed changes to it."""
+        self._run(self._core.refresh(entity))
+
+    def load(self, entities: Any, relation: str | FieldDescriptor) -> None:
+        """Load ``relation`` of one entity or a list of them, in one query."""
+        self._run(self._core.load_relation(*execution.load_args(entities, relation)))
+
+    def relate(
+        self, source: Any, field: str | FieldDescriptor, target: Any, edge: Any = None
+    ) -> None:
+        """Create (or update, MERGE) the edge ``source -field-> target`` and flush."""
+        self._core.stage_edge("merge", source, field, target, edge)
+        self.flush()
+
+    def unrelate(self, source: Any, field: str | FieldDescriptor, target: Any) -> None:
+        """Delete the edge ``source -field-> target`` and flush."""
+        self._core.stage_edge("delete", source, field, target, None)
+        self.flush()
+
+    def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        write: bool = False,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run raw Cypher; values travel in ``params``. No entity mapping."""
+        return self._run(self._core.run_compiled(execution.raw(cypher, params, write, columns)))
+
+    def scalars(self, stmt: Any) -> list[Any]:
+        """Execute a ``select()`` statement; return its entities (or projected values)."""
+        return cast(list[Any], self._run(execution.select_op(self._core, stmt, "scalars")))
+
+    def scalar(self, stmt: Any) -> Any:
+        """Execute a statement with ``LIMIT 1``; return the first entity or ``None``."""
+        return self._run(execution.select_op(self._core, stmt, "scalar"))
+
+    def count(self, stmt: Any) -> int:
+        """Count what the statement matches (skip/limit/order ignored)."""
+        return cast(int, self._run(execution.select_op(self._core, stmt, "count")))
+
+    def all_rows(self, stmt: Any) -> list[dict[str, Any]]:
+        """Execute a statement; return ``{column: value}`` dicts (nodes hydrated)."""
+        return cast(
+            list[dict[str, Any]], self._run(execution.select_op(self._core, stmt, "rows"))
+        )
+
+    def all_with_edges(self, stmt: Any) -> list[tuple[Any, ...]]:
+        """Execute a statement; return tuples of nodes and edge models."""
+        return cast(
+            list[tuple[Any, ...]], self._run(execution.select_op(self._core, stmt, "edges"))
+        )
+
+    def _query_cls(self) -> type[Any]:
+        from runic.ogm.session.bound import BoundQuery
+
+        return BoundQuery
+
+    def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
+        return self._run(self._core.find_all(cls, **kwargs))
+
+    def _run_statement(self, stmt: Statement) -> QueryResult:
+        return self._run(self._core.run_compiled(stmt))
