@@ -88,7 +88,7 @@ class BackendError(OrmError):
     """Base class for errors coming from a backend or its registry."""
 
 
-class BackendNotFoundError(BackendError, LookupError):
+class BackendNotFoundError(BackendError, LookupError, ValueError):
     """No installed backend has the requested name."""
 
 

@@ -1,0 +1,29 @@
+"""Support for the ``runic.ogm.driver.<backend>`` compatibility modules.
+
+Each such module re-exports a backend distribution's package and, when that
+distribution is not installed, fails with the pip line that provides it.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = ["require_backend_package"]
+
+
+def require_backend_package(shim: str, module: str, distribution: str) -> None:
+    """Import ``module`` or raise ``ImportError`` naming ``pip install distribution``.
+
+    Only a missing ``module`` (or a missing parent of it) is translated; an
+    ``ImportError`` raised from inside an installed backend propagates unchanged.
+    """
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if module != missing and not module.startswith(f"{missing}."):
+            raise
+        raise ImportError(
+            f"{shim} re-exports {module}, which is not installed: pip install {distribution}",
+            name=shim,
+        ) from exc

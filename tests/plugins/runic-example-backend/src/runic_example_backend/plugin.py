@@ -1,0 +1,23 @@
+"""The entry-point target: registers the ``example`` backend with runic."""
+
+from __future__ import annotations
+
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic_example_backend.driver import AsyncExampleDriver, ExampleDriver
+
+
+@hookimpl
+def runic_register_backends(registry: BackendRegistry) -> None:
+    """Register ``example`` (alias ``example-memory``), sync and async."""
+    registry.register(
+        BackendSpec(
+            name="example",
+            factory=ExampleDriver,
+            async_factory=AsyncExampleDriver,
+            aliases=("example-memory",),
+            capabilities=frozenset({Capability.ASYNC, Capability.READ_ONLY_QUERIES}),
+            install_hint="pip install -e tests/plugins/runic-example-backend",
+            description="In-memory echo backend used by runic's own tests",
+        )
+    )
