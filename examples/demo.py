@@ -50,7 +50,7 @@ class Person(Node, labels=["Person"]):
     age: int | None = None
     role: Role = Role.ENGINEER
     joined: date | None = None
-    tags: list[str] = []
+    tags: list[str] = Field(default_factory=list)
     employer: Company | None = Relation(relationship="WORKS_FOR", target="Company")
     friends: list[Person] = Relation(relationship="KNOWS", target="Person", edge_model=Knows)
 
