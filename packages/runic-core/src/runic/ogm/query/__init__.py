@@ -1,0 +1,54 @@
+"""Statements, expressions and the query IR.
+
+``select(User).where(User.active == True).order_by(User.name).limit(10)`` builds an
+immutable :class:`Select`; a dialect compiles its IR to ``(cypher, params)``.
+"""
+
+from runic.ogm.query.builder import (
+    Binding,
+    QueryBuilder,
+    Select,
+    fulltext_search,
+    select,
+    vector_search,
+)
+from runic.ogm.query.expressions import (
+    AggExpr,
+    CompoundExpr,
+    Expr,
+    FieldExpressions,
+    FilterExpr,
+    NegatedExpr,
+    avg,
+    collect,
+    count,
+    max_,
+    min_,
+    sum_,
+)
+from runic.ogm.query.ir import Query, ReturnItem
+from runic.ogm.query.traversal import TraversalStep
+
+__all__ = [
+    "AggExpr",
+    "Binding",
+    "CompoundExpr",
+    "Expr",
+    "FieldExpressions",
+    "FilterExpr",
+    "NegatedExpr",
+    "Query",
+    "QueryBuilder",
+    "ReturnItem",
+    "Select",
+    "TraversalStep",
+    "avg",
+    "collect",
+    "count",
+    "fulltext_search",
+    "max_",
+    "min_",
+    "select",
+    "sum_",
+    "vector_search",
+]

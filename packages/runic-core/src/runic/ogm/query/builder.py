@@ -1,0 +1,888 @@
+"""Immutable statements: ``select(User).where(User.active == True).limit(10)``.
+
+Every method returns a *new* statement; the receiver is never changed, so a base
+statement can be extended along several code paths without leaking filters.
+A statement lowers to the query IR (:meth:`Select.to_ir`), which a dialect
+compiles (:meth:`Select.compile`); both results are cached on the statement.
+
+Values given to ``where()`` always become query parameters. Strings given to
+``order_by()``, ``project()``, ``aggregate(group_by=...)`` and aggregate
+functions are **raw Cypher written by the developer** (e.g. ``"n.city"``,
+``"score DESC"``) and are inserted verbatim: never build them from user input.
+
+Where a ``where()`` predicate goes: on the clause that bound the newest alias it
+uses. A filter on the root is therefore applied by the root ``MATCH`` even when
+written after a traversal, and a filter on an optional traversal's target or
+edge becomes the condition of that ``OPTIONAL MATCH`` (source rows without a
+matching neighbour are kept, with nulls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from weakref import WeakKeyDictionary
+
+from runic.ogm.core.metadata import node_meta
+from runic.ogm.exceptions import QueryBuildError
+from runic.ogm.query.expressions import (
+    AggExpr,
+    CompoundExpr,
+    Expr,
+    FieldExpressions,
+    FilterExpr,
+    NegatedExpr,
+)
+from runic.ogm.query.ir import (
+    Aggregate,
+    And,
+    Clause,
+    CompareOp,
+    Comparison,
+    FulltextSource,
+    IdRef,
+    MatchNode,
+    MatchPath,
+    NodePattern,
+    Not,
+    Or,
+    OrderItem,
+    Param,
+    PathLength,
+    Predicate,
+    Projection,
+    PropRef,
+    Query,
+    Raw,
+    ReturnClause,
+    ReturnItem,
+    VarRef,
+    VectorSource,
+    WithClause,
+    and_,
+    rename_alias,
+)
+from runic.ogm.query.names import check_alias, check_column, raw_column
+from runic.ogm.query.traversal import TraversalStep
+
+if TYPE_CHECKING:
+    from runic.ogm.core.descriptors import FieldDescriptor
+    from runic.ogm.dialect import CompiledQuery, GraphDialect
+
+__all__ = ["Binding", "QueryBuilder", "Select", "fulltext_search", "select", "vector_search"]
+
+T = TypeVar("T")
+
+BindingKind = Literal["node", "edge", "value"]
+_STRING_OPS = frozenset(
+    {CompareOp.CONTAINS, CompareOp.STARTS_WITH, CompareOp.ENDS_WITH, CompareOp.MATCHES}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A variable of the statement: what it holds and which clause (re)binds it."""
+
+    alias: str
+    kind: BindingKind
+    cls: type | None
+    clause: int
+
+    def describe(self) -> str:
+        held = self.cls.__name__ if self.cls is not None else self.kind
+        return f"{self.alias} ({held})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Return:
+    mode: Literal["default", "target", "graph", "items"] = "default"
+    target: str | None = None
+    nodes: tuple[str, ...] = ()
+    edges: tuple[str, ...] = ()
+    items: tuple[Projection, ...] = ()
+
+
+def _an(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _describe(cls: type) -> str:
+    return getattr(cls, "__name__", repr(cls))
+
+
+def _field_name(fd: FieldExpressions) -> str:
+    return f"{_describe(fd.owner)}.{fd.name}"
+
+
+@dataclass(frozen=True, eq=False)
+class Select(Generic[T]):
+    """An immutable read statement rooted at a Node class (the seeds' ``QueryBuilder``).
+
+    Build one with :func:`select`, :func:`fulltext_search` or :func:`vector_search`.
+    """
+
+    root_cls: type[T]
+    _clauses: tuple[Clause, ...]
+    _bindings: tuple[Binding, ...]
+    _scope: tuple[str, ...]
+    _last: str | None
+    _ret: _Return = _Return()
+    _distinct: bool = False
+    _order: tuple[OrderItem, ...] = ()
+    _skip: int | None = None
+    _limit: int | None = None
+    _count: bool = False
+    _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def _evolve(self, **changes: Any) -> Select[T]:
+        """A copy with ``changes`` applied (a dict copy: far cheaper than ``replace``)."""
+        new = object.__new__(type(self))
+        state = new.__dict__
+        state.update(self.__dict__)
+        state.update(changes)
+        state["_cache"] = {}
+        return new
+
+    # -- introspection ----------------------------------------------------------------
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every variable bound so far, in binding order."""
+        return tuple(b.alias for b in self._bindings)
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The variables usable now (``with_()`` narrows them)."""
+        return self._scope
+
+    @property
+    def last_alias(self) -> str | None:
+        """The most recent node variable (the default return target)."""
+        return self._last
+
+    def binding(self, alias: str) -> Binding:
+        """The :class:`Binding` of ``alias``; QueryBuildError when unknown."""
+        for b in self._bindings:
+            if b.alias == alias:
+                return b
+        raise QueryBuildError(f"unknown alias {alias!r}; known aliases: {self._known()}")
+
+    def _known(self) -> str:
+        return ", ".join(b.describe() for b in self._bindings) or "(none)"
+
+    def _scoped(self, alias: object, what: str, kind: BindingKind | None = None) -> Binding:
+        if not isinstance(alias, str):
+            raise QueryBuildError(f"{what} takes an alias name (str), got {alias!r}")
+        for b in self._bindings:
+            if b.alias == alias:
+                break
+        else:
+            raise QueryBuildError(
+                f"unknown alias {alias!r} in {what}; known aliases: {self._known()}"
+            )
+        if alias not in self._scope:
+            raise QueryBuildError(
+                f"alias {alias!r} in {what} is no longer in scope after with_(); "
+                f"in scope: {', '.join(self._scope) or '(none)'}"
+            )
+        if kind is not None and b.kind != kind:
+            hint = {
+                "node": "return_edge() for edges",
+                "edge": "return_target()/return_nodes() for nodes",
+                "value": "a raw string",
+            }[b.kind]
+            raise QueryBuildError(
+                f"alias {alias!r} in {what} is {_an(b.kind)}, not {_an(kind)}; use {hint}"
+            )
+        return b
+
+    def _check_new_alias(self, name: object) -> str:
+        if not isinstance(name, str):
+            raise QueryBuildError(f"an alias must be a str, got {name!r}")
+        check_alias(name)
+        if any(b.alias == name for b in self._bindings):
+            raise QueryBuildError(
+                f"alias {name!r} is already used in this statement; known aliases: {self._known()}"
+            )
+        return name
+
+    def _alias_for(self, fd: FieldExpressions, what: str) -> str:
+        """The in-scope alias whose class declares or inherits ``fd``."""
+        owner = fd.owner
+        candidates = [
+            b
+            for b in self._bindings
+            if b.alias in self._scope and b.cls is not None and issubclass(b.cls, owner)
+        ]
+        if len(candidates) == 1:
+            return candidates[0].alias
+        in_scope = ", ".join(self.binding(a).describe() for a in self._scope) or "(none)"
+        if not candidates:
+            raise QueryBuildError(
+                f"{what}: no alias in scope holds a {_describe(owner)} for field "
+                f"{_field_name(fd)}; aliases in scope: {in_scope}; pass on='alias' to choose one"
+            )
+        names = ", ".join(b.alias for b in candidates)
+        raise QueryBuildError(
+            f"{what}: field {_field_name(fd)} is ambiguous, aliases {names} all hold a "
+            f"{_describe(owner)}; pass on='alias' (or use .on('alias')) to choose one"
+        )
+
+    # -- composition ------------------------------------------------------------------
+
+    def alias(self, name: str) -> Select[T]:
+        """Rename the most recent node variable (the root right after ``select()``).
+
+        Predicates, traversals and returns already using the old name follow;
+        raw Cypher strings are not rewritten.
+        """
+        old = self._last
+        if old is None:
+            raise QueryBuildError("alias(): there is no node variable to rename")
+        if name == old:
+            return self
+        new = self._check_new_alias(name)
+        ret = self._ret
+        return self._evolve(
+            _clauses=rename_alias(self._clauses, old, new),
+            _bindings=tuple(replace(b, alias=new) if b.alias == old else b for b in self._bindings),
+            _scope=tuple(new if a == old else a for a in self._scope),
+            _last=new,
+            _ret=replace(
+                ret,
+                target=new if ret.target == old else ret.target,
+                nodes=tuple(new if a == old else a for a in ret.nodes),
+                edges=tuple(new if a == old else a for a in ret.edges),
+                items=rename_alias(ret.items, old, new),
+            ),
+            _order=rename_alias(self._order, old, new),
+        )
+
+    def where(self, expr: Expr | bool, *, on: str | None = None) -> Select[T]:
+        """Add a predicate (several ``where()`` calls are ANDed).
+
+        ``on`` pins every field of ``expr`` without its own ``.on()`` to that alias
+        (needed when several aliases hold the same class, or for edge aliases).
+        """
+        if not isinstance(expr, Expr):
+            raise QueryBuildError(
+                f"where() takes an expression built from model fields (User.age > 18), "
+                f"got {type(expr).__name__}: {expr!r}"
+            )
+        if on is not None:
+            self._scoped(on, "where(on=...)")
+        used: set[str] = set()
+        pred = self._resolve(expr, on, used)
+        return self._attach(pred, used)
+
+    def where_id(self, *ids: Any, on: str | None = None) -> Select[T]:
+        """Filter on the database id: ``id(n) = $p0`` (several ids: ``IN``).
+
+        ``on`` defaults to the most recent node variable.
+        """
+        alias = on if on is not None else self._last
+        if alias is None:
+            raise QueryBuildError("where_id(): there is no node variable; pass on='alias'")
+        b = self._scoped(alias, "where_id(on=...)")
+        if b.kind == "value":
+            raise QueryBuildError(f"where_id(): alias {alias!r} is a value, not a node or edge")
+        if not ids:
+            raise QueryBuildError("where_id() needs at least one id")
+        ref = IdRef(alias, "edge" if b.kind == "edge" else "node")
+        if len(ids) == 1:
+            pred = Comparison(ref, CompareOp.EQ, Param(ids[0]))
+        else:
+            pred = Comparison(ref, CompareOp.IN, Param(list(ids)))
+        return self._attach(pred, {alias})
+
+    def _attach(self, pred: Predicate, used: set[str]) -> Select[T]:
+        index = max(self.binding(a).clause for a in used)
+        clause = self._clauses[index]
+        clauses = list(self._clauses)
+        clauses[index] = replace(clause, where=and_(clause.where, pred))
+        return self._evolve(_clauses=tuple(clauses))
+
+    def _resolve(self, expr: Expr, on: str | None, used: set[str]) -> Predicate:
+        if isinstance(expr, FilterExpr):
+            return self._resolve_filter(expr, on, used)
+        if isinstance(expr, CompoundExpr):
+            items = tuple(self._resolve(e, on, used) for e in expr.operands)
+            return And(items) if expr.op == "AND" else Or(items)
+        if isinstance(expr, NegatedExpr):
+            return Not(self._resolve(expr.operand, on, used))
+        raise QueryBuildError(f"unsupported expression {expr!r}")
+
+    def _resolve_filter(self, expr: FilterExpr, on: str | None, used: set[str]) -> Predicate:
+        fd = expr.field
+        alias = expr.alias or on
+        if alias is None:
+            alias = self._alias_for(fd, "where()")
+        else:
+            self._scoped(alias, f"where() on {_field_name(fd)}")
+        used.add(alias)
+        ref = PropRef(alias, fd.name)
+        op = expr.op
+        if op is CompareOp.IS_NULL or op is CompareOp.IS_NOT_NULL:
+            return Comparison(ref, op)
+        converter = fd.converter
+        if op in _STRING_OPS:
+            # Patterns match the stored string form: convert only non-strings.
+            value = expr.value
+            if converter is not None and value is not None and not isinstance(value, str):
+                value = _convert(fd, value)
+            return Comparison(ref, op, Param(value))
+        fn = converter.cypher_fn if converter is not None else None
+        if op is CompareOp.IN:
+            values = [_convert(fd, v) for v in expr.value]
+            return Comparison(ref, op, Param(values, fn))
+        return Comparison(ref, op, Param(_convert(fd, expr.value), fn))
+
+    def traverse(
+        self,
+        relation_field: Any,
+        *,
+        edge_alias: str | None = None,
+        optional: bool = True,
+        source: str | None = None,
+    ) -> TraversalStep[T]:
+        """Follow a ``Relation()`` field one hop; finish with ``.alias("name")``.
+
+        ``optional=True`` (default) emits ``OPTIONAL MATCH`` (keeps sources without
+        a neighbour); ``edge_alias`` names the relationship (filter it with
+        ``where(..., on=edge_alias)``, return it with ``return_edge``). The source
+        is the most recent node variable when it holds the relation's class, else
+        the only such variable in scope; ``source=`` picks one explicitly.
+        """
+        fd = self._relation(relation_field, "traverse()")
+        src = self._source_for(fd, source, "traverse()")
+        if edge_alias is not None:
+            self._check_new_alias(edge_alias)
+        return TraversalStep(
+            self, fd, src, edge_alias=edge_alias, optional=bool(optional), length=None
+        )
+
+    def repeat(
+        self,
+        relation_field: Any,
+        *,
+        min_hops: int = 1,
+        max_hops: int | None = None,
+        optional: bool = False,
+        source: str | None = None,
+    ) -> TraversalStep[T]:
+        """Follow a relation ``min_hops..max_hops`` times (``*1..`` when unbounded)."""
+        fd = self._relation(relation_field, "repeat()")
+        if isinstance(min_hops, bool) or not isinstance(min_hops, int) or min_hops < 0:
+            raise QueryBuildError(f"repeat(): min_hops must be an integer >= 0, got {min_hops!r}")
+        if max_hops is not None and (
+            isinstance(max_hops, bool)
+            or not isinstance(max_hops, int)
+            or max_hops < max(min_hops, 1)
+        ):
+            raise QueryBuildError(
+                f"repeat(): max_hops must be None or an integer >= max(min_hops, 1), "
+                f"got {max_hops!r}"
+            )
+        src = self._source_for(fd, source, "repeat()")
+        return TraversalStep(
+            self,
+            fd,
+            src,
+            edge_alias=None,
+            optional=bool(optional),
+            length=PathLength(min_hops, max_hops),
+        )
+
+    def _relation(self, relation_field: Any, what: str) -> FieldDescriptor:
+        if not isinstance(relation_field, FieldExpressions) or not relation_field.is_relation:
+            raise QueryBuildError(
+                f"{what} takes a Relation() field such as User.friends, got {relation_field!r}"
+            )
+        return relation_field  # type: ignore[return-value]
+
+    def _source_for(self, fd: FieldDescriptor, source: str | None, what: str) -> str:
+        owner = fd.owner
+        if source is not None:
+            b = self._scoped(source, f"{what} source", "node")
+            if b.cls is not None and not issubclass(b.cls, owner):
+                raise QueryBuildError(
+                    f"{what}: alias {source!r} holds {_describe(b.cls)}, which has no "
+                    f"relation {_field_name(fd)}"
+                )
+            return source
+        last = self._last
+        if last is not None:
+            b = self.binding(last)
+            if b.cls is not None and issubclass(b.cls, owner):
+                return last
+        candidates = [
+            b.alias
+            for b in self._bindings
+            if b.kind == "node"
+            and b.alias in self._scope
+            and b.cls is not None
+            and issubclass(b.cls, owner)
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise QueryBuildError(
+                f"{what}: no alias in scope holds a {_describe(owner)} to traverse "
+                f"{_field_name(fd)} from; aliases in scope: {', '.join(self._scope)}"
+            )
+        raise QueryBuildError(
+            f"{what}: several aliases ({', '.join(candidates)}) hold a {_describe(owner)}; "
+            f"pass source='alias' to choose where {_field_name(fd)} starts"
+        )
+
+    def _add_traversal(
+        self,
+        fd: FieldDescriptor,
+        source: str,
+        target_alias: str,
+        *,
+        edge_alias: str | None,
+        optional: bool,
+        length: PathLength | None,
+    ) -> Select[T]:
+        target = self._check_new_alias(target_alias)
+        if edge_alias is not None:
+            self._check_new_alias(edge_alias)
+            if edge_alias == target:
+                raise QueryBuildError(
+                    f"alias {target!r} is used for both the edge and the target node"
+                )
+        self._scoped(source, "traversal source", "node")
+        target_cls = fd.resolve_target()
+        meta = node_meta(target_cls)
+        direction = fd.direction or "OUTGOING"
+        rel_type = fd.relationship
+        if rel_type is None:  # pragma: no cover - guarded by _relation()
+            raise QueryBuildError(f"{_field_name(fd)} is not a relation")
+        edge_cls = fd.edge_model
+        index = len(self._clauses)
+        clause = MatchPath(
+            source,
+            rel_type,
+            direction,
+            NodePattern(target, meta.labels, target_cls),
+            edge_alias,
+            edge_cls,
+            length,
+            optional,
+        )
+        bindings = (*self._bindings, Binding(target, "node", target_cls, index))
+        scope = (*self._scope, target)
+        if edge_alias is not None:
+            bindings += (Binding(edge_alias, "edge", edge_cls, index),)
+            scope += (edge_alias,)
+        return self._evolve(
+            _clauses=(*self._clauses, clause),
+            _bindings=bindings,
+            _scope=scope,
+            _last=target,
+        )
+
+    def with_(self, *aliases: str) -> Select[T]:
+        """Pipe the named variables into a ``WITH`` stage; others go out of scope."""
+        if not aliases:
+            raise QueryBuildError("with_() needs at least one alias")
+        if len(set(aliases)) != len(aliases):
+            raise QueryBuildError(f"with_() got a repeated alias: {aliases!r}")
+        carried = [self._scoped(a, "with_()") for a in aliases]
+        index = len(self._clauses)
+        clause = WithClause(
+            tuple(Projection(VarRef(b.alias), b.alias, b.kind, b.cls) for b in carried)
+        )
+        names = set(aliases)
+        bindings = tuple(
+            replace(b, clause=index) if b.alias in names else b for b in self._bindings
+        )
+        last = self._last if self._last in names else None
+        if last is None:
+            nodes = [b.alias for b in carried if b.kind == "node"]
+            last = nodes[-1] if nodes else None
+        return self._evolve(
+            _clauses=(*self._clauses, clause),
+            _bindings=bindings,
+            _scope=tuple(aliases),
+            _last=last,
+        )
+
+    def order_by(self, field: Any, *, desc: bool = False) -> Select[T]:
+        """Add an ORDER BY term: a model field, or raw Cypher text (``"score DESC"``)."""
+        if isinstance(field, str):
+            if not field.strip():
+                raise QueryBuildError("order_by() got an empty string")
+            item = OrderItem(Raw(field), bool(desc))
+        elif isinstance(field, FieldExpressions) and not field.is_relation:
+            item = OrderItem(PropRef(self._alias_for(field, "order_by()"), field.name), bool(desc))
+        else:
+            raise QueryBuildError(
+                f"order_by() takes a property field (User.name) or a Cypher string, got {field!r}"
+            )
+        return self._evolve(_order=(*self._order, item))
+
+    def limit(self, n: int) -> Select[T]:
+        """``LIMIT n``."""
+        return self._evolve(_limit=_non_negative("limit()", n))
+
+    def skip(self, n: int) -> Select[T]:
+        """``SKIP n``."""
+        return self._evolve(_skip=_non_negative("skip()", n))
+
+    def distinct(self) -> Select[T]:
+        """``RETURN DISTINCT``."""
+        return self if self._distinct else self._evolve(_distinct=True)
+
+    # -- what to return ---------------------------------------------------------------
+
+    def return_target(self, alias: str | None = None) -> Select[T]:
+        """Return the nodes of ``alias`` (default: the most recent node variable)."""
+        if alias is None:
+            alias = self._last
+            if alias is None:
+                raise QueryBuildError("return_target(): no node variable is in scope")
+        self._scoped(alias, "return_target()", "node")
+        return self._evolve(_ret=_Return("target", target=alias))
+
+    def return_nodes(self, *aliases: str) -> Select[T]:
+        """Return several node variables (with ``return_edge()``: node/edge tuples)."""
+        if not aliases:
+            raise QueryBuildError("return_nodes() needs at least one alias")
+        for a in aliases:
+            self._scoped(a, "return_nodes()", "node")
+        edges = self._ret.edges if self._ret.mode == "graph" else ()
+        return self._evolve(_ret=_Return("graph", nodes=tuple(aliases), edges=edges))
+
+    def return_edge(self, alias: str) -> Select[T]:
+        """Also return edge variable ``alias``, placed after its first returned endpoint."""
+        self._scoped(alias, "return_edge()", "edge")
+        ret = self._ret if self._ret.mode == "graph" else _Return("graph")
+        if alias in ret.edges:
+            raise QueryBuildError(f"return_edge(): edge {alias!r} is already returned")
+        return self._evolve(_ret=replace(ret, edges=(*ret.edges, alias)))
+
+    def project(self, *fields: Any) -> Select[T]:
+        """Return property values instead of entities.
+
+        Each argument is a field (column named after the property, or
+        ``alias_property`` when two aliases project the same name), an alias name,
+        or raw Cypher text (``"n.city"``, ``"size(n.tags) AS tags"``).
+        """
+        if not fields:
+            raise QueryBuildError("project() needs at least one field")
+        items = self._items(fields, "project()")
+        return self._evolve(_ret=_Return("items", items=_unique_columns(items, "project()")))
+
+    def aggregate(self, *aggs: AggExpr, group_by: Any = None) -> Select[T]:
+        """Return aggregations, grouped by ``group_by`` (alias, field, raw text or a list).
+
+        ``aggregate(count().as_("n"), group_by="u")`` -> ``RETURN u, count(*) AS `n```.
+        """
+        if not aggs:
+            raise QueryBuildError(
+                "aggregate() needs at least one aggregation (count(), avg(), ...)"
+            )
+        keys: Sequence[Any]
+        if group_by is None:
+            keys = ()
+        elif isinstance(group_by, (str, FieldExpressions)):
+            keys = (group_by,)
+        elif isinstance(group_by, Iterable):
+            keys = tuple(group_by)
+        else:
+            raise QueryBuildError(f"aggregate(group_by=...) got {group_by!r}")
+        items = self._items(keys, "aggregate(group_by=...)")
+        for agg in aggs:
+            if not isinstance(agg, AggExpr):
+                raise QueryBuildError(
+                    f"aggregate() takes count(), avg(), sum_(), min_(), max_() or collect() "
+                    f"expressions, got {agg!r}"
+                )
+            items += (self._aggregate_item(agg),)
+        return self._evolve(_ret=_Return("items", items=_unique_columns(items, "aggregate()")))
+
+    def _items(self, fields: Iterable[Any], what: str) -> tuple[Projection, ...]:
+        items: list[Projection] = []
+        for f in fields:
+            if isinstance(f, str):
+                b = self._known_in_scope(f)
+                if b is not None:
+                    items.append(Projection(VarRef(f), f, b.kind, b.cls))
+                elif not f.strip():
+                    raise QueryBuildError(f"{what} got an empty string")
+                else:
+                    items.append(Projection(Raw(f), raw_column(f)))
+            elif isinstance(f, FieldExpressions) and not f.is_relation:
+                items.append(Projection(PropRef(self._alias_for(f, what), f.name), f.name))
+            else:
+                raise QueryBuildError(
+                    f"{what} takes property fields, alias names or Cypher strings, got {f!r}"
+                )
+        return tuple(items)
+
+    def _known_in_scope(self, name: str) -> Binding | None:
+        if name not in self._scope:
+            return None
+        return self.binding(name)
+
+    def _aggregate_item(self, agg: AggExpr) -> Projection:
+        arg: PropRef | VarRef | Raw | None
+        f = agg.field
+        if isinstance(f, str):
+            text = f.strip()
+            if text == "*":
+                arg = None
+            elif self._known_in_scope(text) is not None:
+                arg = VarRef(text)
+            else:
+                arg = Raw(f)
+        else:
+            arg = PropRef(self._alias_for(f, f"{agg.func}()"), f.name)
+        column = agg.result_alias
+        if column is None:
+            if isinstance(arg, PropRef):
+                column = f"{agg.func}_{arg.prop}"
+            elif isinstance(arg, VarRef):
+                column = f"{agg.func}_{arg.alias}"
+            else:
+                column = agg.func
+        return Projection(Aggregate(agg.func, arg, agg.distinct), check_column(column))
+
+    # -- derived forms ----------------------------------------------------------------
+
+    def to_count(self) -> Select[T]:
+        """This statement returning only ``count`` (ORDER BY, SKIP, LIMIT ignored)."""
+        return self if self._count else self._evolve(_count=True)
+
+    def to_first(self) -> Select[T]:
+        """This statement limited to one row (for ``session.scalar``)."""
+        if self._limit is not None and self._limit <= 1:
+            return self
+        return self._evolve(_limit=1)
+
+    # -- lowering ---------------------------------------------------------------------
+
+    def to_ir(self) -> Query:
+        """The backend-neutral IR of this statement (cached)."""
+        cached = self._cache.get("ir")
+        if cached is None:
+            query = Query(self._clauses, self._return_clause())
+            if self._count:
+                query = query.to_count()
+            cached = self._cache["ir"] = query
+        return cached
+
+    @property
+    def returns(self) -> tuple[ReturnItem, ...]:
+        """How each result column decodes (node/edge class or plain value)."""
+        return self.to_ir().returns
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Result column names."""
+        return self.to_ir().columns
+
+    def compile(self, dialect: GraphDialect | None = None) -> CompiledQuery:
+        """Compile with ``dialect`` (default: the openCypher reference); cached per dialect."""
+        if dialect is None:
+            from runic.ogm.dialect import default_dialect
+
+            dialect = default_dialect()
+        compiled = self._cache.get(dialect)
+        if compiled is None:
+            compiled = self._cache[dialect] = dialect.compile(self.to_ir())
+        return compiled
+
+    def build(self, dialect: GraphDialect | None = None) -> tuple[str, dict[str, Any]]:
+        """``(cypher, params)`` for this statement (params is a fresh dict)."""
+        compiled = self.compile(dialect)
+        return compiled.cypher, dict(compiled.params)
+
+    def _return_clause(self) -> ReturnClause:
+        ret = self._ret
+        if ret.mode == "default" or ret.mode == "target":
+            alias = ret.target if ret.mode == "target" else self._last
+            if alias is None:
+                raise QueryBuildError(
+                    "the statement has nothing to return: no node variable is in scope; "
+                    "use return_target(), return_nodes(), project() or aggregate()"
+                )
+            items: tuple[Projection, ...] = (self._entity_item(alias),)
+        elif ret.mode == "graph":
+            items = self._graph_items(ret)
+        else:
+            items = ret.items
+        self._check_in_scope(items)
+        return ReturnClause(items, self._distinct, self._order, self._skip, self._limit)
+
+    def _entity_item(self, alias: str) -> Projection:
+        b = self._scoped(alias, "RETURN")
+        kind: Literal["node", "edge", "value"] = b.kind
+        return Projection(VarRef(alias), alias, kind, b.cls)
+
+    def _graph_items(self, ret: _Return) -> tuple[Projection, ...]:
+        order: list[str] = list(ret.nodes)
+        for edge in ret.edges:
+            ends: tuple[str, ...] = ()
+            for clause in self._clauses:
+                if isinstance(clause, MatchPath) and clause.edge_alias == edge:
+                    ends = (clause.source_alias, clause.target.alias)
+            position = len(order)
+            for i, name in enumerate(order):
+                if name in ends:
+                    position = i + 1
+                    break
+            order.insert(position, edge)
+        return tuple(self._entity_item(a) for a in order)
+
+    def _check_in_scope(self, items: tuple[Projection, ...]) -> None:
+        refs = [p.expr for p in items]
+        refs += [o.expr for o in self._order]
+        for expr in refs:
+            target = expr.arg if isinstance(expr, Aggregate) else expr
+            if isinstance(target, (VarRef, PropRef, IdRef)):
+                self._scoped(target.alias, "RETURN/ORDER BY")
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__}[{_describe(self.root_cls)}] aliases={', '.join(self._scope)}>"
+        )
+
+
+QueryBuilder = Select
+"""The seeds' name for :class:`Select`."""
+
+
+def _non_negative(what: str, n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise QueryBuildError(f"{what} takes an integer >= 0, got {n!r}")
+    return n
+
+
+def _unique_columns(items: tuple[Projection, ...], what: str) -> tuple[Projection, ...]:
+    props = [p.column for p in items if isinstance(p.expr, PropRef)]
+    clash = {c for c in props if props.count(c) > 1}
+    if clash:
+        items = tuple(
+            replace(p, column=f"{p.expr.alias}_{p.expr.prop}")
+            if isinstance(p.expr, PropRef) and p.column in clash
+            else p
+            for p in items
+        )
+    seen: set[str] = set()
+    for p in items:
+        check_column(p.column)
+        if p.column in seen:
+            raise QueryBuildError(
+                f"{what}: two result columns are named {p.column!r}; name them apart "
+                "(aggregates: .as_('name'); raw text: 'expr AS name')"
+            )
+        seen.add(p.column)
+    return items
+
+
+def _convert(fd: FieldExpressions, value: Any) -> Any:
+    converter = fd.converter
+    if converter is None or value is None:
+        return value
+    try:
+        return converter.to_graph(value)
+    except (TypeError, ValueError) as exc:
+        raise QueryBuildError(f"cannot compare {_field_name(fd)} with {value!r}: {exc}") from exc
+
+
+# -- entry points ---------------------------------------------------------------------
+
+
+def _root(cls: type[T], clause: Clause, extra: tuple[Binding, ...] = ()) -> Select[T]:
+    return Select(
+        cls,
+        (clause,),
+        (Binding("n", "node", cls, 0), *extra),
+        ("n", *(b.alias for b in extra)),
+        "n",
+    )
+
+
+_SELECT_ROOTS: WeakKeyDictionary[type, Select[Any]] = WeakKeyDictionary()
+
+
+def select(cls: type[T]) -> Select[T]:
+    """A statement matching every node of ``cls`` (and its subclasses) as ``n``."""
+    # Statements are immutable, so the root statement of a class is shared (and so
+    # is its compiled form).
+    cached = _SELECT_ROOTS.get(cls)
+    if cached is None:
+        meta = node_meta(cls)
+        cached = _SELECT_ROOTS[cls] = _root(cls, MatchNode(NodePattern("n", meta.labels, cls)))
+    return cached
+
+
+def fulltext_search(cls: type[T], *, query: str, fields: Sequence[Any] | None = None) -> Select[T]:
+    """Nodes of ``cls`` found by its fulltext index (backend support required)."""
+    meta = node_meta(cls)
+    if not isinstance(query, str):
+        raise QueryBuildError(f"fulltext_search(query=...) must be a str, got {query!r}")
+    names: list[str] = []
+    for f in fields or ():
+        name = f.name if isinstance(f, FieldExpressions) else f
+        if not isinstance(name, str) or name not in meta.fields:
+            raise QueryBuildError(
+                f"fulltext_search(fields=...): {name!r} is not a property of "
+                f"{_describe(cls)}; properties: {', '.join(meta.fields)}"
+            )
+        names.append(name)
+    clause = FulltextSource(
+        NodePattern("n", meta.labels, cls), meta.primary_label, Param(query), tuple(names)
+    )
+    return _root(cls, clause)
+
+
+def vector_search(
+    cls: type[T],
+    *,
+    field: Any,
+    vector: Any,
+    k: int = 10,
+    score_alias: str | None = None,
+) -> Select[T]:
+    """The ``k`` nodes of ``cls`` nearest to ``vector`` on ``field``'s vector index.
+
+    ``score_alias`` binds the similarity score to a variable usable in raw
+    ``order_by()``/``project()`` strings.
+    """
+    meta = node_meta(cls)
+    if not isinstance(field, FieldExpressions) or field.is_relation:
+        raise QueryBuildError(f"vector_search(field=...) takes a property field, got {field!r}")
+    if not issubclass(cls, field.owner):
+        raise QueryBuildError(
+            f"vector_search(): {_field_name(field)} is not a field of {_describe(cls)}"
+        )
+    if getattr(field, "index_type", None) != "VECTOR":
+        raise QueryBuildError(
+            f"vector_search(): {_field_name(field)} has no vector index; declare it with "
+            "Field(index_type='VECTOR') and create the index"
+        )
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise QueryBuildError(f"vector_search(k=...) must be an integer >= 1, got {k!r}")
+    converter = field.converter
+    value = _convert(field, vector) if converter is not None else list(vector)
+    fn = converter.cypher_fn if converter is not None else None
+    extra: tuple[Binding, ...] = ()
+    if score_alias is not None:
+        check_alias(score_alias)
+        if score_alias == "n":
+            raise QueryBuildError("vector_search(score_alias='n') clashes with the node alias")
+        extra = (Binding(score_alias, "value", None, 0),)
+    clause = VectorSource(
+        NodePattern("n", meta.labels, cls),
+        meta.primary_label,
+        field.name,
+        Param(value, fn),
+        k,
+        score_alias,
+    )
+    return _root(cls, clause, extra)
