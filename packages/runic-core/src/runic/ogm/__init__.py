@@ -57,14 +57,17 @@ from runic.ogm.exceptions import (
 )
 from runic.ogm.query import (
     QueryBuilder,
+    ReturnItem,
     Select,
     avg,
     collect,
     count,
+    fulltext_search,
     max_,
     min_,
     select,
     sum_,
+    vector_search,
 )
 from runic.ogm.registry import (
     BackendSpec,
@@ -135,6 +138,7 @@ __all__ = [
     "QueryResult",
     "Relation",
     "Repository",
+    "ReturnItem",
     "Select",
     "Session",
     "SessionClosedError",
@@ -153,10 +157,12 @@ __all__ = [
     "create_async_driver",
     "create_driver",
     "default_metadata",
+    "fulltext_search",
     "inspect",
     "max_",
     "metadata",
     "min_",
     "select",
     "sum_",
+    "vector_search",
 ]
