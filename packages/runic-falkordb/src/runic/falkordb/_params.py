@@ -1,0 +1,113 @@
+"""Encoding of query parameters into FalkorDB's ``CYPHER name=value ...`` header.
+
+FalkorDB receives parameters as literals in a header in front of the query text;
+the server parses them as parameters and caches the plan by the text after the
+header, so the query text stays stable whatever the values are.
+
+The encoder accepts ``None``, ``bool``, ``int`` (64-bit), finite ``float``,
+``str`` (without NUL), and lists/tuples/dicts of those. Anything else raises
+:class:`~runic.ogm.exceptions.QueryBuildError` naming the parameter: converting
+dates, enums, vectors or points is the job of the model's type converters and
+the dialect (``vecf32($p)``, ``point($p)``), not of the driver.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from runic.ogm.exceptions import QueryBuildError
+
+__all__ = ["encode_params", "params_header"]
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_MAX_DEPTH = 64
+
+
+def params_header(params: Mapping[str, Any] | None) -> str:
+    """Return the ``CYPHER ...`` header for ``params`` (empty when there are none)."""
+    if not params:
+        return ""
+    return "CYPHER " + encode_params(params) + " "
+
+
+def encode_params(params: Mapping[str, Any]) -> str:
+    """Render ``params`` as space-separated ``name=literal`` pairs."""
+    parts: list[str] = []
+    for name, value in params.items():
+        if not isinstance(name, str) or not _PARAM_NAME.match(name):
+            raise QueryBuildError(
+                f"query parameter name {name!r} is not valid for falkordb; "
+                "use a letter or underscore followed by letters, digits or underscores"
+            )
+        parts.append(f"{name}={_literal(value, name, 0)}")
+    return " ".join(parts)
+
+
+def _literal(value: Any, path: str, depth: int) -> str:
+    if depth > _MAX_DEPTH:
+        raise QueryBuildError(
+            f"query parameter {path!r} is nested more than {_MAX_DEPTH} levels deep "
+            "(a self-referencing list or dict?)"
+        )
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise QueryBuildError(
+                f"query parameter {path!r} = {value} does not fit in a 64-bit integer, "
+                "the largest integer falkordb stores; store it as a string or a float"
+            )
+        return str(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise QueryBuildError(
+                f"query parameter {path!r} is {value!r}; falkordb cannot take NaN or "
+                "infinite values as parameters: store None or a sentinel instead"
+            )
+        return repr(float(value))
+    if isinstance(value, str):
+        return _string(value, path)
+    if isinstance(value, list | tuple):
+        items = (_literal(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+        return "[" + ",".join(items) + "]"
+    if isinstance(value, Mapping):
+        entries = []
+        for key, item in value.items():
+            if not isinstance(key, str) or not key or "`" in key or "\x00" in key:
+                raise QueryBuildError(
+                    f"query parameter {path!r} has map key {key!r}; falkordb map keys "
+                    "must be non-empty strings without backticks or NUL characters"
+                )
+            entries.append(f"`{key}`:{_literal(item, f'{path}.{key}', depth + 1)}")
+        return "{" + ",".join(entries) + "}"
+    raise QueryBuildError(
+        f"query parameter {path!r} has type {type(value).__name__}, which falkordb "
+        "cannot take as a parameter; convert it to None, bool, int, float, str, "
+        "list or dict first (model fields do this through their type converters)"
+    )
+
+
+def _string(value: str, path: str) -> str:
+    if "\x00" in value:
+        raise QueryBuildError(
+            f"query parameter {path!r} contains a NUL character, which falkordb "
+            "cannot store in a string; remove it or encode the value (e.g. base64)"
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryBuildError(
+            f"query parameter {path!r} is not valid Unicode text ({exc.reason} at "
+            f"position {exc.start}); falkordb stores UTF-8 strings only"
+        ) from None
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

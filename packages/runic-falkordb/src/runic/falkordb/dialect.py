@@ -1,0 +1,96 @@
+"""The FalkorDB Cypher dialect.
+
+Differences from the openCypher reference dialect:
+
+* native value constructors: ``vecf32($p)`` (32-bit float vectors), ``point($p)``
+  (geographic points from ``{latitude, longitude}`` maps) and ``intern($p)``
+  (strings stored once and shared);
+* fulltext search through ``CALL db.idx.fulltext.queryNodes('Label', $q)
+  YIELD node AS n`` (the query is RediSearch syntax; ``fields`` restrict it with
+  ``@a|b:(...)``);
+* vector KNN through ``CALL db.idx.vector.queryNodes('Label', 'prop', k,
+  vecf32($v)) YIELD node AS n, score AS s`` (FalkorDB refuses ``score AS score``:
+  an alias equal to the procedure's output name is rendered bare);
+* no multi-statement transactions (no :attr:`Capability.TRANSACTIONS`), but
+  read-only routing (``GRAPH.RO_QUERY``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from runic.ogm.dialect import CypherDialect, RenderContext
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.exceptions import QueryBuildError
+from runic.ogm.identifiers import validate_identifier
+from runic.ogm.query.ir import FulltextSource, VectorSource
+
+__all__ = ["FalkorDBDialect"]
+
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class FalkorDBDialect(CypherDialect):
+    """Renders runic's query IR for FalkorDB."""
+
+    name = "falkordb"
+    capabilities = frozenset(
+        {
+            Capability.MULTI_LABEL,
+            Capability.FULLTEXT_SEARCH,
+            Capability.VECTOR_SEARCH,
+            Capability.VECTOR_TYPE,
+            Capability.GEO_POINT,
+            Capability.INTERNED_STRINGS,
+            Capability.READ_ONLY_QUERIES,
+            Capability.ASYNC,
+        }
+    )
+    param_functions = frozenset({"vecf32", "point", "intern"})
+
+    def string_literal(self, name: str, kind: str) -> str:
+        """Render a validated label or property name as a single-quoted string literal."""
+        validate_identifier(name, kind)
+        return "'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def render_fulltext_source(self, clause: FulltextSource, ctx: RenderContext) -> str:
+        """``CALL db.idx.fulltext.queryNodes('Label', $pN) YIELD node AS n``."""
+        label = self.string_literal(clause.index_label, "fulltext index label")
+        alias = self.quote_alias(clause.node.alias)
+        query = clause.query.value
+        if clause.fields:
+            if not isinstance(query, str):
+                raise QueryBuildError(
+                    f"a fulltext query must be a string, got {type(query).__name__}"
+                )
+            for name in clause.fields:
+                if not isinstance(name, str) or not _FIELD.match(name):
+                    raise QueryBuildError(
+                        f"fulltext field {name!r} cannot be used to restrict a FalkorDB "
+                        "fulltext query; use letters, digits and underscores, or search "
+                        "every indexed field (fields=None)"
+                    )
+            query = f"@{'|'.join(clause.fields)}:({query})"
+        return (
+            f"CALL db.idx.fulltext.queryNodes({label}, {ctx.ref(query)}) "
+            f"YIELD {_yield('node', alias)}"
+        )
+
+    def render_vector_source(self, clause: VectorSource, ctx: RenderContext) -> str:
+        """``CALL db.idx.vector.queryNodes('Label', 'prop', k, vecf32($pN)) YIELD node AS n``."""
+        label = self.string_literal(clause.index_label, "vector index label")
+        prop = self.string_literal(clause.prop, "vector property")
+        k = clause.k
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise QueryBuildError(f"vector search k must be an integer >= 1, got {k!r}")
+        alias = self.quote_alias(clause.node.alias)
+        vector = f"vecf32({ctx.ref(clause.vector.value)})"
+        yields = _yield("node", alias)
+        if clause.score_alias is not None:
+            yields += ", " + _yield("score", self.quote_alias(clause.score_alias))
+        return f"CALL db.idx.vector.queryNodes({label}, {prop}, {k}, {vector}) YIELD {yields}"
+
+
+def _yield(output: str, alias: str) -> str:
+    """``output AS alias``; FalkorDB rejects ``x AS x``, so a same-named alias stays bare."""
+    return output if alias == output else f"{output} AS {alias}"

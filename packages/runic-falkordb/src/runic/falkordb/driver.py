@@ -1,0 +1,153 @@
+"""The blocking FalkorDB driver."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+import falkordb  # type: ignore[import-untyped]
+from redis.exceptions import RedisError
+
+from runic.falkordb._base import (
+    CREATE_EMPTY_GRAPH,
+    DriverBase,
+    OwnedResources,
+)
+from runic.falkordb._decode import decode_result
+from runic.falkordb._errors import raise_translated
+from runic.falkordb.settings import ConnectionSettings
+from runic.ogm.driver.results import QueryResult
+
+if TYPE_CHECKING:
+    from runic.falkordb.embedded import EmbeddedLease
+
+__all__ = ["FalkorDBDriver"]
+
+_CLIENT_ERRORS = (RedisError, OSError)
+
+
+class FalkorDBDriver(DriverBase):
+    """Blocking driver for one FalkorDB graph.
+
+    Build it from a falkordb graph handle (``FalkorDBDriver(db.select_graph("g"), db)``;
+    the caller keeps owning that client), or with :meth:`connect` / :meth:`embedded`,
+    which own a pool of up to ``max_connections`` connections shared by threads
+    and release it in :meth:`close`.
+
+    FalkorDB runs each query atomically but has no multi-statement transactions,
+    so this driver is a :class:`~runic.ogm.driver.protocols.GraphDriver`, not a
+    ``TransactionalGraphDriver``.
+    """
+
+    def __init__(
+        self,
+        graph: Any,
+        db: Any = None,
+        *,
+        query_timeout_ms: int | None = None,
+        _owned: OwnedResources | None = None,
+        _settings: ConnectionSettings | None = None,
+    ) -> None:
+        self._setup(graph, db, query_timeout_ms=query_timeout_ms, owned=_owned, settings=_settings)
+
+    @classmethod
+    def _open(
+        cls,
+        settings: ConnectionSettings,
+        graph: str,
+        query_timeout_ms: int | None,
+        lease: EmbeddedLease | None,
+    ) -> Self:
+        pool = settings.sync_pool()
+        try:
+            # The client asks the server (INFO) whether it is a cluster or a
+            # sentinel, so an unreachable server fails here, within connect_timeout.
+            db = falkordb.FalkorDB(connection_pool=pool)
+        except _CLIENT_ERRORS as exc:
+            pool.disconnect()
+            raise_translated(
+                exc,
+                endpoint=settings.endpoint,
+                cypher=None,
+                connect_timeout=settings.connect_timeout,
+            )
+        return cls(
+            db.select_graph(graph),
+            db,
+            query_timeout_ms=query_timeout_ms,
+            _owned=OwnedResources(pool=pool, lease=lease),
+            _settings=settings,
+        )
+
+    def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement and return its decoded rows.
+
+        ``write=False`` sends it as ``GRAPH.RO_QUERY``: the server refuses any
+        write in it. ``columns`` is accepted for the protocol and not needed here.
+        """
+        method, text, kwargs = self._prepare(cypher, params, write)
+        try:
+            try:
+                raw = method(text, **kwargs)
+            except RedisError as exc:
+                if write or not self._is_missing_graph(exc):
+                    raise
+                # RO_QUERY on a graph that does not exist yet: create it empty
+                # (no visible change for a read) and read again.
+                self._graph.query(CREATE_EMPTY_GRAPH)
+                raw = method(text, **kwargs)
+        except _CLIENT_ERRORS as exc:
+            self._raise(exc, cypher)
+        return decode_result(raw)
+
+    def ping(self) -> bool:
+        """Return ``True`` if the server answers; raise ConnectionFailedError otherwise."""
+        self._check_open()
+        try:
+            return bool(self._graph.execute_command("PING"))
+        except _CLIENT_ERRORS as exc:
+            self._raise(exc, None)
+
+    def delete_graph(self) -> None:
+        """Delete this driver's graph and everything in it (no error if it is absent)."""
+        self._check_open()
+        try:
+            self._graph.delete()
+        except _CLIENT_ERRORS as exc:
+            if self._is_missing_graph(exc):
+                return
+            self._raise(exc, None)
+
+    def close(self) -> None:
+        """Close the pool this driver owns and give back its embedded server.
+
+        A driver built on a caller's graph handle leaves that client open.
+        Closing twice is harmless.
+        """
+        owned = self._mark_closed()
+        if owned is None:
+            return
+        try:
+            owned.pool.disconnect()
+        finally:
+            if owned.lease is not None:
+                owned.lease.release()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

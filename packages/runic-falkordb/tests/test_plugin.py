@@ -1,0 +1,80 @@
+"""Registration with runic's backend registry through the runic.backends entry point."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+
+from runic.falkordb import AsyncFalkorDBDriver, EmbeddedFalkorDB, FalkorDBDriver
+from runic.falkordb.plugin import CAPABILITIES
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.registry import (
+    ENTRY_POINT_GROUP,
+    BackendRegistry,
+    available_backends,
+)
+
+
+@pytest.fixture
+def registry() -> BackendRegistry:
+    return BackendRegistry(entry_point_group=ENTRY_POINT_GROUP)
+
+
+def test_entry_point_is_declared() -> None:
+    (ep,) = [e for e in entry_points(group="runic.backends") if e.name == "falkordb"]
+    assert ep.value == "runic.falkordb.plugin"
+    info = [b for b in available_backends() if b.name == "falkordb"]
+    assert [(b.distribution, b.entry_point) for b in info] == [
+        ("runic-falkordb", "runic.falkordb.plugin")
+    ]
+
+
+def test_spec(registry: BackendRegistry) -> None:
+    spec = registry.get("falkordb")
+    assert spec.name == "falkordb"
+    assert registry.get("FalkorDB") is spec and registry.get("falkor") is spec
+    assert spec.supports_async
+    assert spec.capabilities == CAPABILITIES
+    assert Capability.TRANSACTIONS not in spec.capabilities
+    assert "pip install runic-falkordb" in spec.install_hint
+
+
+def test_create_driver_with_host_and_port(registry: BackendRegistry) -> None:
+    with EmbeddedFalkorDB(unix_socket=False) as server:
+        drv = registry.create_driver(
+            "falkordb", host="127.0.0.1", port=server.port, graph="plugin_graph"
+        )
+        assert isinstance(drv, FalkorDBDriver)
+        assert drv.graph_name == "plugin_graph" and drv.endpoint == f"127.0.0.1:{server.port}"
+        assert drv.execute("RETURN 5").scalar() == 5
+        drv.close()
+
+
+def test_create_driver_without_host_is_embedded(registry: BackendRegistry) -> None:
+    drv = registry.create_driver("falkordb")
+    try:
+        assert isinstance(drv, FalkorDBDriver)
+        assert drv.graph_name == "runic"
+        assert drv.embedded_server is not None
+        assert drv.execute("RETURN 1").scalar() == 1
+    finally:
+        drv.delete_graph()
+        drv.close()
+
+
+async def test_create_async_driver(registry: BackendRegistry) -> None:
+    drv = registry.create_async_driver("falkordb", graph="async_plugin")
+    try:
+        assert isinstance(drv, AsyncFalkorDBDriver)
+        assert (await drv.execute("RETURN 1")).scalar() == 1
+    finally:
+        await drv.delete_graph()
+        await drv.close()
+
+
+def test_factory_errors_are_runic_errors(registry: BackendRegistry) -> None:
+    from runic.falkordb import FalkorDBSettingsError
+
+    with pytest.raises(FalkorDBSettingsError, match="unknown falkordb driver option"):
+        registry.create_driver("falkordb", host="localhost", databse="x")
