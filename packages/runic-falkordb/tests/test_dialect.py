@@ -7,7 +7,7 @@ import pytest
 from runic.falkordb import FalkorDBDialect, FalkorDBDriver
 from runic.ogm import Field, Node
 from runic.ogm.core.types import GeoLocation, Vector
-from runic.ogm.dialect import CypherDialect
+from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import InvalidIdentifierError, QueryBuildError
 from runic.ogm.query.builder import select
@@ -202,3 +202,13 @@ def test_native_values_through_models_and_the_builder(driver: FalkorDBDriver) ->
     by_emb = select(FdbPlace).where(FdbPlace.emb == Vector([1.0, 2.0])).compile(DIALECT)
     assert by_emb.cypher == "MATCH (n:`FdbPlace`) WHERE n.`emb` = vecf32($p0) RETURN n"
     assert len(driver.execute(by_emb.cypher, by_emb.params, write=False).rows) == 1
+
+
+def test_skip_and_limit_are_parameters_so_pages_share_one_plan() -> None:
+    page1 = select(FdbPlace).order_by(FdbPlace.id).skip(0).limit(20).compile(FalkorDBDialect())
+    page7 = select(FdbPlace).order_by(FdbPlace.id).skip(120).limit(20).compile(FalkorDBDialect())
+    assert page1.cypher == page7.cypher
+    assert page7.cypher.endswith("ORDER BY n.`id` SKIP $p0 LIMIT $p1")
+    assert page7.params == {"p0": 120, "p1": 20}
+    with pytest.raises(QueryBuildError, match="limit must be a non-negative integer"):
+        FalkorDBDialect().render_limit(-1, RenderContext(FalkorDBDialect()))

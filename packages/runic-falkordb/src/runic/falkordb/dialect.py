@@ -11,6 +11,8 @@ Differences from the openCypher reference dialect:
 * vector KNN through ``CALL db.idx.vector.queryNodes('Label', 'prop', k,
   vecf32($v)) YIELD node AS n, score AS s`` (FalkorDB refuses ``score AS score``:
   an alias equal to the procedure's output name is rendered bare);
+* ``SKIP``/``LIMIT`` as parameters, so every page of a query shares one plan in
+  FalkorDB's small plan cache (25 entries by default);
 * no multi-statement transactions (no :attr:`Capability.TRANSACTIONS`), but
   read-only routing (``GRAPH.RO_QUERY``).
 """
@@ -30,6 +32,12 @@ __all__ = ["FalkorDBDialect"]
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
+def _count(what: str, n: object) -> int:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise QueryBuildError(f"{what} must be a non-negative integer, got {n!r}")
+    return n
+
+
 class FalkorDBDialect(CypherDialect):
     """Renders runic's query IR for FalkorDB."""
 
@@ -47,6 +55,14 @@ class FalkorDBDialect(CypherDialect):
         }
     )
     param_functions = frozenset({"vecf32", "point", "intern"})
+
+    def render_skip(self, skip: int, ctx: RenderContext) -> str:
+        """``SKIP $pN``: page offsets are parameters, so paging reuses one cached plan."""
+        return f"SKIP {ctx.ref(_count('skip', skip))}"
+
+    def render_limit(self, limit: int, ctx: RenderContext) -> str:
+        """``LIMIT $pN`` (see :meth:`render_skip`)."""
+        return f"LIMIT {ctx.ref(_count('limit', limit))}"
 
     def string_literal(self, name: str, kind: str) -> str:
         """Render a validated label or property name as a single-quoted string literal."""
