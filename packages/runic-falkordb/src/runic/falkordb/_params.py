@@ -44,8 +44,59 @@ def encode_params(params: Mapping[str, Any]) -> str:
                 f"query parameter name {name!r} is not valid for falkordb; "
                 "use a letter or underscore followed by letters, digits or underscores"
             )
-        parts.append(f"{name}={_literal(value, name, 0)}")
+        try:
+            parts.append(f"{name}={_fast(value)}")
+        except (_NeedsCheck, RecursionError):
+            # Something unusual: the careful encoder names the offending value.
+            parts.append(f"{name}={_literal(value, name, 0)}")
     return " ".join(parts)
+
+
+class _NeedsCheck(Exception):
+    """Raised by the fast encoder for anything it does not handle itself."""
+
+
+def _fast(value: Any) -> str:
+    """Encode common values quickly; raise :class:`_NeedsCheck` for anything else.
+
+    Flushes send lists of many rows, so this path avoids building the element
+    paths the careful encoder keeps for its error messages.
+    """
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value or not (value.isascii() or _utf8(value)):
+            raise _NeedsCheck
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind is int:
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _NeedsCheck
+        return str(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise _NeedsCheck
+        return repr(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is list or kind is tuple:
+        return "[" + ",".join(map(_fast, value)) + "]"
+    if kind is dict:
+        entries = []
+        for key, item in value.items():
+            if type(key) is not str or not key or "`" in key or "\x00" in key:
+                raise _NeedsCheck
+            entries.append(f"`{key}`:{_fast(item)}")
+        return "{" + ",".join(entries) + "}"
+    raise _NeedsCheck
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _literal(value: Any, path: str, depth: int) -> str:
