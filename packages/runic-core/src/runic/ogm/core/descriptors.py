@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from runic.ogm.core.types import TypeConverter
-from runic.ogm.exceptions import DetachedEntityError, MetadataError
+from runic.ogm.exceptions import MetadataError
 from runic.ogm.identifiers import validate_identifier
 from runic.ogm.query.expressions import FieldExpressions
 
@@ -118,6 +118,14 @@ class FieldDescriptor(FieldExpressions):
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         self.owner = owner
+
+    def _check_declaration(self) -> None:
+        """Validate names and options; called by the model machinery at class creation.
+
+        Not done in ``__set_name__``: Python 3.11 wraps exceptions raised there in a
+        ``RuntimeError``, which would hide the runic error from the model author.
+        """
+        owner, name = self.owner, self.name
         if self.is_relation:
             validate_identifier(self.relationship, f"relationship type of {owner.__name__}.{name}")
             if self.direction not in _DIRECTIONS:

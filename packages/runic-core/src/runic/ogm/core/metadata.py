@@ -32,7 +32,7 @@ class NodeMeta:
     fields: dict[str, FieldDescriptor]
     relations: dict[str, FieldDescriptor] = field(default_factory=dict)
     pk_field_name: str | None = None
-    #: property names written on insert (all fields except generated ones)
+    #: ``frozenset(labels)``: the registry key of the class
     label_set: frozenset[str] = frozenset()
 
     @property
@@ -70,6 +70,7 @@ class MetaData:
         self._edges: dict[str, type[Edge]] = {}
         self._by_name: dict[str, list[type[Any]]] = {}
         self._fallback: dict[frozenset[str], type[Node] | None] = {}
+        self._fallback_within: dict[tuple[frozenset[str], type], type[Node] | None] = {}
 
     # -- registration -----------------------------------------------------------------
 
@@ -91,6 +92,7 @@ class MetaData:
         self._nodes[key] = cls
         self._add_name(cls)
         self._fallback.clear()
+        self._fallback_within.clear()
 
     def register_edge(self, cls: type[Edge]) -> None:
         """Register an Edge subclass (called when the class is defined)."""
@@ -157,15 +159,28 @@ class MetaData:
             if key in self._fallback:
                 cls = self._fallback[key]
             else:
-                best: type[Node] | None = None
-                best_size = 0
-                for label_set, candidate in self._nodes.items():
-                    if label_set <= key and len(label_set) > best_size:
-                        best, best_size = candidate, len(label_set)
-                self._fallback[key] = cls = best
+                self._fallback[key] = cls = self._most_specific(key, None)
         if base is not None and (cls is None or not issubclass(cls, base)):
-            return base
+            # the overall best match is outside ``base``: find the best one inside it
+            within = (key, base)
+            if within in self._fallback_within:
+                cls = self._fallback_within[within]
+            else:
+                self._fallback_within[within] = cls = self._most_specific(key, base)
+            return cls if cls is not None else base
         return cls
+
+    def _most_specific(self, key: frozenset[str], base: type | None) -> type[Node] | None:
+        best: type[Node] | None = None
+        best_size = 0
+        for label_set, candidate in self._nodes.items():
+            if (
+                label_set <= key
+                and len(label_set) > best_size
+                and (base is None or issubclass(candidate, base))
+            ):
+                best, best_size = candidate, len(label_set)
+        return best
 
     def edge_class_for_type(self, edge_type: str) -> type[Edge] | None:
         """Return the Edge class registered for a relationship type."""
@@ -192,18 +207,26 @@ class MetaData:
         from runic.ogm.core.models import complete_deferred
 
         problems: list[str] = []
+        # every class declaring fields, including abstract bases (never registered)
+        declaring: dict[type, None] = {}
         for cls in [*self._nodes.values(), *self._edges.values()]:
+            for base in cls.__mro__:
+                if "__runic_deferred__" in base.__dict__:
+                    declaring[base] = None
+        for cls in declaring:
             try:
                 complete_deferred(cls)
             except MetadataError as exc:
                 problems.append(str(exc))
+        relations: dict[FieldDescriptor, None] = {}
         for cls in self._nodes.values():
             meta: NodeMeta = cls.__runic_meta__
-            for rel in meta.relations.values():
-                try:
-                    rel.resolve_target()
-                except MetadataError as exc:
-                    problems.append(str(exc))
+            relations.update(dict.fromkeys(meta.relations.values()))
+        for rel in relations:
+            try:
+                rel.resolve_target()
+            except MetadataError as exc:
+                problems.append(str(exc))
         if problems:
             raise MetadataError("; ".join(problems))
 
@@ -221,6 +244,7 @@ class MetaData:
         self._edges = dict(snap.edges)
         self._by_name = {k: list(v) for k, v in snap.by_name.items()}
         self._fallback.clear()
+        self._fallback_within.clear()
 
 
 def _qual(cls: type | None) -> str:

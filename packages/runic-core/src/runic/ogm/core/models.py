@@ -7,6 +7,7 @@ keyword-only ``__init__`` (typed through :func:`typing.dataclass_transform`).
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 import typing
@@ -23,10 +24,17 @@ from runic.ogm.identifiers import validate_identifier
 __all__ = ["Edge", "Node", "complete_deferred"]
 
 _MANY_ORIGINS = (list, set, frozenset, tuple)
-_MANY_PREFIX = re.compile(r"^\s*(?:typing\.)?(list|List|Sequence|set|Set|tuple|Tuple)\s*\[")
+# to-many annotation text: ``list[X]``, ``list[X] | None``, ``Optional[list[X]]``, ...
+_MANY_PREFIX = re.compile(
+    r"^\s*(?:(?:typing\.)?Optional\s*\[\s*)?(?:typing\.|collections\.abc\.)?"
+    r"(list|List|Sequence|Iterable|set|Set|frozenset|FrozenSet|tuple|Tuple)\s*\["
+)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_NOT_TARGET = {"list", "List", "Sequence", "set", "Set", "tuple", "Tuple", "Optional",
-               "None", "typing", "Union", "typing.Optional", "typing.List"}
+_NOT_TARGET = {"list", "List", "Sequence", "Iterable", "set", "Set", "frozenset", "FrozenSet",
+               "tuple", "Tuple", "Optional", "None", "typing", "Union", "typing.Optional",
+               "typing.Union", "typing.List", "typing.Sequence", "typing.Iterable", "typing.Set",
+               "typing.FrozenSet", "typing.Tuple", "collections.abc.Sequence",
+               "collections.abc.Iterable"}
 
 
 class _Entity:
@@ -171,7 +179,7 @@ def _collect_fields(
 
     own: dict[str, FieldDescriptor] = {}
     deferred: dict[str, Any] = {}
-    annotations: dict[str, Any] = cls.__dict__.get("__annotations__", {})
+    annotations: dict[str, Any] = inspect.get_annotations(cls)
     for name, annotation in annotations.items():
         if name.startswith("_") or _is_classvar(annotation):
             continue
@@ -182,6 +190,7 @@ def _collect_fields(
             desc = FieldDescriptor(default=value)
             setattr(cls, name, desc)
             desc.__set_name__(cls, name)
+        desc._check_declaration()
         desc.annotation = annotation
         if desc.is_relation and not allow_relations:
             raise MetadataError(f"{cls.__qualname__}.{name}: an Edge cannot declare a Relation")
@@ -194,6 +203,16 @@ def _collect_fields(
     # descriptors assigned without an annotation are still fields
     for name, value in cls.__dict__.items():
         if isinstance(value, FieldDescriptor) and name not in own:
+            if name.startswith("_"):
+                raise MetadataError(
+                    f"{cls.__qualname__}.{name}: field names must not start with an "
+                    "underscore (those attributes are private to the class)"
+                )
+            value._check_declaration()
+            if value.is_relation and not allow_relations:
+                raise MetadataError(
+                    f"{cls.__qualname__}.{name}: an Edge cannot declare a Relation"
+                )
             own[name] = value
             (relations if value.is_relation else fields)[name] = value
     cls.__runic_declared__ = own  # type: ignore[attr-defined]
@@ -242,9 +261,7 @@ def _apply_annotation(cls: type, desc: FieldDescriptor) -> bool:
         if desc.target is None:
             if isinstance(inner, typing.ForwardRef):
                 desc.target = inner.__forward_arg__
-            elif isinstance(inner, str):
-                desc.target = inner
-            elif isinstance(inner, type):
+            elif isinstance(inner, (str, type)):
                 desc.target = inner
         return True
     if desc.explicit_converter is None:
@@ -307,11 +324,12 @@ def _find_primary_key(cls: type, fields: dict[str, FieldDescriptor]) -> str | No
 def _relation_default(desc: FieldDescriptor) -> Callable[[], Any]:
     if desc.has_default:
         return desc.make_default
-    return list if desc.many else _none
 
+    def empty() -> Any:
+        # read ``many`` per call: a deferred annotation may settle it after class creation
+        return [] if desc.many else None
 
-def _none() -> None:
-    return None
+    return empty
 
 
 def _install_init(
@@ -330,6 +348,7 @@ def _install_init(
         "_cls": cls,
         "_missing": _raise_missing,
         "_unexpected": _raise_unexpected,
+        "_known": (*fields, *relations),
     }
     required: list[str] = []
     seen_default = False
@@ -337,9 +356,9 @@ def _install_init(
         if not desc.init:
             if desc.has_default:
                 env[f"_d_{name}"] = desc.make_default
-                lines.append(f"    d[{name!r}] = _d_{name}()")
+                lines.append(f"    _d[{name!r}] = _d_{name}()")
             elif desc.generated or desc.primary_key:
-                lines.append(f"    d[{name!r}] = None")
+                lines.append(f"    _d[{name!r}] = None")
             continue
         has_default = desc.has_default or desc.generated
         if not desc.kw_only:
@@ -355,29 +374,32 @@ def _install_init(
         if has_default:
             if desc.has_default:
                 env[f"_d_{name}"] = desc.make_default
-                lines.append(f"    d[{name!r}] = _d_{name}() if {name} is _M else {name}")
+                lines.append(f"    _d[{name!r}] = _d_{name}() if {name} is _M else {name}")
             else:
-                lines.append(f"    d[{name!r}] = None if {name} is _M else {name}")
+                lines.append(f"    _d[{name!r}] = None if {name} is _M else {name}")
         else:
             required.append(name)
-            lines.append(f"    d[{name!r}] = {name}")
+            lines.append(f"    _d[{name!r}] = {name}")
     for name, desc in relations.items():
         env[f"_d_{name}"] = _relation_default(desc)
         if desc.init:
             keyword.append(f"{name}=_M")
-            lines.append(f"    d[{name!r}] = _d_{name}() if {name} is _M else {name}")
+            lines.append(f"    _d[{name!r}] = _d_{name}() if {name} is _M else {name}")
         else:
-            lines.append(f"    d[{name!r}] = _d_{name}()")
-    params = ["self", *positional]
-    params.append("*")
-    params.extend(keyword)
+            lines.append(f"    _d[{name!r}] = _d_{name}()")
+    # Local names start with "_": such names are never fields, so a field called
+    # "self" or "d" cannot collide with them.
+    params = ["_self", *positional]
+    if keyword:
+        params.append("*")
+        params.extend(keyword)
     params.append("**_extra")
-    body = ["    if _extra: _unexpected(_cls, _extra)"]
+    body = ["    if _extra: _unexpected(_cls, _extra, _known)"]
     if required:
         checks = " or ".join(f"{name} is _M" for name in required)
         names = ", ".join(required)
         body.append(f"    if {checks}: _missing(_cls, ({names},), {tuple(required)!r})")
-    body.append("    d = self.__dict__")
+    body.append("    _d = _self.__dict__")
     body.extend(lines)
     source = f"def __init__({', '.join(params)}):\n" + "\n".join(body) + "\n"
     namespace: dict[str, Any] = {}
@@ -399,9 +421,7 @@ def _raise_missing(cls: type, values: tuple[Any, ...], names: tuple[str, ...]) -
     )
 
 
-def _raise_unexpected(cls: type, extra: dict[str, Any]) -> None:
-    meta = cls.__dict__.get("__runic_meta__")
-    known = list(getattr(meta, "fields", {})) + list(getattr(meta, "relations", {}))
+def _raise_unexpected(cls: type, extra: dict[str, Any], known: tuple[str, ...]) -> None:
     names = ", ".join(repr(n) for n in extra)
     raise TypeError(
         f"{cls.__qualname__}() got unexpected field{'s' if len(extra) > 1 else ''} {names}; "

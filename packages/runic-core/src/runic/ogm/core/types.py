@@ -155,7 +155,7 @@ class GeoLocation:
 
 
 class GeoLocationConverter(TypeConverter):
-    """:class:`GeoLocation` <-> ``{"latitude": .., "longitude": ..}``; ``point()`` where available."""
+    """:class:`GeoLocation` <-> ``{"latitude": .., "longitude": ..}``; ``point()`` if available."""
 
     cypher_fn = "point"
 
