@@ -109,7 +109,8 @@ class SessionBase:
         """A bound statement over a fulltext index of ``cls``."""
         from runic.ogm.query import fulltext_search
 
-        return self._query_cls()(self, fulltext_search(cls, query=query, fields=fields))
+        chosen = list(fields) if fields is not None else None
+        return self._query_cls()(self, fulltext_search(cls, query=query, fields=chosen))
 
     def vector_search(self, cls: type[T], *, field: Any, vector: Any, k: int = 10) -> Any:
         """A bound K-nearest-neighbour statement over a vector index of ``cls``."""

@@ -40,7 +40,12 @@ class StaleDataError(OrmError):
 
 
 def _entity_label(entity: Any) -> str:
-    return type(entity).__name__
+    """``Person(id='ada')`` (or just ``Person`` without a key value), for messages."""
+    cls = type(entity)
+    meta = cls.__dict__.get("__runic_meta__")
+    pk = getattr(meta, "pk_field_name", None)
+    value = entity.__dict__.get(pk) if pk is not None else None
+    return cls.__name__ if value is None else f"{cls.__name__}({pk}={value!r})"
 
 
 class SessionCore:
@@ -86,18 +91,15 @@ class SessionCore:
             )
 
     def register_loaded(self, entity: Any, key: tuple[Any, ...], state: EntityState) -> None:
-        """Record a freshly hydrated entity in the identity map."""
+        """Record a hydrated entity in the identity map; watch its mutable values."""
         self.identity[key] = entity
+        self._watch(entity, state)
 
     def add(self, entity: Any) -> None:
         """Stage ``entity`` for insertion (or re-attach a detached persistent one)."""
         self.check_open()
+        _require_node(entity, "add")
         cls = type(entity)
-        if not isinstance(entity, Node):
-            raise MetadataError(
-                f"cannot add {cls.__qualname__}: only instances of Node subclasses can be "
-                "added to a session"
-            )
         meta = node_meta(cls)
         values = entity.__dict__
         state: EntityState | None = values.get(STATE_KEY)
@@ -128,6 +130,7 @@ class SessionCore:
         else:
             state.session = self
             state.detached = False
+            state.deleted = False  # a node deleted earlier may be inserted again
         if state.persistent:
             if key is None:
                 key = ("#", state.graph_id)
@@ -191,6 +194,7 @@ class SessionCore:
 
     def _attached_state(self, entity: Any, action: str) -> EntityState:
         self.check_open()
+        _require_node(entity, action)
         state: EntityState | None = entity.__dict__.get(STATE_KEY)
         if state is None or state.session is not self:
             raise DetachedEntityError(
@@ -254,10 +258,46 @@ class SessionCore:
         if not plan:
             self.edge_ops.clear()
             return None
+        check = reads.existing_keys_statement(self._new_keys())
+        if check is not None:
+            existing = yield check
+            self._raise_duplicates(existing)
         stmt = render_flush(plan, self.dialect)
         result = yield stmt
         self._apply(plan, created, updated, result)
         return None
+
+    def _new_keys(self) -> dict[tuple[str, str], list[Any]]:
+        """Primary keys of the pending entities, by (primary label, key field)."""
+        keys: dict[tuple[str, str], list[Any]] = {}
+        for entity in self.new.values():
+            meta = node_meta(entity)
+            pk = meta.pk_field_name
+            if pk is None or meta.fields[pk].generated:
+                continue
+            desc = meta.fields[pk]
+            keys.setdefault((meta.primary_label, pk), []).append(
+                _to_graph(desc, entity.__dict__[pk])
+            )
+        return keys
+
+    def _raise_duplicates(self, existing: QueryResult) -> None:
+        if not existing.rows:
+            return
+        found = [(label, key) for label, keys in zip(existing.columns, existing.rows[0],
+                                                     strict=True) for key in keys]
+        if found:
+            shown = ", ".join(self._describe_key(label, key) for label, key in found[:5])
+            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            raise DuplicateEntityError(
+                f"cannot insert {shown}{more}: a node with that primary key already exists "
+                "in the graph; load it with session.get() and modify it instead. "
+                "Nothing was written."
+            )
+
+    def _describe_key(self, label: str, key: Any) -> str:
+        entity = self.identity.get((label, key))
+        return _entity_label(entity) if entity is not None else f"{label} {key!r}"
 
     def _cascade(self) -> None:
         """Add transient entities referenced through relations of staged entities."""
@@ -275,9 +315,9 @@ class SessionCore:
                 self.add(entity)
             meta = node_meta(entity)
             values = entity.__dict__
-            for name in meta.relations:
+            for name, desc in meta.relations.items():
                 if name in values:
-                    queue.extend(_targets(values[name]))
+                    queue.extend(_relation_targets(entity, desc))
 
     def _validate(self) -> None:
         for entity in self.new.values():
@@ -286,6 +326,8 @@ class SessionCore:
             for name, desc in meta.fields.items():
                 value = values.get(name)
                 if value is not None:
+                    if name == meta.pk_field_name:
+                        reads.check_pk_type(meta, value)
                     continue
                 if name == meta.pk_field_name and not desc.generated:
                     raise FieldValidationError(
@@ -398,9 +440,12 @@ class SessionCore:
                 continue
             before = {id(t): t for t in previous}
             after = {id(t): t for t in current}
+            edge_fields, edge_values = _default_edge(desc)
             for key, target in after.items():
                 if key not in before:
-                    plan.merge_edge(rel, direction, src, self._ref(target, created))
+                    plan.merge_edge(
+                        rel, direction, src, self._ref(target, created), edge_fields, edge_values
+                    )
             for key, target in before.items():
                 if key not in after:
                     tstate = target.__dict__.get(STATE_KEY)
@@ -430,7 +475,10 @@ class SessionCore:
                 state.graph_id = graph_id
                 state.persistent = True
                 pk = meta.pk_field_name
-                if pk is not None and meta.fields[pk].generated and values.get(pk) is None:
+                if pk is not None and meta.fields[pk].generated:
+                    stale = (meta.primary_label, values.get(pk))
+                    if self.identity.get(stale) is entity:
+                        del self.identity[stale]  # a value set by hand: the database decides
                     values[pk] = graph_id
                     self.identity[(meta.primary_label, graph_id)] = entity
                 elif pk is None or values.get(pk) is None:
@@ -524,6 +572,9 @@ class SessionCore:
         found = self.lookup(cls, pk)
         if found is not None and (not fetch or all(n in found.__dict__ for n in fetch)):
             return found
+        held = self.identity.get((meta.primary_label, pk))
+        if held is not None and held.__dict__[STATE_KEY].deleted and isinstance(held, cls):
+            return None  # staged for deletion in this session
         stmt, fetched = reads.get_statement(self.dialect, meta, pk, fetch or ())
         result = yield stmt
         if not result.rows:
@@ -630,6 +681,17 @@ class SessionCore:
         decode_node(self, node, type(entity))
         return None
 
+    def load_expired(self, entity: Any) -> Op[None]:
+        """Fill the expired fields of ``entity`` from the graph; the others are kept."""
+        state = self._attached_state(entity, "load")
+        if not state.persistent or state.graph_id is None:
+            raise DetachedEntityError(f"cannot load {_entity_label(entity)}: it is not flushed")
+        result = yield reads.by_ids_statement(self.dialect, [state.graph_id])
+        if not result.rows:
+            raise StaleDataError(f"{_entity_label(entity)} is no longer in the graph")
+        decode_node(self, result.rows[0][0], type(entity))
+        return None
+
     def run_compiled(self, stmt: Statement) -> Op[QueryResult]:
         """Execute one already-compiled statement and return its raw result."""
         self.check_open()
@@ -682,6 +744,28 @@ class SessionCore:
 # -- helpers ------------------------------------------------------------------------------
 
 
+def _require_node(entity: Any, action: str) -> None:
+    if not isinstance(entity, Node):
+        raise MetadataError(
+            f"cannot {action} {type(entity).__qualname__}: only instances of Node subclasses "
+            "are managed by a session"
+        )
+
+
+def _relation_targets(entity: Any, desc: FieldDescriptor) -> list[Any]:
+    """The entities relation ``desc`` of ``entity`` holds, checked against its target class."""
+    value = entity.__dict__[desc.name]
+    target_cls = desc.resolve_target()
+    items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    for item in items:
+        if item is not None and not isinstance(item, target_cls):
+            raise FieldValidationError(
+                f"{type(entity).__name__}.{desc.name} relates to {target_cls.__name__}, got "
+                f"{type(item).__name__} {item!r} (on {_entity_label(entity)})"
+            )
+    return [item for item in items if item is not None]
+
+
 def _targets(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -710,6 +794,24 @@ def _to_graph(desc: FieldDescriptor, value: Any) -> Any:
         return desc.converter.to_graph(value)
     except (TypeError, ValueError) as exc:
         raise FieldValidationError(f"{desc.qualname}: {exc}") from exc
+
+
+_DEFAULT_EDGES: dict[type, tuple[tuple[FieldDescriptor, ...], list[Any]]] = {}
+
+
+def _default_edge(desc: FieldDescriptor) -> tuple[tuple[FieldDescriptor, ...], list[Any]]:
+    """Properties for an edge created by assignment: the edge model's defaults, if any."""
+    model = desc.edge_model
+    if model is None:
+        return (), []
+    cached = _DEFAULT_EDGES.get(model)
+    if cached is None:
+        try:
+            cached = _edge_values(model())
+        except TypeError:
+            cached = ((), [])  # the model has required fields: no defaults to write
+        _DEFAULT_EDGES[model] = cached
+    return cached
 
 
 def _edge_values(edge: Any) -> tuple[tuple[FieldDescriptor, ...], list[Any]]:

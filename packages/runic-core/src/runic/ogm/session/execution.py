@@ -89,7 +89,7 @@ def select_op(core: SessionCore, stmt: Any, mode: Mode) -> Op[Any]:
             columns
         )
         return [
-            {col: hydrate(value, cls) for col, value, cls in zip(columns, row, classes, strict=True)}
+            {c: hydrate(v, cls) for c, v, cls in zip(columns, row, classes, strict=True)}
             for row in result.rows
         ]
     classes = [r.cls for r in returns]

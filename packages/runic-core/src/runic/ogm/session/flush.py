@@ -208,14 +208,14 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         params[name] = rows
         return name
 
-    for group in plan.edge_clears.values():
-        p = param(group.rows)
-        pattern = _pattern("a", group.direction, f"r:{escape(group.rel_type)}",
-                           f"b:{escape(group.target_label)}")
+    for clear in plan.edge_clears.values():
+        p = param(clear.rows)
+        pattern = _pattern("a", clear.direction, f"r:{escape(clear.rel_type)}",
+                           f"b:{escape(clear.target_label)}")
         parts.append(f"UNWIND ${p} AS row MATCH {pattern} WHERE {nid('a')} = row DELETE r")
-    for group in plan.edge_deletes.values():
-        p = param(group.rows)
-        pattern = _pattern("a", group.direction, f"r:{escape(group.rel_type)}", "b")
+    for removal in plan.edge_deletes.values():
+        p = param(removal.rows)
+        pattern = _pattern("a", removal.direction, f"r:{escape(removal.rel_type)}", "b")
         parts.append(
             f"UNWIND ${p} AS row MATCH {pattern} "
             f"WHERE {nid('a')} = row[0] AND {nid('b')} = row[1] DELETE r"
@@ -245,12 +245,12 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
     # Creations and the edges that touch new nodes carry the created lists.
     carried: list[str] = []
     tail: list[str] = []
-    for index, group in enumerate(plan.creates.values()):
-        p = param(group.rows)
-        labels = ":".join(escape(label) for label in group.labels)
+    for index, create in enumerate(plan.creates.values()):
+        p = param(create.rows)
+        labels = ":".join(escape(label) for label in create.labels)
         text = f"UNWIND ${p} AS row CREATE (n:{labels})"
-        if group.fields:
-            text += f" SET {_set_clause(dialect, 'n', group.fields, 0)}"
+        if create.fields:
+            text += f" SET {_set_clause(dialect, 'n', create.fields, 0)}"
         keep = "".join(f"{c}, " for c in carried)
         text += f" WITH {keep}collect(n) AS _n{index}"
         carried.append(f"_n{index}")

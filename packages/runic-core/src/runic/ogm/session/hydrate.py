@@ -29,13 +29,17 @@ def field_plan(cls: type) -> tuple[tuple[str, TypeConverter | None, bool], ...]:
     """``(name, converter, generated)`` for each property field of ``cls`` (cached)."""
     plan = _PLANS.get(cls)
     if plan is None:
-        fields = cls.__runic_meta__.fields
+        fields: Any = cls.__dict__["__runic_meta__"].fields
         plan = tuple((n, d.converter, d.generated) for n, d in fields.items())
         _PLANS[cls] = plan
     return plan
 
 
 def _class_for(labels: tuple[str, ...], expected: type[Node] | None) -> type[Node]:
+    if expected is not None:
+        meta = expected.__dict__.get("__runic_meta__")
+        if meta is not None and not meta.label_set.issubset(labels):
+            expected = None  # not an ``expected`` node: decode it by its own labels
     key = (labels, expected)
     cls = _LABEL_CACHE.get(key)
     if cls is None:
@@ -72,7 +76,8 @@ def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None 
     key = (meta.primary_label, pk_value) if pk_value is not None else ("#", node.id)
     existing = core.identity.get(key)
     if existing is not None:
-        _fill_expired(existing, cls, props, node.id)
+        if _fill_expired(existing, cls, props, node.id):
+            core.register_loaded(existing, key, existing.__dict__[STATE_KEY])
         return existing
     obj = cls.__new__(cls)
     values = obj.__dict__
@@ -93,15 +98,16 @@ def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None 
     return obj
 
 
-def _fill_expired(obj: Any, cls: type, props: Any, graph_id: Any) -> None:
+def _fill_expired(obj: Any, cls: type, props: Any, graph_id: Any) -> bool:
+    """Fill the fields of ``obj`` that are absent; return whether any was."""
     values = obj.__dict__
     state: EntityState = values[STATE_KEY]
     if state.graph_id is None:
         state.graph_id = graph_id
     missing = [n for n, _, _ in field_plan(cls) if n not in values]
     if not missing:
-        return
-    meta = cls.__runic_meta__
+        return False
+    meta: Any = cls.__dict__["__runic_meta__"]
     for name, converter, generated in field_plan(cls):
         if name not in missing:
             continue
@@ -113,6 +119,7 @@ def _fill_expired(obj: Any, cls: type, props: Any, graph_id: Any) -> None:
             value = converter.from_graph(value)
         values[name] = value
     state.take_snapshot(values, missing)
+    return True
 
 
 def decode_edge(edge: GraphEdge, expected: type[Edge] | None = None) -> Any:

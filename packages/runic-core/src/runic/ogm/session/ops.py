@@ -41,7 +41,7 @@ def drive(op: Op[T], execute: Callable[[Statement], QueryResult]) -> T:
         while True:
             try:
                 result = execute(stmt)
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - handed to the operation, which re-raises
                 stmt = op.throw(exc)
             else:
                 stmt = op.send(result)
@@ -59,7 +59,7 @@ async def drive_async(
         while True:
             try:
                 result = await execute(stmt)
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - handed to the operation, which re-raises
                 stmt = op.throw(exc)
             else:
                 stmt = op.send(result)

@@ -43,7 +43,7 @@ def check_pk_type(meta: NodeMeta, pk: Any) -> None:
         ok = True
     if not ok:
         raise FieldValidationError(
-            f"{meta.cls.__name__}.{desc.name} is a {expected.__name__}; got "
+            f"{meta.cls.__name__}.{desc.name} takes {expected.__name__} values; got "
             f"{type(pk).__name__} {pk!r}"
         )
 
@@ -130,6 +130,7 @@ def find_all_statement(
         conv = pk_desc.converter
         params["ids"] = [conv.to_graph(v) for v in ids] if conv is not None else list(ids)
         cypher += f" WHERE {_pk_expr(dialect, meta)} IN $ids"
+    order = ""
     if skip or limit is not None:
         if skip < 0 or (limit is not None and limit < 0):
             raise FieldValidationError("skip and limit must not be negative")
@@ -142,6 +143,8 @@ def find_all_statement(
             cypher += " LIMIT $limit"
             params["limit"] = limit
     cypher += f"{stages} RETURN n{''.join(', ' + c for c in carried)}"
+    if order and stages:
+        cypher += f" ORDER BY {order}"  # the fetch stages aggregate: order the page again
     return Statement(cypher, params, ("n", *carried)), descs
 
 
@@ -183,3 +186,25 @@ def exists_statement(dialect: GraphDialect, meta: NodeMeta, pk: Any) -> Statemen
         {"pk": value},
         ("c",),
     )
+
+
+def existing_keys_statement(keys: dict[tuple[str, str], list[Any]]) -> Statement | None:
+    """Which of the given primary keys already exist; one column per primary label."""
+    if not keys:
+        return None
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    carried: list[str] = []
+    columns: list[str] = []
+    for index, ((label, prop), values) in enumerate(keys.items()):
+        params[f"k{index}"] = values
+        prop_ref = f"n{index}.{escape(prop)}"
+        keep = "".join(f"{c}, " for c in carried)
+        parts.append(
+            f"OPTIONAL MATCH (n{index}:{escape(label)}) WHERE {prop_ref} IN $k{index} "
+            f"WITH {keep}collect({prop_ref}) AS d{index}"
+        )
+        carried.append(f"d{index}")
+        columns.append(label)
+    returns = ", ".join(f"{c} AS {escape(col)}" for c, col in zip(carried, columns, strict=True))
+    return Statement(" ".join(parts) + f" RETURN {returns}", params, tuple(columns))

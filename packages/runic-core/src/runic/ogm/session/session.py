@@ -80,7 +80,7 @@ class Session(SessionBase):
         if descriptor.is_relation:
             self._run(self._core.load_relation([entity], descriptor.name))
         else:
-            self._run(self._core.refresh(entity))
+            self._run(self._core.load_expired(entity))
         return entity.__dict__[descriptor.name]
 
     # -- unit of work -------------------------------------------------------------------
