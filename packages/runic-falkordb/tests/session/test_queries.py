@@ -229,3 +229,17 @@ async def test_async_log_cypher(arec: Any, raw: Any, caplog: pytest.LogCaptureFi
     assert [r.getMessage() for r in caplog.records if r.name == "runic.cypher"] == [
         f"{count_stmt.cypher}  params={dict(count_stmt.params)!r}"
     ]
+
+
+def test_scalars_skips_the_null_targets_of_an_optional_traversal(
+    session: Session, raw: Any
+) -> None:
+    _seed(raw)
+    # Cy knows nobody: the OPTIONAL MATCH yields a null target for that row
+    stmt = select(Person).alias("p").traverse(Person.knows).alias("f").return_target("f")
+    rows = session.execute(stmt.compile(session.dialect).cypher).rows
+    assert None in [row[0] for row in rows]
+    friends = session.scalars(stmt)
+    assert sorted(f.name for f in friends) == ["Bob", "Cy"]
+    assert session.scalar(select(Person).where(Person.id == "cy").alias("p")
+                          .traverse(Person.knows).alias("f").return_target("f")) is None

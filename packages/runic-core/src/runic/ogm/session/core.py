@@ -407,10 +407,13 @@ class SessionCore:
             src = self._ref(source, created)
             tgt = self._ref(target, created)
             if kind == "merge":
-                edge_fields, edge_values = _edge_values(edge)
+                # without an edge instance, a new edge gets the edge model's defaults
+                edge_fields, edge_values = (
+                    _edge_values(edge) if edge is not None else _default_edge(desc)
+                )
                 plan.merge_edge(
                     desc.relationship or "", desc.direction or "OUTGOING", src, tgt,
-                    edge_fields, edge_values,
+                    edge_fields, edge_values, only_on_create=edge is None,
                 )
             else:
                 plan.delete_edge(desc.relationship or "", desc.direction or "OUTGOING", src, tgt)

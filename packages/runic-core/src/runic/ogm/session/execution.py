@@ -79,7 +79,11 @@ def select_op(core: SessionCore, stmt: Any, mode: Mode) -> Op[Any]:
     if mode in ("scalars", "scalar"):
         index, item = _target_column(returns)
         cls = item.cls if item is not None else None
-        values = [hydrate(row[index], cls) for row in result.rows]
+        rows = result.rows
+        if item is not None and item.kind in ("node", "edge"):
+            # an optional traversal yields null targets for sources without a match
+            rows = [row for row in rows if row[index] is not None]
+        values = [hydrate(row[index], cls) for row in rows]
         if mode == "scalar":
             return values[0] if values else None
         return values

@@ -63,6 +63,7 @@ class _EdgeGroup:
     edge_fields: tuple[FieldDescriptor, ...]
     src_new: int | None
     tgt_new: int | None
+    only_on_create: bool = False
     rows: list[list[Any]] = field(default_factory=list)
 
 
@@ -129,15 +130,21 @@ class FlushPlan:
         tgt: Ref,
         edge_fields: tuple[FieldDescriptor, ...] = (),
         edge_values: Sequence[Any] = (),
+        *,
+        only_on_create: bool = False,
     ) -> None:
-        """Stage an edge (MERGE between existing nodes, CREATE when one end is new)."""
+        """Stage an edge (MERGE between existing nodes, CREATE when one end is new).
+
+        The edge properties are set on every merge, or with ``only_on_create``
+        only when the edge did not exist yet (defaults must not overwrite values).
+        """
         src_new = src.group if isinstance(src, NewRef) else None
         tgt_new = tgt.group if isinstance(tgt, NewRef) else None
-        key = (rel_type, direction, edge_fields, src_new, tgt_new)
+        key = (rel_type, direction, edge_fields, src_new, tgt_new, only_on_create)
         group = self.edge_merges.get(key)
         if group is None:
             group = self.edge_merges[key] = _EdgeGroup(
-                rel_type, direction, edge_fields, src_new, tgt_new
+                rel_type, direction, edge_fields, src_new, tgt_new, only_on_create
             )
         s = src.index if isinstance(src, NewRef) else src
         t = tgt.index if isinstance(tgt, NewRef) else tgt
@@ -236,7 +243,8 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
             f"MATCH (b) WHERE {nid('b')} = row[1] MERGE {pattern}"
         )
         if edge.edge_fields:
-            text += f" SET {_set_clause(dialect, 'r', edge.edge_fields, 2)}"
+            on_create = " ON CREATE" if edge.only_on_create else ""
+            text += f"{on_create} SET {_set_clause(dialect, 'r', edge.edge_fields, 2)}"
         parts.append(text)
     if plan.node_deletes:
         p = param(plan.node_deletes)
