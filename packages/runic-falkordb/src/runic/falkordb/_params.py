@@ -46,18 +46,18 @@ def encode_params(params: Mapping[str, Any]) -> str:
             )
         try:
             parts.append(f"{name}={_fast(value)}")
-        except (_NeedsCheck, RecursionError):
+        except (_NeedsCheckError, RecursionError):
             # Something unusual: the careful encoder names the offending value.
             parts.append(f"{name}={_literal(value, name, 0)}")
     return " ".join(parts)
 
 
-class _NeedsCheck(Exception):
+class _NeedsCheckError(Exception):
     """Raised by the fast encoder for anything it does not handle itself."""
 
 
 def _fast(value: Any) -> str:
-    """Encode common values quickly; raise :class:`_NeedsCheck` for anything else.
+    """Encode common values quickly; raise :class:`_NeedsCheckError` for anything else.
 
     Flushes send lists of many rows, so this path avoids building the element
     paths the careful encoder keeps for its error messages.
@@ -65,15 +65,16 @@ def _fast(value: Any) -> str:
     kind = type(value)
     if kind is str:
         if "\x00" in value or not (value.isascii() or _utf8(value)):
-            raise _NeedsCheck
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            raise _NeedsCheckError
+        text: str = value
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if kind is int:
         if not _INT64_MIN <= value <= _INT64_MAX:
-            raise _NeedsCheck
+            raise _NeedsCheckError
         return str(value)
     if kind is float:
         if not math.isfinite(value):
-            raise _NeedsCheck
+            raise _NeedsCheckError
         return repr(value)
     if value is None:
         return "null"
@@ -85,10 +86,10 @@ def _fast(value: Any) -> str:
         entries = []
         for key, item in value.items():
             if type(key) is not str or not key or "`" in key or "\x00" in key:
-                raise _NeedsCheck
+                raise _NeedsCheckError
             entries.append(f"`{key}`:{_fast(item)}")
         return "{" + ",".join(entries) + "}"
-    raise _NeedsCheck
+    raise _NeedsCheckError
 
 
 def _utf8(value: str) -> bool:
