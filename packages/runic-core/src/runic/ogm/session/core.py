@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.descriptors import FieldDescriptor
-from runic.ogm.core.metadata import node_meta
+from runic.ogm.core.metadata import NodeMeta, node_meta
 from runic.ogm.core.models import Edge, Node
 from runic.ogm.core.state import STATE_KEY, EntityState, changed_fields
 from runic.ogm.driver.results import GraphEdge, GraphNode, GraphPath, QueryResult
@@ -271,7 +271,7 @@ class SessionCore:
         """Primary keys of the pending entities, by (primary label, key field)."""
         keys: dict[tuple[str, str], list[Any]] = {}
         for entity in self.new.values():
-            meta = node_meta(entity)
+            meta = _meta(entity)
             pk = meta.pk_field_name
             if pk is None or meta.fields[pk].generated:
                 continue
@@ -313,7 +313,7 @@ class SessionCore:
             state: EntityState | None = entity.__dict__.get(STATE_KEY)
             if state is None or (state.session is None and not state.persistent):
                 self.add(entity)
-            meta = node_meta(entity)
+            meta = _meta(entity)
             values = entity.__dict__
             for name, desc in meta.relations.items():
                 if name in values:
@@ -321,7 +321,7 @@ class SessionCore:
 
     def _validate(self) -> None:
         for entity in self.new.values():
-            meta = node_meta(entity)
+            meta = _meta(entity)
             values = entity.__dict__
             for name, desc in meta.fields.items():
                 value = values.get(name)
@@ -339,7 +339,7 @@ class SessionCore:
                         f"{type(entity).__name__}.{name} is required but is None"
                     )
         for entity in self.dirty.values():
-            meta = node_meta(entity)
+            meta = _meta(entity)
             values = entity.__dict__
             for name in changed_fields(entity):
                 desc = meta.fields[name]
@@ -350,7 +350,7 @@ class SessionCore:
             self._check_pk_unchanged(entity)
 
     def _check_pk_unchanged(self, entity: Any) -> None:
-        meta = node_meta(entity)
+        meta = _meta(entity)
         pk = meta.pk_field_name
         state: EntityState = entity.__dict__[STATE_KEY]
         if pk is not None and pk in state.snapshot and pk in changed_fields(entity, [pk]):
@@ -376,7 +376,7 @@ class SessionCore:
         created: dict[int, NewRef] = {}
         updated: list[tuple[Any, list[str]]] = []
         for entity in self.new.values():
-            meta = node_meta(entity)
+            meta = _meta(entity)
             values = entity.__dict__
             fields = _insert_fields(meta)
             row = [_to_graph(desc, values.get(desc.name)) for desc in fields]
@@ -391,7 +391,7 @@ class SessionCore:
             state: EntityState = entity.__dict__[STATE_KEY]
             if state.deleted:
                 continue
-            meta = node_meta(entity)
+            meta = _meta(entity)
             names = changed_fields(entity)
             if names:
                 descs = tuple(meta.fields[n] for n in names)
@@ -420,7 +420,7 @@ class SessionCore:
         return plan, created, updated
 
     def _plan_relations(self, plan: FlushPlan, entity: Any, created: dict[int, NewRef]) -> None:
-        meta = node_meta(entity)
+        meta = _meta(entity)
         values = entity.__dict__
         state: EntityState = values[STATE_KEY]
         is_new = id(entity) in created
@@ -472,7 +472,7 @@ class SessionCore:
             for entity in self.new.values():
                 ref = created[id(entity)]
                 graph_id = id_lists[ref.group][ref.index]
-                meta = node_meta(entity)
+                meta = _meta(entity)
                 values = entity.__dict__
                 state: EntityState = values[STATE_KEY]
                 state.graph_id = graph_id
@@ -511,7 +511,7 @@ class SessionCore:
         self.edge_ops.clear()
 
     def _snapshot_relations(self, entity: Any, state: EntityState) -> None:
-        meta = node_meta(entity)
+        meta = _meta(entity)
         values = entity.__dict__
         for name in meta.relations:
             if name in values:
@@ -670,7 +670,7 @@ class SessionCore:
         if not result.rows:
             raise StaleDataError(f"{_entity_label(entity)} is no longer in the graph")
         node: GraphNode = result.rows[0][0]
-        meta = node_meta(entity)
+        meta = _meta(entity)
         values = entity.__dict__
         for name in meta.relations:
             values.pop(name, None)
@@ -745,6 +745,12 @@ class SessionCore:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _meta(entity: Any) -> NodeMeta:
+    """The metadata of an entity already known to be a registered Node (hot path)."""
+    meta: NodeMeta = type(entity).__runic_meta__
+    return meta
 
 
 def _require_node(entity: Any, action: str) -> None:
