@@ -256,3 +256,20 @@ def test_relation_names_are_not_primary_keys_or_fields() -> None:
     assert meta.pk_field_name is None
     assert list(meta.fields) == ["name"]
     assert list(meta.relations) == ["id"]
+
+
+def test_edge_model_must_match_the_relationship_type() -> None:
+    from runic.ogm import Edge, MetadataError, Node, Relation
+
+    class Likes(Edge, type="LIKES"):
+        weight: int = 1
+
+    with pytest.raises(
+        MetadataError,
+        match=r"Fan\.idols: edge_model Likes is for relationship type 'LIKES', but the "
+        r"relation is 'FOLLOWS'; use an Edge class declared with type='FOLLOWS'",
+    ):
+
+        class Fan(Node, labels=["Fan"]):
+            id: str
+            idols: list["Fan"] = Relation(relationship="FOLLOWS", edge_model=Likes)

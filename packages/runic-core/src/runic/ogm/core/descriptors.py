@@ -133,6 +133,17 @@ class FieldDescriptor(FieldExpressions):
                     f"{owner.__name__}.{name}: direction must be one of "
                     f"{', '.join(_DIRECTIONS)}, got {self.direction!r}"
                 )
+            edge_meta = getattr(self.edge_model, "__runic_meta__", None)
+            if self.edge_model is not None and getattr(edge_meta, "type", None) != (
+                self.relationship
+            ):
+                raise MetadataError(
+                    f"{owner.__name__}.{name}: edge_model "
+                    f"{getattr(self.edge_model, '__name__', self.edge_model)!s} is for "
+                    f"relationship type {getattr(edge_meta, 'type', None)!r}, but the relation "
+                    f"is {self.relationship!r}; use an Edge class declared with "
+                    f"type={self.relationship!r}"
+                )
         else:
             validate_identifier(name, f"property name {owner.__name__}.{name}")
 
