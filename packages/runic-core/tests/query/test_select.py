@@ -831,3 +831,25 @@ def test_select_requires_a_node_class() -> None:
 def test_repr_names_class_and_scope(m: SimpleNamespace) -> None:
     assert repr(select(m.User).alias("u")) == "<Select[User] aliases=u>"
     assert "call .alias(name)" in repr(select(m.User).traverse(m.User.friends))
+
+
+def test_filter_on_a_generated_key_compares_the_database_id() -> None:
+    from runic.ogm import Field, Node, default_metadata
+
+    snap = default_metadata.snapshot()
+    try:
+
+        class QTicket(Node, labels=["QTicket"]):
+            id: int | None = Field(primary_key=True, generated=True, default=None)
+            title: str = ""
+
+        assert select(QTicket).where(QTicket.id == 5).build() == (
+            "MATCH (n:`QTicket`) WHERE id(n) = $p0 RETURN n",
+            {"p0": 5},
+        )
+        assert select(QTicket).where(QTicket.id.in_([1, 2])).build() == (
+            "MATCH (n:`QTicket`) WHERE id(n) IN $p0 RETURN n",
+            {"p0": [1, 2]},
+        )
+    finally:
+        default_metadata.restore(snap)

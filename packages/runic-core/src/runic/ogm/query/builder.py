@@ -321,7 +321,10 @@ class Select(Generic[T]):
         else:
             self._scoped(alias, f"where() on {_field_name(fd)}")
         used.add(alias)
-        ref = PropRef(alias, fd.name)
+        # A database-generated key is the node's id, not a stored property.
+        ref: PropRef | IdRef = (
+            IdRef(alias) if getattr(fd, "generated", False) else PropRef(alias, fd.name)
+        )
         op = expr.op
         if op is CompareOp.IS_NULL or op is CompareOp.IS_NOT_NULL:
             return Comparison(ref, op)
