@@ -1,0 +1,177 @@
+"""Translation of neo4j driver errors into runic's exceptions.
+
+Every translated error names the backend (``neo4j``, ``memgraph`` or
+``arcadedb``) and keeps the server's own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from neo4j import exceptions as neo4j_errors
+
+from runic.ogm.exceptions import (
+    BackendError,
+    ConnectionFailedError,
+    OrmError,
+    QueryBuildError,
+    QueryExecutionError,
+    TransactionError,
+)
+
+__all__ = [
+    "BoltAuthenticationError",
+    "BoltSettingsError",
+    "DatabaseNotFoundError",
+    "ErrorContext",
+    "raise_translated",
+    "translate_error",
+]
+
+_DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+
+
+class BoltSettingsError(BackendError, ValueError):
+    """A Bolt driver setting is invalid (the message names it and what to pass instead)."""
+
+
+class BoltAuthenticationError(ConnectionFailedError):
+    """The server refused the credentials."""
+
+
+class DatabaseNotFoundError(ConnectionFailedError, LookupError):
+    """The database the driver was created for does not exist on the server."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorContext:
+    """What error messages say about the driver: backend, address, database, user."""
+
+    backend: str
+    endpoint: str
+    database: str | None
+    user: str | None
+
+
+def _server_message(exc: BaseException) -> str:
+    if isinstance(exc, neo4j_errors.Neo4jError) and exc.message:
+        return str(exc.message)  # the server's own words, without the GQL decoration
+    return str(exc)
+
+
+def _bad_parameter(params: Mapping[str, Any] | None) -> str:
+    """Name the first parameter holding a value Bolt cannot send (for messages)."""
+
+    def find(value: Any, path: str) -> str | None:
+        if value is None or isinstance(value, (str, bool, float, bytes, bytearray)):
+            return None
+        if isinstance(value, int):
+            return None if -(2**63) <= value < 2**63 else f"{path} (integer out of 64-bit range)"
+        if isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                found = find(item, f"{path}[{index}]")
+                if found:
+                    return found
+            return None
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    return f"{path} (map key {key!r} is not a string)"
+                found = find(item, f"{path}[{key!r}]")
+                if found:
+                    return found
+            return None
+        module = type(value).__module__
+        if module in ("datetime",) or module.startswith("neo4j"):
+            return None
+        return f"{path} ({type(value).__name__})"
+
+    for name, value in (params or {}).items():
+        found = find(value, f"${name}")
+        if found:
+            return found
+    return "a parameter"
+
+
+def translate_error(
+    exc: BaseException,
+    ctx: ErrorContext,
+    *,
+    cypher: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    in_transaction: bool = False,
+) -> OrmError | None:
+    """Return the runic error for a neo4j driver error, or ``None`` if it is not one.
+
+    ``in_transaction`` says that ``exc`` ended an explicit transaction (which the
+    driver rolled back), so a lost connection is reported as such.
+    """
+    backend, where = ctx.backend, f"{ctx.backend} at {ctx.endpoint}"
+    message = _server_message(exc)
+    if isinstance(exc, neo4j_errors.AuthError):
+        return BoltAuthenticationError(
+            f"[{backend}] authentication with {where} failed for user {ctx.user!r}: {message}; "
+            "check the username= and password= settings"
+        )
+    if isinstance(exc, neo4j_errors.Neo4jError):
+        code = exc.code or type(exc).__name__
+        if code == _DATABASE_NOT_FOUND:
+            return DatabaseNotFoundError(
+                f"[{backend}] database {ctx.database!r} does not exist on {where}: {message}; "
+                "create it first or pass the name of an existing database as database="
+            )
+        return QueryExecutionError(f"{code}: {message}", backend=backend, cypher=cypher)
+    if isinstance(exc, neo4j_errors.IncompleteCommit):
+        return TransactionError(
+            f"[{backend}] the connection to {where} was lost while committing, so it is "
+            f"unknown whether the transaction was committed: {message}"
+        )
+    if isinstance(exc, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired)):
+        if in_transaction:
+            return ConnectionFailedError(
+                f"[{backend}] the connection to {where} was lost during a transaction: "
+                f"{message}. Nothing of the transaction was committed (the server discards "
+                "it); retry the unit of work once the server is reachable"
+            )
+        return ConnectionFailedError(
+            f"[{backend}] cannot reach {where}: {message}. Check that the server is running "
+            "and listening there, and the host=, port= and encrypted= settings"
+        )
+    if isinstance(exc, neo4j_errors.ConnectionAcquisitionTimeoutError):
+        return ConnectionFailedError(
+            f"[{backend}] no pooled connection to {where} became free in time: {message}; "
+            "raise max_connection_pool_size= or connection_acquisition_timeout=, or run "
+            "fewer sessions at once"
+        )
+    if isinstance(exc, neo4j_errors.ConfigurationError):
+        return BoltSettingsError(f"[{backend}] invalid driver configuration: {message}")
+    if isinstance(exc, neo4j_errors.DriverError):
+        return TransactionError(f"[{backend}] {type(exc).__name__}: {message}")
+    if isinstance(exc, (TypeError, ValueError, OverflowError)) and cypher is not None:
+        return QueryBuildError(
+            f"[{backend}] {_bad_parameter(params)} cannot be sent over Bolt ({message}); "
+            "pass None, bool, 64-bit int, float, str, bytes, date/time values, or lists and "
+            "string-keyed maps of these"
+        )
+    if isinstance(exc, OSError):
+        return ConnectionFailedError(f"[{backend}] connection to {where} failed: {message}")
+    return None
+
+
+def raise_translated(
+    exc: BaseException,
+    ctx: ErrorContext,
+    *,
+    cypher: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    in_transaction: bool = False,
+) -> NoReturn:
+    """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
+    mapped = translate_error(
+        exc, ctx, cypher=cypher, params=params, in_transaction=in_transaction
+    )
+    if mapped is None:
+        raise exc
+    raise mapped from exc

@@ -1,0 +1,242 @@
+"""The asyncio Bolt driver and its transactions (twins of :mod:`runic.bolt.driver`)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import neo4j
+
+from runic.bolt._base import DriverBase, access_mode, check_cypher, check_params, prepare
+from runic.bolt._decode import Decoder
+from runic.bolt.dialect import BoltDialect
+from runic.bolt.driver import TransactionState
+from runic.ogm.driver.results import QueryResult
+from runic.ogm.exceptions import TransactionError
+
+__all__ = ["AsyncBoltDriver", "AsyncBoltTransaction"]
+
+_CLEANUP_ERRORS = (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError)
+
+
+async def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) -> QueryResult:
+    """Read every record of a neo4j ``AsyncResult`` and its counters (see the sync twin)."""
+    keys = result.keys()
+    rows = await result.values()
+    summary = await result.consume()
+    return decoder.result(keys or columns or (), rows, summary.counters)
+
+
+class AsyncBoltTransaction:
+    """An explicit transaction of an :class:`AsyncBoltDriver` (see :class:`BoltTransaction`).
+
+    A failing statement rolls the transaction back at once; ``async with``
+    commits on success and rolls back on an exception.
+    """
+
+    def __init__(self, driver: AsyncBoltDriver, session: Any, tx: Any, *, write: bool) -> None:
+        self._driver = driver
+        self._session = session
+        self._tx = tx
+        self._write = write
+        self._state = TransactionState.OPEN
+        self._failure: str | None = None
+
+    @property
+    def state(self) -> TransactionState:
+        """Open, committed, rolled back, or rolled back after an error."""
+        return self._state
+
+    @property
+    def write(self) -> bool:
+        """``False`` for a read transaction."""
+        return self._write
+
+    def _check_open(self, action: str) -> None:
+        if self._state is TransactionState.OPEN:
+            return
+        reason = f" ({self._failure})" if self._failure else ""
+        raise TransactionError(
+            f"[{self._driver.backend}] cannot {action}: the transaction is already "
+            f"{self._state.value}{reason}; begin a new one"
+        )
+
+    async def _release(self) -> None:
+        with contextlib.suppress(*_CLEANUP_ERRORS):
+            await self._session.close()
+
+    async def _abort(self, exc: BaseException) -> None:
+        self._state = TransactionState.FAILED
+        self._failure = f"{type(exc).__name__}: {exc}"
+        try:
+            await self._tx.rollback()
+        except _CLEANUP_ERRORS:
+            pass
+        except BaseException:
+            # Cancelled while rolling back: drop the connection, the server discards it.
+            self._session.cancel()
+            raise
+        finally:
+            await self._release()
+
+    async def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement inside the transaction."""
+        self._check_open("execute a statement")
+        text = check_cypher(cypher)
+        values = check_params(params)
+        try:
+            return await collect(
+                await self._tx.run(text, values), self._driver._decoder, columns
+            )
+        except BaseException as exc:
+            await self._abort(exc)
+            if isinstance(exc, Exception):
+                self._driver._raise(exc, text, values, in_transaction=True)
+            raise
+
+    async def commit(self) -> None:
+        """Make the transaction durable."""
+        self._check_open("commit")
+        try:
+            await self._tx.commit()
+        except BaseException as exc:
+            await self._abort(exc)
+            if isinstance(exc, Exception):
+                self._driver._raise(exc, in_transaction=True)
+            raise
+        self._state = TransactionState.COMMITTED
+        await self._release()
+
+    async def rollback(self) -> None:
+        """Discard the transaction; a no-op when it already ended."""
+        if self._state is not TransactionState.OPEN:
+            return
+        self._state = TransactionState.ROLLED_BACK
+        try:
+            await self._tx.rollback()
+        except _CLEANUP_ERRORS:
+            pass  # the connection is gone: the server discards the transaction
+        finally:
+            await self._release()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None and self._state is TransactionState.OPEN:
+            await self.commit()
+        else:
+            await self.rollback()
+
+    def __repr__(self) -> str:
+        mode = "write" if self._write else "read"
+        return f"<AsyncBoltTransaction {self._driver.backend} {mode} {self._state.value}>"
+
+
+class AsyncBoltDriver(DriverBase):
+    """The asyncio twin of :class:`~runic.bolt.driver.BoltDriver` (same arguments).
+
+    One driver (and its pool) serves many tasks; use it from one event loop.
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        auth: Any = None,
+        database: str | None = None,
+        dialect: BoltDialect | None = None,
+        *,
+        encrypted: bool | None = True,
+        **config: Any,
+    ) -> None:
+        setup = prepare(uri, auth, database, dialect, encrypted, config)
+        self._init_base(setup)
+        try:
+            self._driver: Any = neo4j.AsyncGraphDatabase.driver(
+                setup.uri, auth=setup.auth, **setup.config
+            )
+        except Exception as exc:  # noqa: BLE001 - translated (configuration errors)
+            self._closed = True
+            self._raise(exc)
+
+    @property
+    def neo4j_driver(self) -> Any:
+        """The underlying ``neo4j.AsyncDriver``."""
+        return self._driver
+
+    def _session(self, write: bool) -> Any:
+        return self._driver.session(
+            database=self._setup.database,
+            default_access_mode=access_mode(write),
+            fetch_size=-1,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
+
+    async def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement in its own auto-commit transaction."""
+        self._check_open()
+        text = check_cypher(cypher)
+        values = check_params(params)
+        try:
+            async with self._session(write) as session:
+                return await collect(await session.run(text, values), self._decoder, columns)
+        except Exception as exc:  # noqa: BLE001 - translated into runic errors
+            self._raise(exc, text, values)
+
+    async def begin(self, *, write: bool = True) -> AsyncBoltTransaction:
+        """Begin an explicit transaction on a pooled connection."""
+        self._check_open()
+        session = self._session(write)
+        try:
+            tx = await session.begin_transaction()
+        except BaseException as exc:
+            with contextlib.suppress(*_CLEANUP_ERRORS):  # the original error matters
+                await session.close()
+            if isinstance(exc, Exception):
+                self._raise(exc)
+            raise
+        return AsyncBoltTransaction(self, session, tx, write=write)
+
+    async def ping(self) -> bool:
+        """Run ``RETURN 1``; raise a runic error if that fails."""
+        result = await self.execute("RETURN 1 AS ok", write=False)
+        return bool(result.scalar() == 1)
+
+    async def close(self) -> None:
+        """Close every pooled connection. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._driver.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,451 @@
+"""Cypher dialects of the Bolt backends: Neo4j, Memgraph and ArcadeDB.
+
+What differs from the openCypher reference dialect (and between the three):
+
+==================  ======================  ========================  ==========================
+                    Neo4j                   Memgraph                  ArcadeDB
+==================  ======================  ========================  ==========================
+database ids        ``elementId(n)``        ``id(n)`` (integers)      ``id(n)`` (integers)
+                    (strings)
+fulltext search     ``db.index.fulltext.``  ``text_search.search``    ``db.index.fulltext.``
+                    ``queryNodes`` on       (``search_all``) on       ``queryNodes`` on the
+                    ``runic_ft_<Label>``    ``runic_ft_<Label>``      index ``Label[a,b]``
+vector search       ``db.index.vector.``    ``vector_search.search``  ``db.index.vector.``
+                    ``queryNodes`` on       on                        ``queryNodes`` on the
+                    ``runic_vec_<L>_<p>``   ``runic_vec_<L>_<p>``     index ``Label[p]``
+read-only routing   enforced by the server  routing hint only         routing hint only
+==================  ======================  ========================  ==========================
+
+Common to all three: ``point($p)`` builds geographic points from
+``{latitude, longitude}`` maps; vectors are stored as plain float lists (there is
+no ``vecf32()``) and strings as plain values (there is no ``intern()``); every
+backend has multi-statement transactions.
+
+Each dialect also renders schema DDL (indexes, unique constraints, fulltext and
+vector indexes) in its backend's syntax; ArcadeDB's Cypher cannot create
+fulltext or vector indexes, so :class:`ArcadeDBDialect` gives the SQL for them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Literal
+
+from runic.ogm.dialect import CypherDialect, RenderContext
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
+from runic.ogm.identifiers import escape, validate_identifier
+from runic.ogm.query.ir import FulltextSource, VectorSource
+
+__all__ = [
+    "ArcadeDBDialect",
+    "BoltDialect",
+    "IdKind",
+    "MemgraphDialect",
+    "Neo4jDialect",
+    "Similarity",
+]
+
+IdKind = Literal["element", "legacy"]
+"""How a dialect identifies entities: ``elementId()`` strings or ``id()`` integers."""
+
+Similarity = Literal["cosine", "euclidean"]
+"""Similarity functions every Bolt backend's vector index offers."""
+
+_LUCENE_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SINGLE_TERM = re.compile(r"\w+\Z")
+_SIMILARITIES = ("cosine", "euclidean")
+
+_BASE_CAPABILITIES = frozenset(
+    {
+        Capability.TRANSACTIONS,
+        Capability.MULTI_LABEL,
+        Capability.GEO_POINT,
+        Capability.FULLTEXT_SEARCH,
+        Capability.VECTOR_SEARCH,
+        Capability.ASYNC,
+    }
+)
+
+
+def string_literal(name: str, kind: str) -> str:
+    """Render a validated name as a single-quoted Cypher string literal."""
+    validate_identifier(name, kind)
+    return "'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _yield(output: str, alias: str) -> str:
+    """``output AS alias``, or ``output`` alone when the names are equal."""
+    return output if alias == output else f"{output} AS {alias}"
+
+
+def _check_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise QueryBuildError(f"vector search k must be an integer >= 1, got {k!r}")
+    return k
+
+
+def _check_dimension(dimension: object) -> int:
+    if isinstance(dimension, bool) or not isinstance(dimension, int) or dimension < 1:
+        raise QueryBuildError(
+            f"a vector index dimension must be an integer >= 1, got {dimension!r}"
+        )
+    return dimension
+
+
+def _check_similarity(similarity: object) -> str:
+    if similarity not in _SIMILARITIES:
+        raise QueryBuildError(
+            f"vector index similarity must be one of {', '.join(_SIMILARITIES)}, got {similarity!r}"
+        )
+    return str(similarity)
+
+
+def _name_part(name: str, kind: str) -> str:
+    """A label or property used inside a generated index name."""
+    return validate_identifier(name, kind)
+
+
+class BoltDialect(CypherDialect):
+    """What Neo4j, Memgraph and ArcadeDB share; not used on its own.
+
+    ``id_kind`` tells the driver which identifier to decode from Bolt entities
+    so that :class:`~runic.ogm.driver.results.GraphNode` ids match
+    :meth:`node_id_expr`: ``"element"`` (element id strings) or ``"legacy"``
+    (the integer ids of ``id()``).
+    """
+
+    name = "bolt"
+    id_kind: ClassVar[IdKind] = "element"
+    capabilities = _BASE_CAPABILITIES
+    # No vecf32()/intern(): vectors and interned strings are stored as plain values.
+    param_functions = frozenset({"point"})
+
+    # -- ids --------------------------------------------------------------------------
+
+    def node_id_expr(self, var: str) -> str:
+        """``elementId(var)`` or ``id(var)``, per :attr:`id_kind`."""
+        return f"elementId({var})" if self.id_kind == "element" else f"id({var})"
+
+    def edge_id_expr(self, var: str) -> str:
+        """Same function as :meth:`node_id_expr`."""
+        return self.node_id_expr(var)
+
+    # -- search -----------------------------------------------------------------------
+
+    def fulltext_index_name(self, label: str, properties: tuple[str, ...] = ()) -> str:
+        """The name runic gives the fulltext index of ``label``: ``runic_ft_<label>``."""
+        return f"runic_ft_{_name_part(label, 'fulltext index label')}"
+
+    def vector_index_name(self, label: str, prop: str) -> str:
+        """The name runic gives a vector index: ``runic_vec_<label>_<prop>``."""
+        return (
+            f"runic_vec_{_name_part(label, 'vector index label')}_"
+            f"{_name_part(prop, 'vector property')}"
+        )
+
+    def _fields(self, fields: tuple[str, ...]) -> tuple[str, ...]:
+        for name in fields:
+            if not isinstance(name, str) or not _LUCENE_FIELD.match(name):
+                raise QueryBuildError(
+                    f"fulltext field {name!r} cannot restrict a {self.name} fulltext query; "
+                    "use letters, digits and underscores, or search every indexed field"
+                )
+        return fields
+
+    def lucene_fields_query(self, query: str, fields: tuple[str, ...]) -> str:
+        """Restrict a Lucene query to ``fields``: ``a:(q) OR b:(q)``."""
+        if not isinstance(query, str):
+            raise QueryBuildError(f"a fulltext query must be a string, got {type(query).__name__}")
+        return " OR ".join(f"{name}:({query})" for name in self._fields(fields))
+
+    def _fulltext_index_properties(self, clause: FulltextSource) -> tuple[str, ...]:
+        """The properties of the searched model declared ``index_type="FULLTEXT"``."""
+        cls = clause.node.cls
+        meta = getattr(cls, "__runic_meta__", None)
+        fields = getattr(meta, "fields", None) or {}
+        return tuple(
+            name
+            for name, desc in fields.items()
+            if getattr(desc, "index_type", None) == "FULLTEXT"
+        )
+
+    def render_fulltext_source(self, clause: FulltextSource, ctx: RenderContext) -> str:
+        """``CALL db.index.fulltext.queryNodes('<index>', $pN) YIELD node AS n``."""
+        index = string_literal(
+            self.fulltext_index_name(clause.index_label, self._fulltext_index_properties(clause)),
+            "fulltext index name",
+        )
+        query = clause.query.value
+        if clause.fields:
+            query = self.lucene_fields_query(query, clause.fields)
+        alias = self.quote_alias(clause.node.alias)
+        return (
+            f"CALL db.index.fulltext.queryNodes({index}, {ctx.ref(query)}) "
+            f"YIELD {_yield('node', alias)}"
+        )
+
+    def render_vector_source(self, clause: VectorSource, ctx: RenderContext) -> str:
+        """``CALL db.index.vector.queryNodes('<index>', k, $pN) YIELD node AS n, score AS s``."""
+        index = string_literal(
+            self.vector_index_name(clause.index_label, clause.prop), "vector index name"
+        )
+        k = _check_k(clause.k)
+        alias = self.quote_alias(clause.node.alias)
+        yields = _yield("node", alias)
+        if clause.score_alias is not None:
+            yields += ", " + _yield("score", self.quote_alias(clause.score_alias))
+        vector = ctx.param(clause.vector)
+        return f"CALL db.index.vector.queryNodes({index}, {k}, {vector}) YIELD {yields}"
+
+    # -- schema DDL -------------------------------------------------------------------
+
+    def _index_target(self, label: str, prop: str) -> tuple[str, str]:
+        return self.quote_identifier(label), self.quote_identifier(prop)
+
+    def create_index_ddl(self, label: str, prop: str) -> str:
+        """A range index on ``prop`` of nodes labelled ``label``."""
+        lbl, prp = self._index_target(label, prop)
+        name = escape(f"runic_idx_{_name_part(label, 'label')}_{_name_part(prop, 'property')}")
+        return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{lbl}) ON (n.{prp})"
+
+    def create_unique_constraint_ddl(self, label: str, prop: str) -> str:
+        """A uniqueness constraint on ``prop`` of nodes labelled ``label``."""
+        lbl, prp = self._index_target(label, prop)
+        name = escape(f"runic_uniq_{_name_part(label, 'label')}_{_name_part(prop, 'property')}")
+        return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{lbl}) REQUIRE n.{prp} IS UNIQUE"
+
+    def create_fulltext_index_ddl(self, label: str, properties: tuple[str, ...]) -> str:
+        """The fulltext index :meth:`render_fulltext_source` searches."""
+        raise UnsupportedFeatureError(self.name, "creating a fulltext index")
+
+    def create_vector_index_ddl(
+        self, label: str, prop: str, *, dimension: int, similarity: Similarity = "cosine"
+    ) -> str:
+        """The vector index :meth:`render_vector_source` searches."""
+        raise UnsupportedFeatureError(self.name, "creating a vector index")
+
+    @staticmethod
+    def _properties(properties: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        props = tuple(properties)
+        if not props:
+            raise QueryBuildError("a fulltext index needs at least one property")
+        return props
+
+
+class Neo4jDialect(BoltDialect):
+    """Neo4j 5 and later: element ids, named fulltext and vector indexes."""
+
+    name = "neo4j"
+    id_kind: ClassVar[IdKind] = "element"
+    capabilities = _BASE_CAPABILITIES | {Capability.READ_ONLY_QUERIES}
+
+    def create_fulltext_index_ddl(self, label: str, properties: tuple[str, ...]) -> str:
+        """``CREATE FULLTEXT INDEX runic_ft_L IF NOT EXISTS FOR (n:L) ON EACH [n.a, n.b]``."""
+        props = self._properties(properties)
+        name = escape(self.fulltext_index_name(label, props))
+        on = ", ".join(f"n.{self.quote_identifier(p)}" for p in props)
+        return (
+            f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS "
+            f"FOR (n:{self.quote_identifier(label)}) ON EACH [{on}]"
+        )
+
+    def create_vector_index_ddl(
+        self, label: str, prop: str, *, dimension: int, similarity: Similarity = "cosine"
+    ) -> str:
+        """``CREATE VECTOR INDEX runic_vec_L_p IF NOT EXISTS FOR (n:L) ON (n.p) OPTIONS ...``."""
+        lbl, prp = self._index_target(label, prop)
+        name = escape(self.vector_index_name(label, prop))
+        return (
+            f"CREATE VECTOR INDEX {name} IF NOT EXISTS FOR (n:{lbl}) ON (n.{prp}) "
+            f"OPTIONS {{indexConfig: {{`vector.dimensions`: {_check_dimension(dimension)}, "
+            f"`vector.similarity_function`: '{_check_similarity(similarity)}'}}}}"
+        )
+
+
+_MEMGRAPH_METRICS = {"cosine": "cos", "euclidean": "l2sq"}
+
+
+class MemgraphDialect(BoltDialect):
+    """Memgraph: integer ids, Tantivy text search, USearch vector indexes.
+
+    Memgraph runs index DDL only outside explicit transactions: send it with
+    ``driver.execute()`` (auto-commit), not inside a session.
+    """
+
+    name = "memgraph"
+    id_kind: ClassVar[IdKind] = "legacy"
+    capabilities = _BASE_CAPABILITIES
+
+    #: Capacity written into ``CREATE VECTOR INDEX`` (Memgraph requires one).
+    vector_index_capacity: ClassVar[int] = 10_000
+
+    def render_fulltext_source(self, clause: FulltextSource, ctx: RenderContext) -> str:
+        """``CALL text_search.search_all('runic_ft_L', $pN) YIELD node AS n``.
+
+        With ``fields`` a one-word query is restricted to them (``data.a:w OR
+        data.b:w``) and sent to ``text_search.search``. Tantivy's field prefix
+        applies to one term only, so a longer query with ``fields`` is refused:
+        write the ``data.<field>:<term>`` query yourself and search without ``fields``.
+        """
+        index = string_literal(
+            self.fulltext_index_name(clause.index_label), "fulltext index name"
+        )
+        query = clause.query.value
+        procedure = "text_search.search_all"
+        if clause.fields:
+            if not isinstance(query, str) or not _SINGLE_TERM.match(query):
+                raise UnsupportedFeatureError(
+                    self.name,
+                    "restricting a fulltext query of several words to fields",
+                    "search without fields= using Tantivy syntax, e.g. "
+                    "'data.title:graph AND data.title:database'",
+                )
+            query = " OR ".join(f"data.{name}:{query}" for name in self._fields(clause.fields))
+            procedure = "text_search.search"
+        alias = self.quote_alias(clause.node.alias)
+        return f"CALL {procedure}({index}, {ctx.ref(query)}) YIELD {_yield('node', alias)}"
+
+    def render_vector_source(self, clause: VectorSource, ctx: RenderContext) -> str:
+        """``CALL vector_search.search('runic_vec_L_p', k, $pN) YIELD node AS n``.
+
+        The score is Memgraph's ``similarity`` output (higher is nearer).
+        """
+        index = string_literal(
+            self.vector_index_name(clause.index_label, clause.prop), "vector index name"
+        )
+        k = _check_k(clause.k)
+        alias = self.quote_alias(clause.node.alias)
+        yields = _yield("node", alias)
+        if clause.score_alias is not None:
+            yields += ", " + _yield("similarity", self.quote_alias(clause.score_alias))
+        vector = ctx.param(clause.vector)
+        return f"CALL vector_search.search({index}, {k}, {vector}) YIELD {yields}"
+
+    def create_index_ddl(self, label: str, prop: str) -> str:
+        """``CREATE INDEX ON :L(p)``."""
+        lbl, prp = self._index_target(label, prop)
+        return f"CREATE INDEX ON :{lbl}({prp})"
+
+    def create_unique_constraint_ddl(self, label: str, prop: str) -> str:
+        """``CREATE CONSTRAINT ON (n:L) ASSERT n.p IS UNIQUE``."""
+        lbl, prp = self._index_target(label, prop)
+        return f"CREATE CONSTRAINT ON (n:{lbl}) ASSERT n.{prp} IS UNIQUE"
+
+    def create_fulltext_index_ddl(self, label: str, properties: tuple[str, ...]) -> str:
+        """``CREATE TEXT INDEX runic_ft_L ON :L(a, b)``."""
+        props = self._properties(properties)
+        name = escape(self.fulltext_index_name(label, props))
+        on = ", ".join(self.quote_identifier(p) for p in props)
+        return f"CREATE TEXT INDEX {name} ON :{self.quote_identifier(label)}({on})"
+
+    def create_vector_index_ddl(
+        self, label: str, prop: str, *, dimension: int, similarity: Similarity = "cosine"
+    ) -> str:
+        """``CREATE VECTOR INDEX runic_vec_L_p ON :L(p) WITH CONFIG {...}``."""
+        lbl, prp = self._index_target(label, prop)
+        name = escape(self.vector_index_name(label, prop))
+        metric = _MEMGRAPH_METRICS[_check_similarity(similarity)]
+        return (
+            f"CREATE VECTOR INDEX {name} ON :{lbl}({prp}) WITH CONFIG "
+            f'{{"dimension": {_check_dimension(dimension)}, '
+            f'"capacity": {self.vector_index_capacity}, "metric": "{metric}"}}'
+        )
+
+
+_ARCADEDB_SIMILARITY = {"cosine": "COSINE", "euclidean": "EUCLIDEAN"}
+
+
+class ArcadeDBDialect(BoltDialect):
+    """ArcadeDB's Cypher over Bolt.
+
+    * ``id(n)``: integer ids (ArcadeDB's element ids are record ids like ``#1:0``);
+    * indexes are named after their type and properties (``Doc[title,body]``), so
+      fulltext search looks up the fields the model declares
+      ``index_type="FULLTEXT"``, in declaration order, and vector search the
+      index ``Label[prop]``;
+    * ArcadeDB's Cypher creates only range indexes and constraints:
+      :meth:`fulltext_index_sql` and :meth:`vector_index_sql` give the ArcadeDB
+      SQL for the others (run it through ArcadeDB's HTTP API or console).
+    """
+
+    name = "arcadedb"
+    id_kind: ClassVar[IdKind] = "legacy"
+    capabilities = _BASE_CAPABILITIES
+
+    def fulltext_index_name(self, label: str, properties: tuple[str, ...] = ()) -> str:
+        """``Label[a,b]``: ArcadeDB names an index after its type and properties."""
+        label = _name_part(label, "fulltext index label")
+        if not properties:
+            raise QueryBuildError(
+                f"fulltext search on arcadedb needs the indexed properties of {label!r}: "
+                "ArcadeDB names a fulltext index after them (e.g. "
+                f"{label}[title,body]); declare them with Field(index_type='FULLTEXT')"
+            )
+        props = ",".join(_name_part(p, "fulltext property") for p in properties)
+        return f"{label}[{props}]"
+
+    def vector_index_name(self, label: str, prop: str) -> str:
+        """``Label[prop]``."""
+        return f"{_name_part(label, 'vector index label')}[{_name_part(prop, 'vector property')}]"
+
+    def create_index_ddl(self, label: str, prop: str) -> str:
+        """``CREATE INDEX IF NOT EXISTS FOR (n:L) ON (n.p)`` (ArcadeDB names it ``L[p]``)."""
+        lbl, prp = self._index_target(label, prop)
+        return f"CREATE INDEX IF NOT EXISTS FOR (n:{lbl}) ON (n.{prp})"
+
+    def create_fulltext_index_ddl(self, label: str, properties: tuple[str, ...]) -> str:
+        """Not possible in ArcadeDB's Cypher: see :meth:`fulltext_index_sql`."""
+        raise UnsupportedFeatureError(
+            self.name,
+            "creating a fulltext index in Cypher",
+            "run the SQL from ArcadeDBDialect().fulltext_index_sql(label, properties) "
+            "through ArcadeDB's HTTP API or console",
+        )
+
+    def create_vector_index_ddl(
+        self, label: str, prop: str, *, dimension: int, similarity: Similarity = "cosine"
+    ) -> str:
+        """Not possible in ArcadeDB's Cypher: see :meth:`vector_index_sql`."""
+        raise UnsupportedFeatureError(
+            self.name,
+            "creating a vector index in Cypher",
+            "run the SQL from ArcadeDBDialect().vector_index_sql(label, prop, dimension=...) "
+            "through ArcadeDB's HTTP API or console",
+        )
+
+    def _sql_type_and_property(self, label: str, prop: str, sql_type: str) -> list[str]:
+        lbl, prp = self._index_target(label, prop)
+        return [
+            f"CREATE VERTEX TYPE {lbl} IF NOT EXISTS",
+            f"CREATE PROPERTY {lbl}.{prp} IF NOT EXISTS {sql_type}",
+        ]
+
+    def fulltext_index_sql(self, label: str, properties: tuple[str, ...]) -> list[str]:
+        """ArcadeDB SQL creating the vertex type, the properties and a FULL_TEXT index.
+
+        The index is named ``Label[a,b]``, which :meth:`render_fulltext_source`
+        searches when the model declares exactly these fields ``index_type="FULLTEXT"``.
+        """
+        props = self._properties(properties)
+        lbl = self.quote_identifier(label)
+        statements = [f"CREATE VERTEX TYPE {lbl} IF NOT EXISTS"]
+        statements += [
+            f"CREATE PROPERTY {lbl}.{self.quote_identifier(p)} IF NOT EXISTS STRING" for p in props
+        ]
+        on = ", ".join(self.quote_identifier(p) for p in props)
+        statements.append(f"CREATE INDEX IF NOT EXISTS ON {lbl} ({on}) FULL_TEXT")
+        return statements
+
+    def vector_index_sql(
+        self, label: str, prop: str, *, dimension: int, similarity: Similarity = "cosine"
+    ) -> list[str]:
+        """ArcadeDB SQL creating the vertex type, the property and an LSM_VECTOR index."""
+        statements = self._sql_type_and_property(label, prop, "ARRAY_OF_FLOATS")
+        lbl, prp = self._index_target(label, prop)
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS ON {lbl} ({prp}) LSM_VECTOR METADATA "
+            f'{{"dimensions": {_check_dimension(dimension)}, '
+            f'"similarity": "{_ARCADEDB_SIMILARITY[_check_similarity(similarity)]}"}}'
+        )
+        return statements

@@ -1,0 +1,275 @@
+"""The blocking Bolt driver and its transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import neo4j
+
+from runic.bolt._base import DriverBase, access_mode, check_cypher, check_params, prepare
+from runic.bolt._decode import Decoder
+from runic.bolt.dialect import BoltDialect
+from runic.ogm.driver.results import QueryResult
+from runic.ogm.exceptions import TransactionError
+
+__all__ = ["BoltDriver", "BoltTransaction", "TransactionState"]
+
+# Errors a rollback or session close may raise once the connection is gone; the
+# server discards an unfinished transaction when its connection closes.
+_CLEANUP_ERRORS = (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError)
+
+
+class TransactionState(enum.Enum):
+    """Where a :class:`BoltTransaction` (or its async twin) stands."""
+
+    OPEN = "open"
+    COMMITTED = "committed"
+    ROLLED_BACK = "rolled back"
+    FAILED = "rolled back after an error"
+
+
+def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) -> QueryResult:
+    """Read every record of a neo4j ``Result`` and its counters.
+
+    ArcadeDB sends no column names with an empty result: ``columns`` (from the
+    compiled statement) stand in for them then.
+    """
+    keys = result.keys()
+    rows = result.values()
+    summary = result.consume()
+    return decoder.result(keys or columns or (), rows, summary.counters)
+
+
+class BoltTransaction:
+    """An explicit transaction on one pooled connection (see :meth:`BoltDriver.begin`).
+
+    A statement that fails rolls the whole transaction back at once: the
+    connection goes back to the pool and later calls raise
+    :class:`~runic.ogm.exceptions.TransactionError`. ``rollback()`` after that
+    (or twice) is harmless. Usable as a context manager: commits on success,
+    rolls back on an exception.
+    """
+
+    def __init__(self, driver: BoltDriver, session: Any, tx: Any, *, write: bool) -> None:
+        self._driver = driver
+        self._session = session
+        self._tx = tx
+        self._write = write
+        self._state = TransactionState.OPEN
+        self._failure: str | None = None
+
+    @property
+    def state(self) -> TransactionState:
+        """Open, committed, rolled back, or rolled back after an error."""
+        return self._state
+
+    @property
+    def write(self) -> bool:
+        """``False`` for a read transaction (a cluster may serve it from a follower)."""
+        return self._write
+
+    def _check_open(self, action: str) -> None:
+        if self._state is TransactionState.OPEN:
+            return
+        reason = f" ({self._failure})" if self._failure else ""
+        raise TransactionError(
+            f"[{self._driver.backend}] cannot {action}: the transaction is already "
+            f"{self._state.value}{reason}; begin a new one"
+        )
+
+    def _release(self) -> None:
+        with contextlib.suppress(*_CLEANUP_ERRORS):
+            self._session.close()
+
+    def _abort(self, exc: BaseException) -> None:
+        self._state = TransactionState.FAILED
+        self._failure = f"{type(exc).__name__}: {exc}"
+        try:
+            self._tx.rollback()
+        except _CLEANUP_ERRORS:
+            pass
+        finally:
+            self._release()
+
+    def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement inside the transaction (``write`` is the transaction's)."""
+        self._check_open("execute a statement")
+        text = check_cypher(cypher)
+        values = check_params(params)
+        try:
+            return collect(self._tx.run(text, values), self._driver._decoder, columns)
+        except BaseException as exc:
+            self._abort(exc)
+            if isinstance(exc, Exception):
+                self._driver._raise(exc, text, values, in_transaction=True)
+            raise
+
+    def commit(self) -> None:
+        """Make every statement of the transaction durable."""
+        self._check_open("commit")
+        try:
+            self._tx.commit()
+        except BaseException as exc:
+            self._abort(exc)
+            if isinstance(exc, Exception):
+                self._driver._raise(exc, in_transaction=True)
+            raise
+        self._state = TransactionState.COMMITTED
+        self._release()
+
+    def rollback(self) -> None:
+        """Discard every statement; a no-op when the transaction already ended."""
+        if self._state is not TransactionState.OPEN:
+            return
+        self._state = TransactionState.ROLLED_BACK
+        try:
+            self._tx.rollback()
+        except _CLEANUP_ERRORS:
+            pass  # the connection is gone: the server discards the transaction
+        finally:
+            self._release()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None and self._state is TransactionState.OPEN:
+            self.commit()
+        else:
+            self.rollback()
+
+    def __repr__(self) -> str:
+        mode = "write" if self._write else "read"
+        return f"<BoltTransaction {self._driver.backend} {mode} {self._state.value}>"
+
+
+class BoltDriver(DriverBase):
+    """Blocking driver for Neo4j, Memgraph, ArcadeDB or any Bolt server.
+
+    ``BoltDriver(uri, auth, database, dialect, *, encrypted=True, **config)``:
+    ``uri`` is ``bolt://host:7687`` (``neo4j://`` routes through a cluster;
+    ``+s``/``+ssc`` schemes force TLS), ``auth`` a ``(user, password)`` tuple,
+    ``database`` the database every statement runs in (``None``: the server's
+    default), ``dialect`` one of :class:`~runic.bolt.dialect.Neo4jDialect`,
+    :class:`~runic.bolt.dialect.MemgraphDialect` or
+    :class:`~runic.bolt.dialect.ArcadeDBDialect`. ``config`` goes to
+    ``neo4j.GraphDatabase.driver`` (``max_connection_pool_size``,
+    ``connection_timeout``, ``trusted_certificates``, ...).
+
+    The neo4j driver's pool is shared by every session and thread. Without a
+    transaction each :meth:`execute` is its own auto-commit transaction;
+    :meth:`begin` returns a :class:`BoltTransaction` (the runic ``Session`` begins
+    one lazily on its first statement). Read statements (``write=False``) and
+    read transactions use read access mode, so a cluster can serve them from
+    followers.
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        auth: Any = None,
+        database: str | None = None,
+        dialect: BoltDialect | None = None,
+        *,
+        encrypted: bool | None = True,
+        **config: Any,
+    ) -> None:
+        setup = prepare(uri, auth, database, dialect, encrypted, config)
+        self._init_base(setup)
+        try:
+            self._driver: Any = neo4j.GraphDatabase.driver(
+                setup.uri, auth=setup.auth, **setup.config
+            )
+        except Exception as exc:  # noqa: BLE001 - translated (configuration errors)
+            self._closed = True
+            self._raise(exc)
+
+    @property
+    def neo4j_driver(self) -> Any:
+        """The underlying ``neo4j.Driver``."""
+        return self._driver
+
+    def _session(self, write: bool) -> Any:
+        return self._driver.session(
+            database=self._setup.database,
+            default_access_mode=access_mode(write),
+            fetch_size=-1,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
+
+    def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement in its own auto-commit transaction; return its decoded rows.
+
+        ``write=False`` sends it in read access mode. ``columns`` name the result
+        columns when the server sends none (ArcadeDB, for an empty result).
+        """
+        self._check_open()
+        text = check_cypher(cypher)
+        values = check_params(params)
+        try:
+            with self._session(write) as session:
+                return collect(session.run(text, values), self._decoder, columns)
+        except Exception as exc:  # noqa: BLE001 - translated into runic errors
+            self._raise(exc, text, values)
+
+    def begin(self, *, write: bool = True) -> BoltTransaction:
+        """Begin an explicit transaction on a pooled connection.
+
+        ``write=False`` begins a read transaction (routed to a follower in a cluster).
+        """
+        self._check_open()
+        session = self._session(write)
+        try:
+            tx = session.begin_transaction()
+        except BaseException as exc:
+            with contextlib.suppress(*_CLEANUP_ERRORS):  # the original error matters
+                session.close()
+            if isinstance(exc, Exception):
+                self._raise(exc)
+            raise
+        return BoltTransaction(self, session, tx, write=write)
+
+    def ping(self) -> bool:
+        """Run ``RETURN 1`` in the driver's database; raise a runic error if that fails."""
+        return bool(self.execute("RETURN 1 AS ok", write=False).scalar() == 1)
+
+    def close(self) -> None:
+        """Close every pooled connection. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        self._driver.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

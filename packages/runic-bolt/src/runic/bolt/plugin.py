@@ -1,0 +1,85 @@
+"""runic backend plugin: registers ``neo4j``, ``memgraph`` and ``arcadedb``.
+
+Declared as three entry points (one per backend name) of the ``runic.backends``
+group, all naming this module; the registry loads it once. The factories import
+the drivers (and the neo4j client) only when called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+
+if TYPE_CHECKING:
+    from runic.bolt.async_driver import AsyncBoltDriver
+    from runic.bolt.driver import BoltDriver
+
+__all__ = ["SPECS", "runic_register_backends"]
+
+_COMMON = frozenset(
+    {
+        Capability.TRANSACTIONS,
+        Capability.MULTI_LABEL,
+        Capability.GEO_POINT,
+        Capability.FULLTEXT_SEARCH,
+        Capability.VECTOR_SEARCH,
+        Capability.ASYNC,
+    }
+)
+_INSTALL = "pip install runic-bolt"
+
+
+def _factories(backend: str) -> tuple[Any, Any]:
+    def create_driver(**kwargs: Any) -> BoltDriver:
+        from runic.bolt.factories import create_bolt_driver
+
+        return create_bolt_driver(backend, **kwargs)
+
+    def create_async_driver(**kwargs: Any) -> AsyncBoltDriver:
+        from runic.bolt.factories import create_async_bolt_driver
+
+        return create_async_bolt_driver(backend, **kwargs)
+
+    create_driver.__doc__ = f"Registry factory: create_bolt_driver({backend!r}, **kwargs)."
+    create_async_driver.__doc__ = (
+        f"Registry async factory: create_async_bolt_driver({backend!r}, **kwargs)."
+    )
+    return create_driver, create_async_driver
+
+
+def _spec(
+    name: str, capabilities: frozenset[Capability], description: str
+) -> BackendSpec:
+    factory, async_factory = _factories(name)
+    return BackendSpec(
+        name=name,
+        factory=factory,
+        async_factory=async_factory,
+        capabilities=capabilities,
+        install_hint=_INSTALL,
+        description=description,
+    )
+
+
+SPECS = (
+    _spec(
+        "neo4j",
+        _COMMON | {Capability.READ_ONLY_QUERIES},
+        "Neo4j 5+ over Bolt (sync and async, transactions, neo4j:// cluster routing)",
+    ),
+    _spec("memgraph", _COMMON, "Memgraph over Bolt (sync and async, transactions)"),
+    _spec(
+        "arcadedb",
+        _COMMON,
+        "ArcadeDB's Bolt plugin (sync and async, transactions); database= is required",
+    ),
+)
+
+
+@hookimpl
+def runic_register_backends(registry: BackendRegistry) -> None:
+    """Register the three Bolt backends."""
+    for spec in SPECS:
+        registry.register(spec)
