@@ -212,3 +212,23 @@ def test_skip_and_limit_are_parameters_so_pages_share_one_plan() -> None:
     assert page7.params == {"p0": 120, "p1": 20}
     with pytest.raises(QueryBuildError, match="limit must be a non-negative integer"):
         FalkorDBDialect().render_limit(-1, RenderContext(FalkorDBDialect()))
+
+
+def test_matches_runs_as_an_anchored_match_regex(driver: FalkorDBDriver) -> None:
+    # FalkorDB has no =~: the dialect anchors the pattern so it matches whole strings.
+    driver.execute(
+        "CREATE (:FdbPlace {id: 'ab'}), (:FdbPlace {id: 'xab'}), (:FdbPlace {id: 'aab'}), "
+        "(:FdbPlace {id: 'none'})"
+    )
+    stmt = select(FdbPlace).where(FdbPlace.id.matches("a+b")).order_by(FdbPlace.id)
+    compiled = stmt.compile(DIALECT)
+    assert compiled.cypher == (
+        "MATCH (n:`FdbPlace`) WHERE CASE WHEN n.`id` IS NULL THEN null "
+        "ELSE size(string.matchRegEx(n.`id`, $p0)) > 0 END RETURN n ORDER BY n.`id`"
+    )
+    assert compiled.params == {"p0": "^(?:a+b)$"}
+    rows = driver.execute(compiled.cypher, compiled.params, write=False).rows
+    assert [row[0].properties["id"] for row in rows] == ["aab", "ab"]
+    negated = select(FdbPlace).where(~FdbPlace.id.matches("a+b")).compile(DIALECT)
+    rows = driver.execute(negated.cypher, negated.params, write=False).rows
+    assert sorted(row[0].properties["id"] for row in rows) == ["none", "xab"]

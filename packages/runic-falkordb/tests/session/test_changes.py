@@ -66,8 +66,8 @@ def test_entities_with_the_same_changes_share_one_statement(session: Session, re
     assert len(rec.calls) == 1
     (call,) = rec.calls
     assert call.cypher == (
-        "UNWIND $w0 AS row MATCH (n) WHERE id(n) = row[0] SET n.`email` = row[1], "
-        "n.`age` = row[2] WITH count(*) AS _c "
+        "UNWIND $w0 AS row MATCH (n) WHERE id(n) = row[0] SET n.`email` = row[1] "
+        "WITH n, row SET n.`age` = row[2] WITH count(*) AS _c "
         "UNWIND $w1 AS row MATCH (n) WHERE id(n) = row[0] SET n.`age` = row[1]"
     )
     assert call.params == {
@@ -356,3 +356,16 @@ async def test_async_changes(asession: AsyncSession, arec: Any, raw: Any) -> Non
     asession.add(bad)
     with pytest.raises(FieldValidationError, match=r"Person\.name is required"):
         await asession.flush()
+
+
+def test_nulling_two_fields_removes_exactly_those(session: Session, raw: Any) -> None:
+    # FalkorDB 4.x removes the wrong property when one SET nulls two properties of an
+    # entity; the dialect's one-property-per-SET updates must leave the others intact.
+    _seed(raw)
+    ada = _loaded(session)
+    ada.age = None
+    ada.prefs = None  # type: ignore[assignment]
+    session.commit()
+    assert raw.props("SPerson")["ada"] == {
+        "id": "ada", "name": "Ada", "email": "ada@x.org", "tags": ["x"]
+    }

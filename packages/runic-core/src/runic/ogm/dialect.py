@@ -7,8 +7,13 @@ overrides small hooks:
 * ``name``, ``capabilities``, ``param_functions`` -- class attributes;
 * :meth:`~CypherDialect.wrap_param` -- native value constructors (``vecf32($p0)``);
 * :meth:`~CypherDialect.node_id_expr` / :meth:`~CypherDialect.edge_id_expr`;
-* :meth:`~CypherDialect.quote_identifier`, :meth:`~CypherDialect.render_labels`
-  (e.g. label emulation on single-label backends);
+* :meth:`~CypherDialect.quote_identifier`, :meth:`~CypherDialect.render_labels`,
+  :meth:`~CypherDialect.render_create_labels` (e.g. label emulation on
+  single-label backends; the session's statements use them too);
+* :meth:`~CypherDialect.render_id_list`, :meth:`~CypherDialect.flush_variable`,
+  :meth:`~CypherDialect.render_edge_match`, :meth:`~CypherDialect.render_merge_parts`
+  -- how the session's flush statement returns new ids, names its variables,
+  finds the edges it deletes and merges edges between existing nodes;
 * :meth:`~CypherDialect.render_fulltext_source` /
   :meth:`~CypherDialect.render_vector_source` -- search procedures;
 * :meth:`~CypherDialect.render_skip` / :meth:`~CypherDialect.render_limit`;
@@ -22,6 +27,7 @@ before anything is sent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -58,7 +64,14 @@ from runic.ogm.query.ir import (
 )
 from runic.ogm.query.names import check_alias, raw_column
 
-__all__ = ["CompiledQuery", "CypherDialect", "GraphDialect", "RenderContext", "default_dialect"]
+__all__ = [
+    "CompiledQuery",
+    "CypherDialect",
+    "GraphDialect",
+    "RelPattern",
+    "RenderContext",
+    "default_dialect",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +85,30 @@ class CompiledQuery:
     params: dict[str, Any]
     columns: tuple[str, ...]
     returns: tuple[ReturnItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelPattern:
+    """A relationship of type ``rel_type`` between two bound node variables.
+
+    ``direction`` is ``OUTGOING`` (``start -> end``), ``INCOMING`` or ``BOTH``.
+    """
+
+    start: str
+    rel_type: str
+    direction: str
+    end: str
+
+    def render(self, var: str, start: str | None = None, end: str | None = None) -> str:
+        """``(start)-[var:`T`]->(end)`` (the node variables may be replaced)."""
+        rel = f"{var}:{escape(self.rel_type)}"
+        a = self.start if start is None else start
+        b = self.end if end is None else end
+        if self.direction == "OUTGOING":
+            return f"({a})-[{rel}]->({b})"
+        if self.direction == "INCOMING":
+            return f"({a})<-[{rel}]-({b})"
+        return f"({a})-[{rel}]-({b})"
 
 
 @runtime_checkable
@@ -99,6 +136,42 @@ class GraphDialect(Protocol):
 
     def node_id_expr(self, var: str) -> str:
         """The expression giving the database id of node variable ``var``."""
+        ...
+
+    def render_labels(self, labels: tuple[str, ...]) -> str:
+        """The label part of a node pattern that matches ``labels``."""
+        ...
+
+    def render_create_labels(self, labels: tuple[str, ...]) -> str:
+        """The label part of a ``CREATE`` pattern giving a node ``labels``."""
+        ...
+
+    def render_id_list(self, nodes: str) -> str | None:
+        """An expression mapping node list ``nodes`` to ids (``None``: not expressible)."""
+        ...
+
+    def flush_variable(self, name: str, part: int) -> str:
+        """The name of variable ``name`` in part ``part`` of a flush statement."""
+        ...
+
+    def render_edge_match(self, pattern: str, where: str) -> str:
+        """The clause binding the edges a flush deletes: ``MATCH pattern WHERE where``."""
+        ...
+
+    def render_set(self, var: str, items: Sequence[tuple[str, str]], carry: str) -> str:
+        """``SET var.p = v, ...`` on an existing entity (``carry``: the other live variables)."""
+        ...
+
+    def render_merge_parts(
+        self,
+        rows: str,
+        rel: RelPattern,
+        var: str,
+        items: Sequence[tuple[str, str]],
+        *,
+        only_on_create: bool,
+    ) -> list[str]:
+        """The flush parts merging edge ``rel`` between existing nodes, one per row."""
         ...
 
 
@@ -213,9 +286,82 @@ class CypherDialect:
     # -- patterns ---------------------------------------------------------------------
 
     def render_labels(self, labels: tuple[str, ...]) -> str:
-        """``:`A`:`B```."""
+        """``:`A`:`B``` (the session's read statements use it too)."""
         quote = self.quote_identifier
         return "".join(f":{quote(label)}" for label in labels)
+
+    def render_create_labels(self, labels: tuple[str, ...]) -> str:
+        """Labels of a node the flush creates: :meth:`render_labels` here.
+
+        Backends emulating labels (AGE) store the extra labels differently than
+        they match them.
+        """
+        return self.render_labels(labels)
+
+    # -- the session's flush statement ----------------------------------------------------
+
+    def render_id_list(self, nodes: str) -> str | None:
+        """``[x IN nodes | id(x)]``: the ids of a collected node list.
+
+        ``None`` when the backend has no list comprehension: the flush then
+        collects the ids next to the nodes (``collect(id(n))``).
+        """
+        return f"[x IN {nodes} | {self.node_id_expr('x')}]"
+
+    def flush_variable(self, name: str, part: int) -> str:
+        """The variable ``name`` (``n``, ``a``, ``b``, ``r``) in part ``part`` of a flush.
+
+        ``name`` here; a backend that cannot declare a variable again in a later
+        query part (AGE) makes it unique per part.
+        """
+        return name
+
+    def render_edge_match(self, pattern: str, where: str) -> str:
+        """``MATCH pattern WHERE where``: binds the edges a flush part deletes.
+
+        A backend where a ``MATCH`` finding no relationship type would void the
+        statement's earlier writes (AGE) uses ``OPTIONAL MATCH`` (deleting
+        ``null`` does nothing).
+        """
+        return f"MATCH {pattern} WHERE {where}"
+
+    def render_set(self, var: str, items: Sequence[tuple[str, str]], carry: str) -> str:
+        """``SET var.p1 = v1, var.p2 = v2``: properties of an entity that already exists.
+
+        ``items`` are ``(escaped property, value expression)`` pairs; a ``null`` value
+        removes the property. ``carry`` names the part's other variables still needed
+        (``row``), for a backend that must split the clause (FalkorDB).
+        """
+        return "SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
+
+    def render_merge_parts(
+        self,
+        rows: str,
+        rel: RelPattern,
+        var: str,
+        items: Sequence[tuple[str, str]],
+        *,
+        only_on_create: bool,
+    ) -> list[str]:
+        """Flush parts merging edge ``rel`` for every row of ``rows`` (``[id a, id b, ...]``).
+
+        ``var`` names the edge; ``items`` are ``(escaped property, value
+        expression)`` pairs set on every merge, or with ``only_on_create`` only
+        on edges the merge creates. Here one part: ``UNWIND rows AS row MATCH
+        (a) ... MATCH (b) ... MERGE (a)-[var:T]->(b) [ON CREATE] SET ...``.
+        """
+        a, b = rel.start, rel.end
+        nid = self.node_id_expr
+        text = (
+            f"UNWIND {rows} AS row MATCH ({a}) WHERE {nid(a)} = row[0] "
+            f"MATCH ({b}) WHERE {nid(b)} = row[1] MERGE {rel.render(var)}"
+        )
+        if items and only_on_create:
+            sets = ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
+            text += f" ON CREATE SET {sets}"
+        elif items:
+            text += " " + self.render_set(var, items, "row")
+        return [text]
 
     def render_node(self, node: NodePattern, *, labels: bool = True) -> str:
         """``(alias:`Label`)`` (or ``(alias)`` when the variable is already bound)."""

@@ -13,6 +13,12 @@ Differences from the openCypher reference dialect:
   an alias equal to the procedure's output name is rendered bare);
 * ``SKIP``/``LIMIT`` as parameters, so every page of a query shares one plan in
   FalkorDB's small plan cache (25 entries by default);
+* regular expressions (``=~``, which FalkorDB lacks) through
+  ``string.matchRegEx``, the pattern anchored as ``^(?:...)$`` so it must match the
+  whole string as ``=~`` does, and a null subject giving null;
+* the session's updates set one property per ``SET`` clause, joined with ``WITH``:
+  FalkorDB 4.x removes the wrong property when one query nulls two properties of the
+  same entity (found by the integration suite; each ``WITH`` ends the pending batch);
 * no multi-statement transactions (no :attr:`Capability.TRANSACTIONS`), but
   read-only routing (``GRAPH.RO_QUERY``).
 """
@@ -20,12 +26,13 @@ Differences from the openCypher reference dialect:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError
 from runic.ogm.identifiers import validate_identifier
-from runic.ogm.query.ir import FulltextSource, VectorSource
+from runic.ogm.query.ir import CompareOp, Comparison, FulltextSource, VectorSource
 
 __all__ = ["FalkorDBDialect"]
 
@@ -63,6 +70,32 @@ class FalkorDBDialect(CypherDialect):
     def render_limit(self, limit: int, ctx: RenderContext) -> str:
         """``LIMIT $pN`` (see :meth:`render_skip`)."""
         return f"LIMIT {ctx.ref(_count('limit', limit))}"
+
+    def render_comparison(self, cmp: Comparison, ctx: RenderContext) -> str:
+        """As the reference dialect, but ``=~`` through ``string.matchRegEx`` (whole string)."""
+        if cmp.op is not CompareOp.MATCHES:
+            return super().render_comparison(cmp, ctx)
+        regex = None if cmp.right is None else cmp.right.value
+        if not isinstance(regex, str):
+            raise QueryBuildError(f"matches() needs a regular expression string, got {regex!r}")
+        left = self.render_value(cmp.left, ctx)
+        pattern = ctx.ref(f"^(?:{regex})$")
+        return (
+            f"CASE WHEN {left} IS NULL THEN null "
+            f"ELSE size(string.matchRegEx({left}, {pattern})) > 0 END"
+        )
+
+    def render_set(self, var: str, items: Sequence[tuple[str, str]], carry: str) -> str:
+        """``SET var.a = x WITH var, carry SET var.b = y``: one property per clause.
+
+        Removing two properties of one entity in the same ``SET`` (or ``REMOVE``)
+        batch deletes the wrong one in FalkorDB 4.x; a ``WITH`` between them applies
+        each change before the next.
+        """
+        if len(items) <= 1:
+            return super().render_set(var, items, carry)
+        keep = f"{var}, {carry}" if carry else var
+        return f" WITH {keep} ".join(f"SET {var}.{prop} = {value}" for prop, value in items)
 
     def string_literal(self, name: str, kind: str) -> str:
         """Render a validated label or property name as a single-quoted string literal."""

@@ -43,7 +43,10 @@ class AsyncRepository(RepositoryBase[T]):
         *,
         returns: Any = None,
         write: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> list[Any]:
-        """Run Cypher and decode rows as ``returns`` says."""
-        result = await self._session._run_statement(self._raw(query, params, write))
+        """Run Cypher and decode rows as ``returns`` says (``columns``: see Repository)."""
+        result = await self._session._run_statement(
+            self._raw(query, params, write, columns)
+        )
         return shape(self._session._core, result, returns)

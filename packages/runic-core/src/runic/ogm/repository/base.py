@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from runic.ogm.core.metadata import node_meta
@@ -38,11 +38,16 @@ class RepositoryBase(Generic[T]):
         return self._session.query(self._cls)
 
     def _count_stmt(self) -> Statement:
-        return reads.count_statement(self._meta)
+        return reads.count_statement(self._meta, self._session.dialect)
 
     def _exists_stmt(self, pk: Any) -> Statement:
         return reads.exists_statement(self._session.dialect, self._meta, pk)
 
     @staticmethod
-    def _raw(query: str, params: Mapping[str, Any] | None, write: bool) -> Statement:
-        return raw(query, params, write)
+    def _raw(
+        query: str,
+        params: Mapping[str, Any] | None,
+        write: bool,
+        columns: Sequence[str] | None = None,
+    ) -> Statement:
+        return raw(query, params, write, columns)

@@ -45,7 +45,13 @@ class Repository(RepositoryBase[T]):
         *,
         returns: Any = None,
         write: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> list[Any]:
-        """Run Cypher and decode rows as ``returns`` says (see ``shaping.shape``)."""
-        result = self._session._run_statement(self._raw(query, params, write))
+        """Run Cypher and decode rows as ``returns`` says (see ``shaping.shape``).
+
+        ``columns`` names the result columns, for backends that need them up front (AGE).
+        """
+        result = self._session._run_statement(
+            self._raw(query, params, write, columns)
+        )
         return shape(self._session._core, result, returns)

@@ -258,7 +258,7 @@ class SessionCore:
         if not plan:
             self.edge_ops.clear()
             return None
-        check = reads.existing_keys_statement(self._new_keys())
+        check = reads.existing_keys_statement(self._new_keys(), self.dialect)
         if check is not None:
             existing = yield check
             self._raise_duplicates(existing)

@@ -13,6 +13,13 @@ new nodes. Parts before the creations are joined with ``WITH count(*) AS _c``
 never stops the chain). Creations collect their nodes into lists (``_n0``,
 ``_n1`` ...) that later parts index, and the statement returns the new nodes'
 ids so the session can record them (and fill ``generated=True`` keys).
+
+Dialect hooks adapt the text to a backend: ``render_labels`` /
+``render_create_labels`` (label emulation), ``render_id_list`` (``None``: the
+ids are collected next to the nodes), ``flush_variable`` (per-part variable
+names), ``render_set`` (updating existing entities), ``render_edge_match``
+(finding edges to delete) and ``render_merge_parts`` (merging edges between
+existing nodes).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from runic.ogm.dialect import RelPattern
 from runic.ogm.identifiers import escape
 from runic.ogm.session.ops import Statement
 
@@ -195,13 +203,20 @@ def _value_expr(dialect: GraphDialect, desc: FieldDescriptor, ref: str) -> str:
     return f"CASE WHEN {ref} IS NULL THEN null ELSE {wrapped} END"
 
 
+def _set_items(
+    dialect: GraphDialect, fields: Sequence[FieldDescriptor], offset: int
+) -> list[tuple[str, str]]:
+    return [
+        (escape(desc.name), _value_expr(dialect, desc, f"row[{i + offset}]"))
+        for i, desc in enumerate(fields)
+    ]
+
+
 def _set_clause(
     dialect: GraphDialect, var: str, fields: Sequence[FieldDescriptor], offset: int
 ) -> str:
-    return ", ".join(
-        f"{var}.{escape(desc.name)} = {_value_expr(dialect, desc, f'row[{i + offset}]')}"
-        for i, desc in enumerate(fields)
-    )
+    items = _set_items(dialect, fields, offset)
+    return ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
 
 
 def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
@@ -215,80 +230,100 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         params[name] = rows
         return name
 
+    part = 0
+
+    def names(*wanted: str) -> list[str]:
+        # The dialect may rename a part's variables (AGE cannot declare one twice).
+        nonlocal part
+        part += 1
+        return [dialect.flush_variable(name, part - 1) for name in wanted]
+
     for clear in plan.edge_clears.values():
         p = param(clear.rows)
-        pattern = _pattern("a", clear.direction, f"r:{escape(clear.rel_type)}",
-                           f"b:{escape(clear.target_label)}")
-        parts.append(f"UNWIND ${p} AS row MATCH {pattern} WHERE {nid('a')} = row DELETE r")
+        a, r, b = names("a", "r", "b")
+        pattern = _pattern(a, clear.direction, f"{r}:{escape(clear.rel_type)}",
+                           f"{b}{dialect.render_labels((clear.target_label,))}")
+        match = dialect.render_edge_match(pattern, f"{nid(a)} = row")
+        parts.append(f"UNWIND ${p} AS row {match} DELETE {r}")
     for removal in plan.edge_deletes.values():
         p = param(removal.rows)
-        pattern = _pattern("a", removal.direction, f"r:{escape(removal.rel_type)}", "b")
-        parts.append(
-            f"UNWIND ${p} AS row MATCH {pattern} "
-            f"WHERE {nid('a')} = row[0] AND {nid('b')} = row[1] DELETE r"
-        )
+        a, r, b = names("a", "r", "b")
+        pattern = _pattern(a, removal.direction, f"{r}:{escape(removal.rel_type)}", b)
+        match = dialect.render_edge_match(pattern, f"{nid(a)} = row[0] AND {nid(b)} = row[1]")
+        parts.append(f"UNWIND ${p} AS row {match} DELETE {r}")
     for upd in plan.updates.values():
         p = param(upd.rows)
+        (n,) = names("n")
         parts.append(
-            f"UNWIND ${p} AS row MATCH (n) WHERE {nid('n')} = row[0] "
-            f"SET {_set_clause(dialect, 'n', upd.fields, 1)}"
+            f"UNWIND ${p} AS row MATCH ({n}) WHERE {nid(n)} = row[0] "
+            + dialect.render_set(n, _set_items(dialect, upd.fields, 1), "row")
         )
     for edge in plan.edge_merges.values():
         if edge.src_new is not None or edge.tgt_new is not None:
             continue
         p = param(edge.rows)
-        pattern = _pattern("a", edge.direction, f"r:{escape(edge.rel_type)}", "b")
-        text = (
-            f"UNWIND ${p} AS row MATCH (a) WHERE {nid('a')} = row[0] "
-            f"MATCH (b) WHERE {nid('b')} = row[1] MERGE {pattern}"
+        a, r, b = names("a", "r", "b")
+        parts.extend(
+            dialect.render_merge_parts(
+                f"${p}",
+                RelPattern(a, edge.rel_type, edge.direction, b),
+                r,
+                _set_items(dialect, edge.edge_fields, 2),
+                only_on_create=edge.only_on_create,
+            )
         )
-        if edge.edge_fields:
-            on_create = " ON CREATE" if edge.only_on_create else ""
-            text += f"{on_create} SET {_set_clause(dialect, 'r', edge.edge_fields, 2)}"
-        parts.append(text)
     if plan.node_deletes:
         p = param(plan.node_deletes)
-        parts.append(f"UNWIND ${p} AS i MATCH (n) WHERE {nid('n')} = i DETACH DELETE n")
+        (n,) = names("n")
+        parts.append(f"UNWIND ${p} AS i MATCH ({n}) WHERE {nid(n)} = i DETACH DELETE {n}")
 
-    # Creations and the edges that touch new nodes carry the created lists.
+    # Creations and the edges that touch new nodes carry the created lists (and,
+    # without list comprehensions, the lists of their ids).
     carried: list[str] = []
+    id_lists: list[str] = []
     tail: list[str] = []
     for index, create in enumerate(plan.creates.values()):
         p = param(create.rows)
-        labels = ":".join(escape(label) for label in create.labels)
-        text = f"UNWIND ${p} AS row CREATE (n:{labels})"
+        (n,) = names("n")
+        text = f"UNWIND ${p} AS row CREATE ({n}{dialect.render_create_labels(create.labels)})"
         if create.fields:
-            text += f" SET {_set_clause(dialect, 'n', create.fields, 0)}"
+            text += f" SET {_set_clause(dialect, n, create.fields, 0)}"
         keep = "".join(f"{c}, " for c in carried)
-        text += f" WITH {keep}collect(n) AS _n{index}"
+        text += f" WITH {keep}collect({n}) AS _n{index}"
         carried.append(f"_n{index}")
+        id_list = dialect.render_id_list(f"_n{index}")
+        if id_list is None:
+            text += f", collect({nid(n)}) AS _i{index}"
+            carried.append(f"_i{index}")
+            id_list = f"_i{index}"
+        id_lists.append(f"{id_list} AS i{index}")
         tail.append(text)
     for edge in plan.edge_merges.values():
         if edge.src_new is None and edge.tgt_new is None:
             continue
         p = param(edge.rows)
+        a, r, b = names("a", "r", "b")
         keep = "".join(f"{c}, " for c in carried)
         text = f"UNWIND ${p} AS row"
         if edge.src_new is not None:
-            text += f" WITH {keep}row, _n{edge.src_new}[row[0]] AS a"
+            text += f" WITH {keep}row, _n{edge.src_new}[row[0]] AS {a}"
         else:
-            text += f" MATCH (a) WHERE {nid('a')} = row[0]"
+            text += f" MATCH ({a}) WHERE {nid(a)} = row[0]"
         if edge.tgt_new is not None:
-            text += f" WITH {keep}row, a, _n{edge.tgt_new}[row[1]] AS b"
+            text += f" WITH {keep}row, {a}, _n{edge.tgt_new}[row[1]] AS {b}"
         else:
-            text += f" MATCH (b) WHERE {nid('b')} = row[1]"
-        pattern = _pattern("a", edge.direction, f"r:{escape(edge.rel_type)}", "b")
+            text += f" MATCH ({b}) WHERE {nid(b)} = row[1]"
+        pattern = _pattern(a, edge.direction, f"{r}:{escape(edge.rel_type)}", b)
         text += f" CREATE {pattern}"
         if edge.edge_fields:
-            text += f" SET {_set_clause(dialect, 'r', edge.edge_fields, 2)}"
+            text += f" SET {_set_clause(dialect, r, edge.edge_fields, 2)}"
         text += f" WITH {keep}count(*) AS _c"
         tail.append(text)
 
     columns: tuple[str, ...] = ()
     if tail:
-        returns = ", ".join(f"[x IN {c} | {nid('x')}] AS i{c[2:]}" for c in carried)
-        columns = tuple(f"i{c[2:]}" for c in carried)
-        tail_text = " ".join(tail) + f" RETURN {returns}"
+        columns = tuple(f"i{index}" for index in range(len(plan.creates)))
+        tail_text = " ".join(tail) + f" RETURN {', '.join(id_lists)}"
         cypher = " WITH count(*) AS _c ".join([*parts, tail_text]) if parts else tail_text
     else:
         cypher = " WITH count(*) AS _c ".join(parts)

@@ -48,8 +48,13 @@ def check_pk_type(meta: NodeMeta, pk: Any) -> None:
         )
 
 
-def _labels(meta: NodeMeta) -> str:
-    return ":".join(escape(label) for label in meta.labels)
+def _labels(dialect: GraphDialect | None, labels: tuple[str, ...]) -> str:
+    """The label part of a node pattern (``:`A`:`B``` unless the dialect emulates labels)."""
+    if dialect is None:
+        from runic.ogm.dialect import default_dialect
+
+        dialect = default_dialect()
+    return dialect.render_labels(labels)
 
 
 def _pattern(direction: str, rel: str) -> str:
@@ -61,7 +66,7 @@ def _pattern(direction: str, rel: str) -> str:
 
 
 def _fetch_stages(
-    meta: NodeMeta, fetch: Sequence[str]
+    dialect: GraphDialect, meta: NodeMeta, fetch: Sequence[str]
 ) -> tuple[str, list[FieldDescriptor], list[str]]:
     descs: list[FieldDescriptor] = []
     for name in fetch:
@@ -80,7 +85,7 @@ def _fetch_stages(
         rel = escape(desc.relationship or "")
         text += (
             f" OPTIONAL MATCH (n){_pattern(desc.direction or 'OUTGOING', rel)}"
-            f"({var}:{_labels(target)})"
+            f"({var}{_labels(dialect, target.labels)})"
             f" WITH n, {''.join(c + ', ' for c in carried)}collect({var}) AS {var}"
         )
         carried.append(var)
@@ -98,11 +103,11 @@ def get_statement(
     dialect: GraphDialect, meta: NodeMeta, pk: Any, fetch: Sequence[str]
 ) -> tuple[Statement, list[FieldDescriptor]]:
     """``MATCH`` one node of ``meta`` by primary key, with eager relations."""
-    stages, descs, carried = _fetch_stages(meta, fetch)
+    stages, descs, carried = _fetch_stages(dialect, meta, fetch)
     desc = meta.fields[meta.pk_field_name or ""]
     value = desc.converter.to_graph(pk) if desc.converter is not None else pk
     cypher = (
-        f"MATCH (n:{_labels(meta)}) WHERE {_pk_expr(dialect, meta)} = $pk"
+        f"MATCH (n{_labels(dialect, meta.labels)}) WHERE {_pk_expr(dialect, meta)} = $pk"
         f"{stages} RETURN n{''.join(', ' + c for c in carried)}"
     )
     return Statement(cypher, {"pk": value}, ("n", *carried)), descs
@@ -118,9 +123,9 @@ def find_all_statement(
     ids: Sequence[Any] | None = None,
 ) -> tuple[Statement, list[FieldDescriptor]]:
     """Every node of ``meta`` (or those with the given keys), paginated and eager-loaded."""
-    stages, descs, carried = _fetch_stages(meta, fetch)
+    stages, descs, carried = _fetch_stages(dialect, meta, fetch)
     params: dict[str, Any] = {}
-    cypher = f"MATCH (n:{_labels(meta)})"
+    cypher = f"MATCH (n{_labels(dialect, meta.labels)})"
     if ids is not None:
         if meta.pk_field_name is None:
             raise FieldValidationError(f"{meta.cls.__name__} has no primary key")
@@ -155,9 +160,10 @@ def relation_statement(
     target = desc.resolve_target().__runic_meta__
     rel = escape(desc.relationship or "")
     nid = dialect.node_id_expr("n")
+    pattern = _pattern(desc.direction or "OUTGOING", rel)
     cypher = (
         f"UNWIND $ids AS i MATCH (n) WHERE {nid} = i "
-        f"OPTIONAL MATCH (n){_pattern(desc.direction or 'OUTGOING', rel)}(m:{_labels(target)}) "
+        f"OPTIONAL MATCH (n){pattern}(m{_labels(dialect, target.labels)}) "
         "RETURN i, collect(m) AS m"
     )
     return Statement(cypher, {"ids": graph_ids}, ("i", "m"))
@@ -171,9 +177,11 @@ def by_ids_statement(dialect: GraphDialect, graph_ids: list[Any]) -> Statement:
     )
 
 
-def count_statement(meta: NodeMeta) -> Statement:
+def count_statement(meta: NodeMeta, dialect: GraphDialect | None = None) -> Statement:
     """``count`` of the nodes of ``meta``."""
-    return Statement(f"MATCH (n:{_labels(meta)}) RETURN count(n) AS c", {}, ("c",))
+    return Statement(
+        f"MATCH (n{_labels(dialect, meta.labels)}) RETURN count(n) AS c", {}, ("c",)
+    )
 
 
 def exists_statement(dialect: GraphDialect, meta: NodeMeta, pk: Any) -> Statement:
@@ -182,13 +190,16 @@ def exists_statement(dialect: GraphDialect, meta: NodeMeta, pk: Any) -> Statemen
     desc = meta.fields[meta.pk_field_name or ""]
     value = desc.converter.to_graph(pk) if desc.converter is not None else pk
     return Statement(
-        f"MATCH (n:{_labels(meta)}) WHERE {_pk_expr(dialect, meta)} = $pk RETURN count(n) AS c",
+        f"MATCH (n{_labels(dialect, meta.labels)}) WHERE {_pk_expr(dialect, meta)} = $pk "
+        "RETURN count(n) AS c",
         {"pk": value},
         ("c",),
     )
 
 
-def existing_keys_statement(keys: dict[tuple[str, str], list[Any]]) -> Statement | None:
+def existing_keys_statement(
+    keys: dict[tuple[str, str], list[Any]], dialect: GraphDialect | None = None
+) -> Statement | None:
     """Which of the given primary keys already exist; one column per primary label."""
     if not keys:
         return None
@@ -201,7 +212,8 @@ def existing_keys_statement(keys: dict[tuple[str, str], list[Any]]) -> Statement
         prop_ref = f"n{index}.{escape(prop)}"
         keep = "".join(f"{c}, " for c in carried)
         parts.append(
-            f"OPTIONAL MATCH (n{index}:{escape(label)}) WHERE {prop_ref} IN $k{index} "
+            f"OPTIONAL MATCH (n{index}{_labels(dialect, (label,))}) "
+            f"WHERE {prop_ref} IN $k{index} "
             f"WITH {keep}collect({prop_ref}) AS d{index}"
         )
         carried.append(f"d{index}")
