@@ -1,0 +1,1 @@
+"""Server providers: environment, containers, local processes."""
