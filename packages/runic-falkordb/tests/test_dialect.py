@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from runic.falkordb import FalkorDBDialect, FalkorDBDriver
@@ -146,12 +148,22 @@ def test_vector_source_without_score_and_bad_k() -> None:
         )
 
 
+def _wait_for_indexes(driver: FalkorDBDriver) -> None:
+    # FalkorDB builds indexes in the background: searches find nothing until then.
+    deadline = time.monotonic() + 30
+    query = "CALL db.indexes() YIELD status RETURN status"
+    while any(row[0] != "OPERATIONAL" for row in driver.execute(query, write=False).rows):
+        assert time.monotonic() < deadline, "FalkorDB indexes never became operational"
+        time.sleep(0.02)
+
+
 def test_compiled_searches_run_on_falkordb(driver: FalkorDBDriver) -> None:
     driver.execute("CALL db.idx.fulltext.createNodeIndex('Post', 'title', 'body')")
     driver.execute(
         "CREATE VECTOR INDEX FOR (d:Post) ON (d.emb) "
         "OPTIONS {dimension: 2, similarityFunction: 'euclidean'}"
     )
+    _wait_for_indexes(driver)
     driver.execute(
         "UNWIND $rows AS r CREATE (p:Post {title: r.title, body: r.body, published: r.pub}) "
         "SET p.emb = vecf32(r.emb)",

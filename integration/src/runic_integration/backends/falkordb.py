@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from runic_integration.providers.docker import ContainerSpec, DockerProvider
 from runic_integration.providers.env import EnvProvider, Parsed, split_url
 from runic_integration.providers.local_falkordb import LocalFalkorDB, resp_ping
 
-__all__ = ["ENV_URL", "FalkorDBProfile", "parse_url"]
+__all__ = ["ENV_URL", "FalkorDBProfile", "parse_url", "wait_for_indexes"]
 
 ENV_URL = "RUNIC_TEST_FALKORDB_URL"
 ENV_IMAGE = "RUNIC_TEST_FALKORDB_IMAGE"
@@ -91,6 +92,7 @@ class FalkorDBProfile(BackendProfile):
         names = self.checked([label, *properties], "fulltext index name")
         args = ", ".join(f"'{n}'" for n in names)
         graph.driver.execute(f"CALL db.idx.fulltext.createNodeIndex({args})")
+        wait_for_indexes(graph.driver)
 
     def create_vector_index(
         self,
@@ -111,3 +113,23 @@ class FalkorDBProfile(BackendProfile):
             f"CREATE VECTOR INDEX FOR (n:`{lbl}`) ON (n.`{attr}`) "
             f"OPTIONS {{dimension: {int(dimension)}, similarityFunction: '{similarity}'}}"
         )
+        wait_for_indexes(graph.driver)
+
+
+def wait_for_indexes(driver: Any, timeout: float = 30.0) -> None:
+    """Wait until every index of the graph is ``OPERATIONAL``.
+
+    FalkorDB builds an index in the background; until it is operational, searches
+    through it find nothing (seen on a loaded machine).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = driver.execute("CALL db.indexes() YIELD status RETURN status", write=False).rows
+        pending = [row[0] for row in rows if row[0] != "OPERATIONAL"]
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"FalkorDB indexes still not operational after {timeout} s: {pending}"
+            )
+        time.sleep(0.02)
