@@ -1,0 +1,512 @@
+"""The asyncio Apache AGE driver (psycopg 3 ``AsyncConnection`` + ``AsyncConnectionPool``)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from runic.age._base import (
+    CREATE_EXTENSION,
+    CREATE_GRAPH,
+    DROP_GRAPH,
+    GRAPH_EXISTS,
+    LOAD_AGE,
+    RELEASE,
+    RETRIES,
+    ROLLBACK_TO,
+    SAVEPOINT,
+    SESSION_SETUP,
+    AGESettings,
+    AGESettingsError,
+    DriverBase,
+    decode_rows,
+    describe_connection,
+    ended_error,
+    settings_from,
+)
+from runic.age._errors import is_retryable, raise_translated
+from runic.ogm.driver.results import QueryResult
+from runic.ogm.exceptions import ConnectionFailedError, TransactionError
+
+__all__ = ["AsyncAGEDriver", "AsyncAGETransaction", "setup_async_connection"]
+
+AsyncConnection = psycopg.AsyncConnection[Any]
+
+
+async def setup_async_connection(conn: AsyncConnection) -> None:
+    """Load AGE and set the search path (and containment matching) on ``conn``."""
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise AGESettingsError(
+            "the psycopg connection given to AsyncAGEDriver has an open transaction; commit "
+            "or roll it back first"
+        )
+    autocommit = conn.autocommit
+    await conn.set_autocommit(True)
+    try:
+        for statement in LOAD_AGE:
+            try:
+                await conn.execute(statement)
+                break
+            except psycopg.DatabaseError:
+                continue  # not allowed here (or no plugin copy): AGE may be preloaded
+        for statement in SESSION_SETUP:
+            await conn.execute(statement)
+    finally:
+        await conn.set_autocommit(autocommit)
+
+
+class _Pooled:
+    """Connections from an async pool the driver owns, opened on first use."""
+
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[AsyncConnection],
+        timeout: float,
+        *,
+        open_timeout: float,
+        wait: bool,
+        on_open_failure: Any = None,
+    ) -> None:
+        self.pool = pool
+        self.timeout = timeout
+        self._open_timeout = open_timeout
+        self._wait = wait
+        self._opened = False
+        self._lock: asyncio.Lock | None = None
+        self._on_open_failure = on_open_failure
+
+    async def _open(self) -> None:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            if self._opened:
+                return
+            try:
+                await self.pool.open(wait=self._wait, timeout=self._open_timeout)
+            except PoolTimeout as exc:
+                await self.pool.close()
+                if self._on_open_failure is not None:
+                    await self._on_open_failure(exc)
+                raise
+            self._opened = True
+
+    async def acquire(self) -> AsyncConnection:
+        if not self._opened:
+            await self._open()
+        return await self.pool.getconn(timeout=self.timeout)
+
+    async def release(self, conn: AsyncConnection) -> None:
+        await self.pool.putconn(conn)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+class _Single:
+    """One async connection given by the caller, used by one transaction at a time."""
+
+    def __init__(self, conn: AsyncConnection, timeout: float) -> None:
+        self.conn = conn
+        self.timeout = timeout
+        self._lock: asyncio.Lock | None = None
+        self._owner: asyncio.Task[Any] | None = None
+        self._ready = False
+
+    async def acquire(self) -> AsyncConnection:
+        task = asyncio.current_task()
+        if self._owner is not None and self._owner is task:
+            raise TransactionError(
+                "this AsyncAGEDriver runs on one psycopg connection, which this task already "
+                "uses for an open transaction (another session?); finish that first, or "
+                "build the driver with a pool (AsyncAGEDriver.connect / "
+                "create_async_age_driver)"
+            )
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        try:
+            await asyncio.wait_for(self._lock.acquire(), self.timeout)
+        except TimeoutError:
+            raise ConnectionFailedError(
+                f"the psycopg connection of this AsyncAGEDriver stayed busy for {self.timeout} "
+                "s; build the driver with a pool for concurrent use"
+            ) from None
+        self._owner = task
+        if not self._ready:
+            try:
+                await setup_async_connection(self.conn)
+            except BaseException:
+                self._owner = None
+                self._lock.release()
+                raise
+            self._ready = True
+        return self.conn
+
+    async def release(self, conn: AsyncConnection) -> None:
+        self._owner = None
+        if self._lock is not None:
+            self._lock.release()
+
+    async def close(self) -> None:
+        """The caller owns the connection: leave it open."""
+
+
+class AsyncAGEDriver(DriverBase):
+    """The asyncio twin of :class:`~runic.age.driver.AGEDriver`.
+
+    Build it with :meth:`connect` / :func:`~runic.age.create_async_age_driver`
+    (a plain function: the pool opens on first use, inside your event loop), or
+    on a ``psycopg.AsyncConnection`` of yours (``AsyncAGEDriver(conn, "graph")``).
+    """
+
+    def __init__(
+        self,
+        conn: AsyncConnection | AsyncConnectionPool[AsyncConnection],
+        graph_name: str,
+        *,
+        create_graph: bool = False,
+        pool_timeout: float = 30.0,
+        _endpoint: str | None = None,
+        _source: _Pooled | None = None,
+    ) -> None:
+        self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph)
+        self._owns_pool = _source is not None
+        self._graph_lock: asyncio.Lock | None = None
+        if _source is not None:
+            self._source: _Pooled | _Single = _source
+        elif isinstance(conn, AsyncConnectionPool):
+            self._source = _Pooled(conn, pool_timeout, open_timeout=pool_timeout, wait=False)
+        elif isinstance(conn, psycopg.AsyncConnection):
+            self._source = _Single(conn, pool_timeout)
+        else:
+            raise TypeError(
+                "AsyncAGEDriver needs a psycopg AsyncConnection or psycopg_pool "
+                f"AsyncConnectionPool, got {type(conn).__name__}; use "
+                "AsyncAGEDriver.connect(...) to let it build a pool"
+            )
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        host: str | None = None,
+        port: int | None = None,
+        database: str | None = None,
+        graph: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        **options: Any,
+    ) -> Self:
+        """Build a pooled driver (no I/O yet); ``options`` are :class:`AGESettings` fields."""
+        return cls.from_settings(
+            settings_from(host, port, database, graph, username, password, options)
+        )
+
+    @classmethod
+    def from_settings(cls, settings: AGESettings) -> Self:
+        """Build a pooled driver from ready-made :class:`AGESettings` (opened on first use)."""
+        conninfo = settings.conninfo()
+        endpoint = settings.endpoint
+        pool: AsyncConnectionPool[AsyncConnection] = AsyncConnectionPool(
+            conninfo,
+            kwargs=settings.connection_kwargs(),
+            min_size=settings.min_size,
+            max_size=settings.max_size,
+            timeout=settings.pool_timeout,
+            configure=setup_async_connection,
+            name=f"runic-age-async-{settings.graph}",
+            open=False,
+        )
+
+        async def explain(exc: BaseException) -> None:
+            try:
+                conn = await psycopg.AsyncConnection.connect(conninfo)
+            except psycopg.Error as direct:
+                raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
+            await conn.close()
+            raise_translated(exc, endpoint=endpoint, graph=settings.graph, cypher=None)
+
+        source = _Pooled(
+            pool,
+            settings.pool_timeout,
+            open_timeout=settings.connect_timeout,
+            wait=settings.min_size > 0,
+            on_open_failure=explain,
+        )
+        return cls(
+            pool,
+            settings.graph,
+            create_graph=settings.create_graph,
+            pool_timeout=settings.pool_timeout,
+            _endpoint=endpoint,
+            _source=source,
+        )
+
+    # -- statements ---------------------------------------------------------------------
+
+    async def _source_conn(self) -> AsyncConnection:
+        self._check_open()
+        try:
+            return await self._source.acquire()
+        except PoolTimeout as exc:
+            self._raise(exc, None)
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+
+    async def _acquire(self) -> AsyncConnection:
+        conn = await self._source_conn()
+        try:
+            if not self._graph_ready:
+                await self._ensure_graph(conn)
+        except BaseException:
+            await self._release(conn)
+            raise
+        return conn
+
+    async def _release(self, conn: AsyncConnection) -> None:
+        await self._source.release(conn)
+
+    async def _ensure_graph(self, conn: AsyncConnection) -> None:
+        if self._graph_lock is None:
+            self._graph_lock = asyncio.Lock()
+        async with self._graph_lock:
+            if self._graph_ready:
+                return
+            try:
+                await _create_graph_on(conn, self._graph)
+            except psycopg.Error as exc:
+                self._raise(exc, None)
+            self._graph_ready = True
+
+    async def _fetch(self, conn: AsyncConnection, sql: str, args: str) -> list[tuple[Any, ...]]:
+        cursor = await conn.execute(sql, (args,))
+        return await cursor.fetchall()
+
+    async def _run(
+        self,
+        conn: AsyncConnection,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        columns: Sequence[str] | None,
+        *,
+        in_transaction: bool,
+        write: bool,
+    ) -> QueryResult:
+        """Run one statement on ``conn``, retrying a lost label-creation race (see AGEDriver)."""
+        sql, args, names = self._statement(cypher, params, columns)
+        guarded = in_transaction and write
+        for attempt in range(1, RETRIES + 1):
+            try:
+                if guarded:
+                    async with conn.pipeline():
+                        # one round trip: the rows are read once all three are sent
+                        await conn.execute(SAVEPOINT)
+                        cursor = await conn.execute(sql, (args,))
+                        await conn.execute(RELEASE)
+                        raw = await cursor.fetchall()
+                else:
+                    raw = await self._fetch(conn, sql, args)
+                return decode_rows(raw, names)
+            except psycopg.Error as exc:
+                retry = (guarded or not in_transaction) and attempt < RETRIES
+                if not retry or not is_retryable(exc) or conn.broken:
+                    self._raise(exc, cypher)
+                try:
+                    if guarded:
+                        await conn.execute(ROLLBACK_TO)
+                    elif not conn.autocommit:
+                        await conn.rollback()
+                except psycopg.Error:
+                    self._raise(exc, cypher)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement in its own transaction and return its decoded rows."""
+        conn = await self._acquire()
+        try:
+            result = await self._run(
+                conn, cypher, params, columns, in_transaction=False, write=True
+            )
+            if not conn.autocommit:
+                await conn.commit()
+            return result
+        except BaseException:
+            if not conn.autocommit and not conn.closed:
+                await conn.rollback()
+            raise
+        finally:
+            await self._release(conn)
+
+    async def begin(self, *, write: bool = True) -> AsyncAGETransaction:
+        """Begin a PostgreSQL transaction on a pooled connection."""
+        conn = await self._acquire()
+        try:
+            if conn.autocommit:
+                await conn.execute("BEGIN" if write else "BEGIN READ ONLY")
+        except psycopg.Error as exc:
+            await self._release(conn)
+            self._raise(exc, None)
+        except BaseException:
+            await self._release(conn)
+            raise
+        return AsyncAGETransaction(self, conn)
+
+    # -- graph management ---------------------------------------------------------------
+
+    async def ping(self) -> bool:
+        """``True`` when the server answers; ConnectionFailedError otherwise."""
+        conn = await self._source_conn()
+        try:
+            await (await conn.execute("SELECT 1")).fetchone()
+            return True
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+        finally:
+            await self._release(conn)
+
+    async def graph_exists(self) -> bool:
+        """Whether this driver's graph exists in the database."""
+        conn = await self._source_conn()
+        try:
+            row = await (await conn.execute(GRAPH_EXISTS, (self._graph,))).fetchone()
+            if not conn.autocommit:
+                await conn.commit()
+            return bool(row and row[0])
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+        finally:
+            await self._release(conn)
+
+    async def create_graph(self) -> None:
+        """Create the AGE extension (if missing) and this driver's graph (if missing)."""
+        conn = await self._source_conn()
+        try:
+            await _create_graph_on(conn, self._graph)
+            self._graph_ready = True
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+        finally:
+            await self._release(conn)
+
+    async def drop_graph(self) -> None:
+        """Drop this driver's graph and everything in it (no error if it is absent)."""
+        conn = await self._source_conn()
+        try:
+            row = await (await conn.execute(GRAPH_EXISTS, (self._graph,))).fetchone()
+            if row and row[0]:
+                await conn.execute(DROP_GRAPH, (self._graph,))
+            if not conn.autocommit:
+                await conn.commit()
+            self._graph_ready = not self._create_graph
+        except psycopg.Error as exc:
+            if not conn.autocommit and not conn.closed:
+                await conn.rollback()
+            self._raise(exc, None)
+        finally:
+            await self._release(conn)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Close the pool this driver owns (a caller's connection stays open)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_pool:
+            await self._source.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+class AsyncAGETransaction:
+    """A PostgreSQL transaction on one connection, from :meth:`AsyncAGEDriver.begin`."""
+
+    def __init__(self, driver: AsyncAGEDriver, conn: AsyncConnection) -> None:
+        self._driver = driver
+        self._conn: AsyncConnection | None = conn
+
+    @property
+    def active(self) -> bool:
+        """``True`` until :meth:`commit` or :meth:`rollback`."""
+        return self._conn is not None
+
+    async def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement inside the transaction."""
+        conn = self._conn
+        if conn is None:
+            raise ended_error(self._driver.graph_name)
+        return await self._driver._run(
+            conn, cypher, params, columns, in_transaction=True, write=write
+        )
+
+    async def commit(self) -> None:
+        """Commit and give the connection back."""
+        conn = self._conn
+        if conn is None:
+            raise ended_error(self._driver.graph_name)
+        self._conn = None
+        try:
+            await conn.commit()
+        except psycopg.Error as exc:
+            self._driver._raise(exc, None)
+        finally:
+            await self._driver._release(conn)
+
+    async def rollback(self) -> None:
+        """Roll back and give the connection back (a no-op once ended)."""
+        conn = self._conn
+        if conn is None:
+            return
+        self._conn = None
+        try:
+            if not conn.closed:
+                await conn.rollback()
+        except psycopg.Error as exc:
+            if not conn.broken:
+                self._driver._raise(exc, None)
+        finally:
+            await self._driver._release(conn)
+
+
+async def _create_graph_on(conn: AsyncConnection, graph: str) -> None:
+    """``CREATE EXTENSION IF NOT EXISTS age`` and ``create_graph`` unless it exists."""
+    try:
+        await conn.execute(CREATE_EXTENSION)
+        row = await (await conn.execute(GRAPH_EXISTS, (graph,))).fetchone()
+        if not (row and row[0]):
+            await conn.execute(CREATE_GRAPH, (graph,))
+        if not conn.autocommit:
+            await conn.commit()
+    except psycopg.Error:
+        if not conn.autocommit and not conn.closed:
+            await conn.rollback()
+        raise

@@ -1,0 +1,298 @@
+"""The Apache AGE Cypher dialect.
+
+Differences from the openCypher reference dialect:
+
+* **One label per vertex.** AGE stores each vertex label as a table, and a vertex
+  has exactly one. A node with several labels is stored under its first label,
+  its other labels in the ``_labels`` list property
+  (:data:`~runic.age.agtype.LABELS_PROPERTY`):
+  ``CREATE (n:`Location` {`_labels`: ['City']})``. A pattern asking for labels
+  becomes the table label plus a property constraint, which AGE evaluates as
+  containment (``age.enable_containment``, set on every connection):
+  ``MATCH (n:`Location` {`_labels`: ['City']})``. The table label of a pattern
+  is the first label shared by every registered model class carrying the
+  asked-for labels, so querying a base class finds its subclasses' nodes and
+  querying ``City`` alone still looks in the ``Location`` table. The decoder
+  folds ``_labels`` back into :attr:`GraphNode.labels`.
+* No fulltext or vector procedures, no ``point``/``vecf32``/``intern``
+  constructors: search statements fail with
+  :class:`~runic.ogm.exceptions.UnsupportedFeatureError` before anything is
+  sent; vectors and points are stored as lists and maps.
+* No list comprehensions and no ``ON CREATE SET``; a vertex or edge variable
+  cannot be declared again in a later query part; a ``SET`` on an edge a
+  ``MERGE`` just created is lost; a ``MATCH`` on a relationship type that does
+  not exist yet voids the statement's earlier writes. The session's flush
+  adapts through the hooks :meth:`render_id_list`, :meth:`flush_variable`,
+  :meth:`render_edge_match` and :meth:`render_merge_parts`.
+* ``RETURN DISTINCT`` or aggregates with ``ORDER BY``, and reserved words as
+  column names, go through a ``WITH`` stage (:meth:`render_return`).
+* ``SKIP``/``LIMIT`` are parameters, so every page runs the same prepared
+  statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from runic.age.agtype import LABELS_PROPERTY
+from runic.ogm.core.metadata import default_metadata
+from runic.ogm.dialect import CypherDialect, RelPattern, RenderContext
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
+from runic.ogm.identifiers import escape, is_plain, validate_identifier
+from runic.ogm.query.ir import (
+    Aggregate,
+    IdRef,
+    Projection,
+    PropRef,
+    Query,
+    Raw,
+    ReturnClause,
+    VarRef,
+)
+
+__all__ = ["RESERVED_WORDS", "AGEDialect"]
+
+BACKEND = "age"
+
+#: Words AGE's Cypher parser refuses as variable names, even in backticks.
+RESERVED_WORDS = frozenset(
+    {
+        "all", "analyze", "and", "as", "asc", "ascending", "by", "call", "case", "coalesce",
+        "contains", "create", "delete", "desc", "descending", "detach", "distinct", "else", "end",
+        "ends", "exists", "explain", "false", "in", "is", "limit", "match", "merge", "not", "null",
+        "optional", "or", "order", "remove", "return", "set", "skip", "starts", "then", "true",
+        "union", "unwind", "verbose", "when", "where", "with", "xor", "yield",
+    }
+)
+
+# A raw projection's own alias: ``n.age + 1 AS next`` (what the core's raw_column reads).
+_RAW_AS = re.compile(r"\s+AS\s+(?:`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)\s*\Z", re.IGNORECASE)
+
+_MISSING: dict[Capability, tuple[str, str]] = {
+    Capability.FULLTEXT_SEARCH: (
+        "fulltext search",
+        "AGE has no fulltext indexes; filter with contains()/starts_with() on the "
+        "property instead, or use a backend with fulltext search (e.g. FalkorDB)",
+    ),
+    Capability.VECTOR_SEARCH: (
+        "vector search",
+        "AGE has no vector indexes; use a backend with vector search (e.g. FalkorDB)",
+    ),
+}
+
+
+def _count(what: str, n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise QueryBuildError(f"{what} must be an integer >= 0, got {n!r}")
+    return n
+
+
+def string_literal(name: str, kind: str) -> str:
+    """A validated label rendered as a single-quoted Cypher string literal."""
+    validate_identifier(name, kind)
+    return "'" + name.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class AGEDialect(CypherDialect):
+    """Renders runic's query IR and the session's statements for Apache AGE."""
+
+    name = BACKEND
+    capabilities = frozenset({Capability.TRANSACTIONS, Capability.ASYNC})
+    param_functions: frozenset[str] = frozenset()
+
+    # -- capability check -----------------------------------------------------------
+
+    def check(self, query: Query) -> None:
+        """Refuse search statements; several labels are fine (they are emulated)."""
+        missing = query.required_capabilities() - self.capabilities - {Capability.MULTI_LABEL}
+        for capability in sorted(missing):
+            feature, hint = _MISSING.get(capability, (str(capability), None))
+            raise UnsupportedFeatureError(BACKEND, feature, hint)
+
+    # -- label emulation ----------------------------------------------------------------
+
+    def table_label(self, labels: Sequence[str]) -> str:
+        """The AGE label (table) holding the vertices that carry every one of ``labels``.
+
+        It is the first label of every registered model class carrying them all
+        (or ``labels[0]`` when no class does). Classes carrying them under
+        different first labels would need several tables: that raises
+        :class:`UnsupportedFeatureError`.
+        """
+        wanted = frozenset(labels)
+        firsts: dict[str, str] = {}
+        for cls in default_metadata.node_classes:
+            meta = cls.__runic_meta__
+            if wanted <= meta.label_set:
+                firsts.setdefault(meta.labels[0], cls.__qualname__)
+        if not firsts:
+            return labels[0]
+        if len(firsts) == 1:
+            return next(iter(firsts))
+        shown = ", ".join(f"{c} (first label {label!r})" for label, c in sorted(firsts.items()))
+        raise UnsupportedFeatureError(
+            BACKEND,
+            f"matching label(s) {sorted(wanted)}, which classes with different first labels "
+            f"carry: {shown}",
+            "AGE keeps one label per vertex (a node's first label); give these classes the "
+            "same first label (subclasses inherit their parent's labels first), or query "
+            "each class on its own",
+        )
+
+    def _render(self, table: str, labels: Sequence[str]) -> str:
+        extra = [label for label in labels if label != table]
+        text = f":{self.quote_identifier(table)}"
+        if extra:
+            items = ", ".join(string_literal(label, "label") for label in extra)
+            text += f" {{{escape(LABELS_PROPERTY)}: [{items}]}}"
+        return text
+
+    def render_labels(self, labels: tuple[str, ...]) -> str:
+        """The table label plus a ``{`_labels`: [...]}`` constraint for the others."""
+        if not labels:
+            return ""
+        return self._render(self.table_label(labels), labels)
+
+    def render_create_labels(self, labels: tuple[str, ...]) -> str:
+        """``:`First` {`_labels`: ['Second', ...]}``: the first label is the table."""
+        if not labels:
+            return ""
+        return self._render(labels[0], labels)
+
+    # -- the session's flush ------------------------------------------------------------
+
+    def render_id_list(self, nodes: str) -> str | None:
+        """None: AGE has no list comprehension; the flush collects the ids itself."""
+        return None
+
+    def flush_variable(self, name: str, part: int) -> str:
+        """``name`` numbered by part: AGE cannot declare a vertex variable twice."""
+        return f"{name}{part}"
+
+    def render_edge_match(self, pattern: str, where: str) -> str:
+        """``OPTIONAL MATCH``: a ``MATCH`` on a type AGE has not seen yet would void the
+        statement's earlier writes (deleting ``null`` does nothing)."""
+        return f"OPTIONAL MATCH {pattern} WHERE {where}"
+
+    def render_merge_parts(
+        self,
+        rows: str,
+        rel: RelPattern,
+        var: str,
+        items: Sequence[tuple[str, str]],
+        *,
+        only_on_create: bool,
+    ) -> list[str]:
+        """``MERGE`` without properties; with properties, update-then-create parts.
+
+        AGE 1.5 loses a ``SET`` on an edge its ``MERGE`` just created, so edges
+        with properties are merged in two parts: set the properties of existing
+        edges (skipped when they are only for new edges), then create the
+        missing ones with their properties.
+        """
+        if not items:
+            return super().render_merge_parts(rows, rel, var, items, only_on_create=False)
+        nid = self.node_id_expr
+        a, b = rel.start, rel.end
+        parts: list[str] = []
+        if not only_on_create:
+            ua, ub, ur = f"{a}u", f"{b}u", f"{var}u"
+            sets = ", ".join(f"{ur}.{prop} = {value}" for prop, value in items)
+            parts.append(
+                f"UNWIND {rows} AS row OPTIONAL MATCH {rel.render(ur, ua, ub)} "
+                f"WHERE {nid(ua)} = row[0] AND {nid(ub)} = row[1] SET {sets}"
+            )
+        old = f"{var}o"
+        sets = ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
+        parts.append(
+            f"UNWIND {rows} AS row MATCH ({a}) WHERE {nid(a)} = row[0] "
+            f"MATCH ({b}) WHERE {nid(b)} = row[1] OPTIONAL MATCH {rel.render(old)} "
+            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL CREATE {rel.render(var)} SET {sets}"
+        )
+        return parts
+
+    # -- RETURN -----------------------------------------------------------------------------
+
+    def _return_alias(self, p: Projection, index: int) -> str:
+        """A variable name AGE accepts for projection ``p`` (its column when possible)."""
+        if isinstance(p.expr, VarRef) and p.expr.alias == p.column:
+            return self.quote_alias(p.column)
+        if is_plain(p.column) and p.column.lower() not in RESERVED_WORDS:
+            return p.column
+        return f"_c{index}"
+
+    def _needs_with(self, ret: ReturnClause) -> bool:
+        if any(p.column.lower() in RESERVED_WORDS for p in ret.items):
+            return True
+        if not ret.order_by:
+            return False
+        if ret.distinct or any(isinstance(p.expr, Aggregate) for p in ret.items):
+            return True
+        columns = {p.column for p in ret.items}
+        return any(isinstance(o.expr, Raw) and o.expr.text.strip() in columns
+                   for o in ret.order_by)
+
+    def render_return(self, ret: ReturnClause, ctx: RenderContext) -> str:
+        """``RETURN ...``, or ``WITH ... RETURN ... ORDER BY`` where AGE needs it.
+
+        AGE cannot order a ``RETURN DISTINCT`` (or an aggregation) by an
+        expression, nor order by a ``RETURN`` alias, and it rejects reserved words
+        as aliases even in backticks. Such statements are rendered through a
+        ``WITH`` stage whose variables ``RETURN`` and ``ORDER BY`` use (result
+        columns are positional on AGE, so the names do not matter).
+        """
+        if not ret.items:
+            raise QueryBuildError("the statement returns nothing")
+        if not self._needs_with(ret):
+            return super().render_return(ret, ctx)
+        grouped = ret.distinct or any(isinstance(p.expr, Aggregate) for p in ret.items)
+        aliases = [self._return_alias(p, i) for i, p in enumerate(ret.items)]
+        carried: list[str] = []
+        by_expr: dict[Any, str] = {}
+        for p, alias in zip(ret.items, aliases, strict=True):
+            if isinstance(p.expr, VarRef) and p.expr.alias == alias:
+                carried.append(alias)
+                continue
+            by_expr[p.expr] = alias
+            by_expr.setdefault(Raw(p.column), alias)
+            if isinstance(p.expr, Raw):
+                value = _RAW_AS.sub("", p.expr.text).strip()
+            else:
+                value = self.render_value(p.expr, ctx)
+            carried.append(f"{value} AS {alias}")
+        if not grouped:
+            # ORDER BY may use variables the RETURN does not: carry them along
+            names = set(aliases)
+            for item in ret.order_by:
+                if isinstance(item.expr, PropRef | IdRef | VarRef) and item.expr not in by_expr:
+                    var = self.quote_alias(item.expr.alias)
+                    if var not in names:
+                        names.add(var)
+                        carried.append(var)
+        keyword = "WITH DISTINCT" if ret.distinct else "WITH"
+        parts = [f"{keyword} {', '.join(carried)} RETURN {', '.join(aliases)}"]
+        if ret.order_by:
+            terms = []
+            for item in ret.order_by:
+                key = Raw(item.expr.text.strip()) if isinstance(item.expr, Raw) else item.expr
+                text = by_expr.get(key) or self.render_value(item.expr, ctx)
+                terms.append(f"{text} DESC" if item.desc else text)
+            parts.append("ORDER BY " + ", ".join(terms))
+        if ret.skip is not None:
+            parts.append(self.render_skip(ret.skip, ctx))
+        if ret.limit is not None:
+            parts.append(self.render_limit(ret.limit, ctx))
+        return " ".join(parts)
+
+    # -- paging ---------------------------------------------------------------------------
+
+    def render_skip(self, skip: int, ctx: RenderContext) -> str:
+        """``SKIP $pN``: pages share one prepared statement."""
+        return f"SKIP {ctx.ref(_count('skip', skip))}"
+
+    def render_limit(self, limit: int, ctx: RenderContext) -> str:
+        """``LIMIT $pN``."""
+        return f"LIMIT {ctx.ref(_count('limit', limit))}"

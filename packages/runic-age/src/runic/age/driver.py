@@ -1,0 +1,473 @@
+"""The blocking Apache AGE driver (psycopg 3 + psycopg_pool)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from runic.age._base import (
+    CREATE_EXTENSION,
+    CREATE_GRAPH,
+    DROP_GRAPH,
+    GRAPH_EXISTS,
+    LOAD_AGE,
+    RELEASE,
+    RETRIES,
+    ROLLBACK_TO,
+    SAVEPOINT,
+    SESSION_SETUP,
+    AGESettings,
+    AGESettingsError,
+    DriverBase,
+    decode_rows,
+    describe_connection,
+    ended_error,
+    settings_from,
+)
+from runic.age._errors import is_retryable, raise_translated
+from runic.ogm.driver.results import QueryResult
+from runic.ogm.exceptions import ConnectionFailedError, TransactionError
+
+__all__ = ["AGEDriver", "AGETransaction", "setup_connection"]
+
+Connection = psycopg.Connection[Any]
+
+
+def setup_connection(conn: Connection) -> None:
+    """Load AGE and set the search path (and containment matching) on ``conn``."""
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        raise AGESettingsError(
+            "the psycopg connection given to AGEDriver has an open transaction; commit or "
+            "roll it back first"
+        )
+    autocommit = conn.autocommit
+    conn.autocommit = True
+    try:
+        for statement in LOAD_AGE:
+            try:
+                conn.execute(statement)
+                break
+            except psycopg.DatabaseError:
+                continue  # not allowed here (or no plugin copy): AGE may be preloaded
+        for statement in SESSION_SETUP:
+            conn.execute(statement)
+    finally:
+        conn.autocommit = autocommit
+
+
+class _Pooled:
+    """Connections from a psycopg_pool pool the driver owns."""
+
+    def __init__(self, pool: ConnectionPool[Connection], timeout: float) -> None:
+        self.pool = pool
+        self.timeout = timeout
+
+    def acquire(self) -> Connection:
+        return self.pool.getconn(timeout=self.timeout)
+
+    def release(self, conn: Connection) -> None:
+        self.pool.putconn(conn)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class _Single:
+    """One connection given by the caller, used by one transaction at a time."""
+
+    def __init__(self, conn: Connection, timeout: float) -> None:
+        self.conn = conn
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def acquire(self) -> Connection:
+        if self._owner == threading.get_ident():
+            raise TransactionError(
+                "this AGEDriver runs on one psycopg connection, which this thread already "
+                "uses for an open transaction (another session?); finish that first, or "
+                "build the driver with a pool (AGEDriver.connect / create_age_driver)"
+            )
+        if not self._lock.acquire(timeout=self.timeout):
+            raise ConnectionFailedError(
+                f"the psycopg connection of this AGEDriver stayed busy for {self.timeout} s; "
+                "build the driver with a pool for concurrent use"
+            )
+        self._owner = threading.get_ident()
+        return self.conn
+
+    def release(self, conn: Connection) -> None:
+        self._owner = None
+        self._lock.release()
+
+    def close(self) -> None:
+        """The caller owns the connection: leave it open."""
+
+
+class AGEDriver(DriverBase):
+    """Blocking driver for one AGE graph; a ``TransactionalGraphDriver``.
+
+    Build it with :meth:`connect` (or :func:`~runic.age.create_age_driver`),
+    which owns a pool of connections shared by threads, or on a psycopg
+    connection of yours (``AGEDriver(conn, "my_graph")``; you keep owning it and
+    one transaction uses it at a time).
+
+    Every statement runs as ``SELECT * FROM cypher('graph', $$ ... $$, %s) AS (...)``
+    with the parameters as one agtype map; statements a connection runs again
+    are prepared on the server. :meth:`begin` starts a PostgreSQL transaction;
+    :meth:`execute` runs one statement in its own transaction.
+    """
+
+    def __init__(
+        self,
+        conn: Connection | ConnectionPool[Connection],
+        graph_name: str,
+        *,
+        create_graph: bool = False,
+        pool_timeout: float = 30.0,
+        _endpoint: str | None = None,
+    ) -> None:
+        self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph)
+        self._owns_pool = False
+        self._graph_lock = threading.Lock()
+        if isinstance(conn, ConnectionPool):
+            self._source: _Pooled | _Single = _Pooled(conn, pool_timeout)
+        elif isinstance(conn, psycopg.Connection):
+            setup_connection(conn)
+            self._source = _Single(conn, pool_timeout)
+        else:
+            raise TypeError(
+                f"AGEDriver needs a psycopg Connection or psycopg_pool ConnectionPool, got "
+                f"{type(conn).__name__}; use AGEDriver.connect(...) to let it build a pool"
+            )
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        host: str | None = None,
+        port: int | None = None,
+        database: str | None = None,
+        graph: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        **options: Any,
+    ) -> Self:
+        """Connect to PostgreSQL with AGE; ``options`` are :class:`AGESettings` fields."""
+        return cls.from_settings(
+            settings_from(host, port, database, graph, username, password, options)
+        )
+
+    @classmethod
+    def from_settings(cls, settings: AGESettings) -> Self:
+        """Build a pooled driver from ready-made :class:`AGESettings`."""
+        conninfo = settings.conninfo()
+        pool: ConnectionPool[Connection] = ConnectionPool(
+            conninfo,
+            kwargs=settings.connection_kwargs(),
+            min_size=settings.min_size,
+            max_size=settings.max_size,
+            timeout=settings.pool_timeout,
+            configure=setup_connection,
+            name=f"runic-age-{settings.graph}",
+            open=False,
+        )
+        endpoint = settings.endpoint
+        try:
+            pool.open(wait=settings.min_size > 0, timeout=settings.connect_timeout)
+        except PoolTimeout as exc:
+            pool.close()
+            try:
+                psycopg.connect(conninfo).close()  # one direct attempt names the reason
+            except psycopg.Error as direct:
+                raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
+            raise_translated(exc, endpoint=endpoint, graph=settings.graph, cypher=None)
+        driver = cls(
+            pool,
+            settings.graph,
+            create_graph=settings.create_graph,
+            pool_timeout=settings.pool_timeout,
+            _endpoint=endpoint,
+        )
+        driver._owns_pool = True
+        return driver
+
+    # -- statements ---------------------------------------------------------------------
+
+    def _acquire(self) -> Connection:
+        self._check_open()
+        try:
+            conn = self._source.acquire()
+        except PoolTimeout as exc:
+            self._raise(exc, None)
+        try:
+            if not self._graph_ready:
+                self._ensure_graph(conn)
+        except BaseException:
+            self._release(conn)
+            raise
+        return conn
+
+    def _release(self, conn: Connection) -> None:
+        self._source.release(conn)
+
+    def _ensure_graph(self, conn: Connection) -> None:
+        with self._graph_lock:
+            if self._graph_ready:
+                return
+            try:
+                _create_graph_on(conn, self._graph)
+            except psycopg.Error as exc:
+                self._raise(exc, None)
+            self._graph_ready = True
+
+    def _fetch(self, conn: Connection, sql: str, args: str) -> list[tuple[Any, ...]]:
+        return conn.execute(sql, (args,)).fetchall()
+
+    def _run(
+        self,
+        conn: Connection,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        columns: Sequence[str] | None,
+        *,
+        in_transaction: bool,
+        write: bool,
+    ) -> QueryResult:
+        """Run one statement on ``conn``, retrying a lost label-creation race.
+
+        Outside a transaction the statement simply runs again. Inside one, a
+        write runs behind a savepoint (sent in the same round trip) so that
+        only the statement is rolled back and retried.
+        """
+        sql, args, names = self._statement(cypher, params, columns)
+        guarded = in_transaction and write
+        for attempt in range(1, RETRIES + 1):
+            try:
+                if guarded:
+                    with conn.pipeline():
+                        # one round trip: the rows are read once all three are sent
+                        conn.execute(SAVEPOINT)
+                        cursor = conn.execute(sql, (args,))
+                        conn.execute(RELEASE)
+                        raw = cursor.fetchall()
+                else:
+                    raw = self._fetch(conn, sql, args)
+                return decode_rows(raw, names)
+            except psycopg.Error as exc:
+                retry = (guarded or not in_transaction) and attempt < RETRIES
+                if not retry or not is_retryable(exc) or conn.broken:
+                    self._raise(exc, cypher)
+                try:
+                    if guarded:
+                        conn.execute(ROLLBACK_TO)
+                    elif not conn.autocommit:
+                        conn.rollback()
+                except psycopg.Error:
+                    self._raise(exc, cypher)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement in its own transaction and return its decoded rows.
+
+        ``columns`` names the result columns in order (AGE needs them up front);
+        leave it out for a statement without ``RETURN``.
+        """
+        conn = self._acquire()
+        try:
+            result = self._run(conn, cypher, params, columns, in_transaction=False, write=True)
+            if not conn.autocommit:
+                conn.commit()
+            return result
+        except BaseException:
+            if not conn.autocommit and not conn.closed:
+                conn.rollback()
+            raise
+        finally:
+            self._release(conn)
+
+    def begin(self, *, write: bool = True) -> AGETransaction:
+        """Begin a PostgreSQL transaction on a pooled connection (read-only if not ``write``)."""
+        conn = self._acquire()
+        try:
+            if conn.autocommit:
+                conn.execute("BEGIN" if write else "BEGIN READ ONLY")
+        except psycopg.Error as exc:
+            self._release(conn)
+            self._raise(exc, None)
+        except BaseException:
+            self._release(conn)
+            raise
+        return AGETransaction(self, conn)
+
+    # -- graph management ---------------------------------------------------------------
+
+    def ping(self) -> bool:
+        """``True`` when the server answers; ConnectionFailedError otherwise."""
+        conn = self._source_conn()
+        try:
+            conn.execute("SELECT 1").fetchone()
+            return True
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+        finally:
+            self._release(conn)
+
+    def graph_exists(self) -> bool:
+        """Whether this driver's graph exists in the database."""
+        conn = self._source_conn()
+        try:
+            row = conn.execute(GRAPH_EXISTS, (self._graph,)).fetchone()
+            if not conn.autocommit:
+                conn.commit()
+            return bool(row and row[0])
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+        finally:
+            self._release(conn)
+
+    def create_graph(self) -> None:
+        """Create the AGE extension (if missing) and this driver's graph (if missing)."""
+        conn = self._source_conn()
+        try:
+            _create_graph_on(conn, self._graph)
+            self._graph_ready = True
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+        finally:
+            self._release(conn)
+
+    def drop_graph(self) -> None:
+        """Drop this driver's graph and everything in it (no error if it is absent)."""
+        conn = self._source_conn()
+        try:
+            row = conn.execute(GRAPH_EXISTS, (self._graph,)).fetchone()
+            if row and row[0]:
+                conn.execute(DROP_GRAPH, (self._graph,))
+            if not conn.autocommit:
+                conn.commit()
+            self._graph_ready = not self._create_graph
+        except psycopg.Error as exc:
+            if not conn.autocommit and not conn.closed:
+                conn.rollback()
+            self._raise(exc, None)
+        finally:
+            self._release(conn)
+
+    def _source_conn(self) -> Connection:
+        self._check_open()
+        try:
+            return self._source.acquire()
+        except PoolTimeout as exc:
+            self._raise(exc, None)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the pool this driver owns (a caller's connection stays open)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_pool:
+            self._source.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AGETransaction:
+    """A PostgreSQL transaction on one connection, from :meth:`AGEDriver.begin`."""
+
+    def __init__(self, driver: AGEDriver, conn: Connection) -> None:
+        self._driver = driver
+        self._conn: Connection | None = conn
+
+    @property
+    def active(self) -> bool:
+        """``True`` until :meth:`commit` or :meth:`rollback`."""
+        return self._conn is not None
+
+    def execute(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = True,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run one statement inside the transaction."""
+        conn = self._conn
+        if conn is None:
+            raise ended_error(self._driver.graph_name)
+        return self._driver._run(
+            conn, cypher, params, columns, in_transaction=True, write=write
+        )
+
+    def commit(self) -> None:
+        """Commit and give the connection back."""
+        conn = self._conn
+        if conn is None:
+            raise ended_error(self._driver.graph_name)
+        self._conn = None
+        try:
+            conn.commit()
+        except psycopg.Error as exc:
+            self._driver._raise(exc, None)
+        finally:
+            self._driver._release(conn)
+
+    def rollback(self) -> None:
+        """Roll back and give the connection back (a no-op once ended)."""
+        conn = self._conn
+        if conn is None:
+            return
+        self._conn = None
+        try:
+            if not conn.closed:
+                conn.rollback()
+        except psycopg.Error as exc:
+            if not conn.broken:
+                self._driver._raise(exc, None)
+            # a broken connection: the server has discarded the transaction already
+        finally:
+            self._driver._release(conn)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _create_graph_on(conn: Connection, graph: str) -> None:
+    """``CREATE EXTENSION IF NOT EXISTS age`` and ``create_graph`` unless it exists."""
+    try:
+        conn.execute(CREATE_EXTENSION)
+        row = conn.execute(GRAPH_EXISTS, (graph,)).fetchone()
+        if not (row and row[0]):
+            conn.execute(CREATE_GRAPH, (graph,))
+        if not conn.autocommit:
+            conn.commit()
+    except psycopg.Error:
+        if not conn.autocommit and not conn.closed:
+            conn.rollback()
+        raise

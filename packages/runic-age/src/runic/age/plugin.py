@@ -1,0 +1,52 @@
+"""runic backend plugin: registers ``age`` with runic's backend registry.
+
+Declared as the ``age`` entry point of the ``runic.backends`` group. The
+factories import psycopg only when called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from runic.ogm.driver.protocols import Capability
+from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+
+if TYPE_CHECKING:
+    from runic.age.async_driver import AsyncAGEDriver
+    from runic.age.driver import AGEDriver
+
+__all__ = ["CAPABILITIES", "SPEC", "runic_register_backends"]
+
+CAPABILITIES = frozenset({Capability.TRANSACTIONS, Capability.ASYNC})
+
+
+def create_driver(**kwargs: Any) -> AGEDriver:
+    """Registry factory: see :func:`runic.age.create_age_driver`."""
+    from runic.age.factories import create_age_driver
+
+    return create_age_driver(**kwargs)
+
+
+def create_async_driver(**kwargs: Any) -> AsyncAGEDriver:
+    """Registry async factory: see :func:`runic.age.create_async_age_driver`."""
+    from runic.age.factories import create_async_age_driver
+
+    return create_async_age_driver(**kwargs)
+
+
+SPEC = BackendSpec(
+    name="age",
+    factory=create_driver,
+    async_factory=create_async_driver,
+    aliases=("apache-age",),
+    capabilities=CAPABILITIES,
+    install_hint="pip install runic-age",
+    description="Apache AGE on PostgreSQL over psycopg 3 (sync and async, pooled, "
+    "transactional); extra labels are emulated with a _labels property",
+)
+
+
+@hookimpl
+def runic_register_backends(registry: BackendRegistry) -> None:
+    """Register the Apache AGE backend."""
+    registry.register(SPEC)
