@@ -343,7 +343,8 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
             g,
             "UNWIND $w0 AS row OPTIONAL MATCH (a0)-[r0:`AG_KNOWS`]->(b0:`AgPerson`) "
             "WHERE id(a0) = row DELETE r0 WITH count(*) AS _c "
-            "UNWIND $w1 AS row MATCH (n1) WHERE id(n1) = row[0] SET n1.`name` = row[1] "
+            "UNWIND $w1 AS row WITH row, row[0] AS k1 MATCH (n1) WHERE id(n1) = k1 "
+            "SET n1.`name` = row[1] "
             "WITH count(*) AS _c "
             "UNWIND $w2 AS row OPTIONAL MATCH (a2u)-[r2u:`AG_KNOWS`]->(b2u) "
             "WHERE id(a2u) = row[0] AND id(b2u) = row[1] SET r2u.`since` = row[2] "

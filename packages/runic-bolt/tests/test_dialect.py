@@ -102,7 +102,8 @@ def test_flush_statement(dialect: BoltDialect, function: str) -> None:
     stmt = render_flush(plan, dialect)
     f = function
     assert stmt.cypher == (
-        f"UNWIND $w0 AS row MATCH (n) WHERE {f}(n) = row[0] SET n.`age` = row[1] "
+        "UNWIND $w0 AS row WITH row, row[0] AS k "
+        f"MATCH (n) WHERE {f}(n) = k SET n.`age` = row[1] "
         "WITH count(*) AS _c "
         f"UNWIND $w1 AS i MATCH (n) WHERE {f}(n) = i DETACH DELETE n "
         "WITH count(*) AS _c "
@@ -112,7 +113,8 @@ def test_flush_statement(dialect: BoltDialect, function: str) -> None:
         "UNWIND $w3 AS row CREATE (n:`BtDoc`) SET n.`id` = row[0], n.`embedding` = row[1] "
         "WITH _n0, collect(n) AS _n1 "
         "UNWIND $w4 AS row WITH _n0, _n1, row, _n0[row[0]] AS a "
-        f"MATCH (b) WHERE {f}(b) = row[1] CREATE (a)-[r:`BT_KNOWS`]->(b) "
+        f"WITH _n0, _n1, row, a, row[1] AS kb MATCH (b) WHERE {f}(b) = kb "
+        "CREATE (a)-[r:`BT_KNOWS`]->(b) "
         "WITH _n0, _n1, count(*) AS _c "
         f"RETURN [x IN _n0 | {f}(x)] AS i0, [x IN _n1 | {f}(x)] AS i1"
     )

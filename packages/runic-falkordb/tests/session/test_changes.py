@@ -9,7 +9,7 @@ from session_models import Company, Person, Ticket
 
 from runic.ogm import AsyncSession, FieldValidationError, Session
 
-UPDATE = "UNWIND $w0 AS row MATCH (n) WHERE id(n) = row[0] SET {}"
+UPDATE = "UNWIND $w0 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET {}"
 
 
 def _seed(raw: Any) -> None:
@@ -66,9 +66,9 @@ def test_entities_with_the_same_changes_share_one_statement(session: Session, re
     assert len(rec.calls) == 1
     (call,) = rec.calls
     assert call.cypher == (
-        "UNWIND $w0 AS row MATCH (n) WHERE id(n) = row[0] SET n.`email` = row[1] "
+        "UNWIND $w0 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET n.`email` = row[1] "
         "WITH n, row SET n.`age` = row[2] WITH count(*) AS _c "
-        "UNWIND $w1 AS row MATCH (n) WHERE id(n) = row[0] SET n.`age` = row[1]"
+        "UNWIND $w1 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET n.`age` = row[1]"
     )
     assert call.params == {
         "w0": [[_gid(raw, "ada"), "new@x.org", 40]],

@@ -57,7 +57,7 @@ async def test_update_writes_changed_field(asession: AsyncSession, raw: Any, are
     arec.reset()
     await asession.commit()
     assert [c.cypher for c in arec.writes] == [
-        "UNWIND $w0 AS row MATCH (n) WHERE id(n) = row[0] SET n.`age` = row[1]"
+        "UNWIND $w0 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET n.`age` = row[1]"
     ]
     assert raw.props("SPerson")["ada"]["age"] == 37
 

@@ -169,7 +169,7 @@ def test_log_cypher(rec: Any, raw: Any, caplog: pytest.LogCaptureFixture) -> Non
     assert messages[1].startswith("OPTIONAL MATCH (n0:`SPerson`) WHERE n0.`id` IN $k0 ")
     assert messages[1].endswith("params={'k0': '[6 items]'}")  # long lists are shortened
     assert messages[2].startswith(
-        "UNWIND $w0 AS row MATCH (n) WHERE id(n) = row[0] SET n.`age` = row[1] "
+        "UNWIND $w0 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET n.`age` = row[1] "
         "WITH count(*) AS _c UNWIND $w1 AS row CREATE (n:`SPerson`)"
     )
     assert len(messages) == 3

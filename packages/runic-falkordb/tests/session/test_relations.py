@@ -62,7 +62,8 @@ def test_relate_with_an_edge_model_updates_its_properties(session: Session, raw:
     rec.reset()
     session.relate(ada, Person.knows, eve, edge=Knows(since=2010, note="met at work"))
     assert [c.cypher for c in rec.calls] == [
-        "UNWIND $w0 AS row MATCH (a) WHERE id(a) = row[0] MATCH (b) WHERE id(b) = row[1] "
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk "
+        "MATCH (a) WHERE id(a) = ak MATCH (b) WHERE id(b) = bk "
         "MERGE (a)-[r:`S_KNOWS`]->(b) SET r.`since` = row[2] WITH r, row SET r.`note` = row[3]"
     ]
     session.relate(ada, "knows", eve, edge=Knows(since=2015))

@@ -347,14 +347,17 @@ class CypherDialect:
 
         ``var`` names the edge; ``items`` are ``(escaped property, value
         expression)`` pairs set on every merge, or with ``only_on_create`` only
-        on edges the merge creates. Here one part: ``UNWIND rows AS row MATCH
-        (a) ... MATCH (b) ... MERGE (a)-[var:T]->(b) [ON CREATE] SET ...``.
+        on edges the merge creates. Here one part: ``UNWIND rows AS row WITH row,
+        row[0] AS ak, row[1] AS bk MATCH (a) ... MATCH (b) ... MERGE (a)-[var:T]->(b)
+        [ON CREATE] SET ...``.
         """
         a, b = rel.start, rel.end
         nid = self.node_id_expr
+        # Ids bound to variables first: FalkorDB seeks ``id(a) = ka``, scans for row[0].
         text = (
-            f"UNWIND {rows} AS row MATCH ({a}) WHERE {nid(a)} = row[0] "
-            f"MATCH ({b}) WHERE {nid(b)} = row[1] MERGE {rel.render(var)}"
+            f"UNWIND {rows} AS row WITH row, row[0] AS {a}k, row[1] AS {b}k "
+            f"MATCH ({a}) WHERE {nid(a)} = {a}k MATCH ({b}) WHERE {nid(b)} = {b}k "
+            f"MERGE {rel.render(var)}"
         )
         if items and only_on_create:
             sets = ", ".join(f"{var}.{prop} = {value}" for prop, value in items)

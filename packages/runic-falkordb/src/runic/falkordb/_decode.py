@@ -20,7 +20,75 @@ from falkordb import Edge, Node, Path  # type: ignore[import-untyped]
 
 from runic.ogm.driver.results import GraphEdge, GraphNode, GraphPath, QueryResult
 
-__all__ = ["decode_result", "decode_value", "parse_stats"]
+__all__ = ["Unsupported", "decode_compact", "decode_result", "decode_value", "parse_stats"]
+
+
+class Unsupported(Exception):  # noqa: N818 - internal signal, never leaves this package
+    """A compact reply holds a value :func:`decode_compact` leaves to the client's parser."""
+
+
+_NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _NODE, _MAP = 1, 2, 3, 4, 5, 6, 8, 10
+
+
+def decode_compact(reply: list[Any], schema: Any) -> QueryResult:
+    """Build a :class:`QueryResult` straight from a ``--compact`` ``GRAPH.QUERY`` reply.
+
+    The common results (scalars, lists, maps, nodes) are decoded in one pass,
+    without building the falkordb client's ``Node`` objects first. Any other
+    value (edges, paths, points, vectors, temporal values) raises
+    :class:`Unsupported`; the caller then decodes the reply through the client.
+    ``schema`` is the graph handle's schema, which maps label and property ids to
+    names (and refreshes itself when it meets a new one).
+    """
+    if len(reply) == 1:
+        return QueryResult((), [], parse_stats([str(line) for line in reply[0]]))
+    header = reply[0]
+    columns = tuple(str(column[1]) for column in header)
+    rows: list[tuple[Any, ...]] = []
+    if columns:
+        typed = _typed
+        labels: dict[int, str] = {}
+        keys: dict[int, str] = {}
+        for row in reply[1]:
+            rows.append(tuple([typed(cell[0], cell[1], schema, labels, keys) for cell in row]))
+    return QueryResult(columns, rows, parse_stats([str(line) for line in reply[-1]]))
+
+
+def _typed(kind: int, value: Any, schema: Any, labels: dict[int, str], keys: dict[int, str]) -> Any:
+    if kind == _STRING:
+        return value.decode() if isinstance(value, bytes) else str(value)
+    if kind == _INTEGER:
+        return int(value)
+    if kind == _NULL:
+        return None
+    if kind == _NODE:
+        names = []
+        for label_id in value[1]:
+            name = labels.get(label_id)
+            if name is None:
+                name = labels[label_id] = schema.get_label(label_id)
+            names.append(name)
+        props: dict[str, Any] = {}
+        for key_id, prop_kind, prop_value in value[2]:
+            key = keys.get(key_id)
+            if key is None:
+                key = keys[key_id] = schema.get_property(key_id)
+            props[key] = _typed(prop_kind, prop_value, schema, labels, keys)
+        return GraphNode(int(value[0]), tuple(names), props)
+    if kind == _DOUBLE:
+        return float(value)
+    if kind == _BOOLEAN:
+        return (value.decode() if isinstance(value, bytes) else value) == "true"
+    if kind == _ARRAY:
+        return [_typed(item[0], item[1], schema, labels, keys) for item in value]
+    if kind == _MAP:
+        return {
+            (value[i].decode() if isinstance(value[i], bytes) else str(value[i])): _typed(
+                value[i + 1][0], value[i + 1][1], schema, labels, keys
+            )
+            for i in range(0, len(value), 2)
+        }
+    raise Unsupported(kind)
 
 
 def decode_result(result: Any) -> QueryResult:
@@ -31,8 +99,13 @@ def decode_result(result: Any) -> QueryResult:
     return QueryResult(columns, rows, parse_stats(_raw_stats(result)))
 
 
+_SCALARS = frozenset({int, str, float, bool, type(None)})
+
+
 def decode_value(value: Any) -> Any:
     """Convert one value of a falkordb result into plain Python / runic types."""
+    if type(value) in _SCALARS:
+        return value  # the commonest case (ids, keys, counts) first
     if isinstance(value, Node):
         return _node(value)
     if isinstance(value, Edge):
@@ -43,17 +116,19 @@ def decode_value(value: Any) -> Any:
             edges=tuple(_edge(e) for e in value.edges()),
         )
     if isinstance(value, list):
-        return [decode_value(item) for item in value]
+        scalars = _SCALARS
+        return [item if type(item) in scalars else decode_value(item) for item in value]
     if isinstance(value, Mapping):
         return {str(key): decode_value(item) for key, item in value.items()}
     return value
 
 
 def _node(node: Any) -> GraphNode:
+    node_id = node.id
     return GraphNode(
-        id=int(node.id),
-        labels=tuple(node.labels or ()),
-        properties=_properties(node.properties),
+        node_id if type(node_id) is int else int(node_id),
+        tuple(node.labels or ()),
+        _properties(node.properties),
     )
 
 
@@ -72,7 +147,13 @@ def _endpoint_id(endpoint: Any) -> int:
 
 
 def _properties(properties: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {str(k): decode_value(v) for k, v in (properties or {}).items()}
+    if not properties:
+        return {}
+    scalars = _SCALARS
+    return {
+        k if type(k) is str else str(k): v if type(v) in scalars else decode_value(v)
+        for k, v in properties.items()
+    }
 
 
 def _raw_stats(result: Any) -> list[str]:
@@ -83,6 +164,7 @@ def _raw_stats(result: Any) -> list[str]:
 
 
 _FLOAT_STATS = {"query_internal_execution_time": "execution_time_ms"}
+_STAT_KEYS: dict[str, str] = {}  # statistics line name -> snake_case key
 
 
 def parse_stats(lines: list[str]) -> dict[str, Any]:
@@ -93,11 +175,16 @@ def parse_stats(lines: list[str]) -> dict[str, Any]:
     run time is ``execution_time_ms`` (float, milliseconds).
     """
     stats: dict[str, Any] = {}
+    keys = _STAT_KEYS
     for line in lines:
         name, sep, rest = line.partition(":")
         if not sep:
             continue
-        key = "_".join(name.strip().lower().split())
+        key = keys.get(name)
+        if key is None:
+            key = "_".join(name.strip().lower().split())
+            if len(keys) < 256:  # the server sends a small fixed set of names
+                keys[name] = key
         text = rest.strip().split(" ")[0]
         try:
             number = float(text)

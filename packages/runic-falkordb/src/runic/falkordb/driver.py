@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import falkordb  # type: ignore[import-untyped]
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from runic.falkordb._base import (
     CREATE_EMPTY_GRAPH,
     DriverBase,
     OwnedResources,
 )
-from runic.falkordb._decode import decode_result
+from runic.falkordb._decode import Unsupported, decode_compact, decode_result
 from runic.falkordb._errors import raise_translated
 from runic.falkordb.settings import ConnectionSettings
 from runic.ogm.driver.results import QueryResult
@@ -93,20 +94,54 @@ class FalkorDBDriver(DriverBase):
         ``write=False`` sends it as ``GRAPH.RO_QUERY``: the server refuses any
         write in it. ``columns`` is accepted for the protocol and not needed here.
         """
-        method, text, kwargs = self._prepare(cypher, params, write)
+        _, text, kwargs = self._prepare(cypher, params, write)
+        # Reading and decoding a reply allocates a few containers per row, all kept:
+        # with the cyclic collector running, large results trigger collections that
+        # walk every live object again and again. Nothing here creates cycles, and
+        # the call returns before any other code of this thread runs.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
         try:
             try:
-                raw = method(text, **kwargs)
+                reply = self._send(text, write, kwargs)
             except RedisError as exc:
                 if write or not self._is_missing_graph(exc):
                     raise
                 # RO_QUERY on a graph that does not exist yet: create it empty
                 # (no visible change for a read) and read again.
                 self._graph.query(CREATE_EMPTY_GRAPH)
-                raw = method(text, **kwargs)
+                reply = self._send(text, write, kwargs)
+            try:
+                return decode_compact(reply, self._graph.schema)
+            except Unsupported:
+                # edges, paths, points, vectors, temporal values: the client's parser
+                return decode_result(falkordb.QueryResult(self._graph, reply))
         except _CLIENT_ERRORS as exc:
             self._raise(exc, cypher)
-        return decode_result(raw)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _send(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+        """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply.
+
+        The same command the falkordb client sends, without its result parsing:
+        :func:`decode_compact` turns the reply into runic's types in one pass.
+        Errors the server reports inside the reply are raised as the client does.
+        """
+        command: list[Any] = [
+            "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self._graph.name, text, "--compact"
+        ]
+        timeout = kwargs.get("timeout")
+        if timeout is not None:
+            command += ["timeout", timeout]
+        reply: list[Any] = self._graph.execute_command(*command)
+        if reply and isinstance(reply[0], ResponseError):
+            raise reply[0]
+        if reply and isinstance(reply[-1], ResponseError):
+            raise reply[-1]
+        return reply
 
     def ping(self) -> bool:
         """Return ``True`` if the server answers; raise ConnectionFailedError otherwise."""

@@ -7,13 +7,16 @@ I/O. Operations that need the database are generators (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.core.metadata import NodeMeta, node_meta
 from runic.ogm.core.models import Edge, Node
 from runic.ogm.core.state import STATE_KEY, EntityState, changed_fields
+from runic.ogm.core.types import unwrap_optional
 from runic.ogm.driver.results import GraphEdge, GraphNode, GraphPath, QueryResult
 from runic.ogm.exceptions import (
     DetachedEntityError,
@@ -97,10 +100,15 @@ class SessionCore:
 
     def add(self, entity: Any) -> None:
         """Stage ``entity`` for insertion (or re-attach a detached persistent one)."""
-        self.check_open()
-        _require_node(entity, "add")
+        if self.closed:
+            self.check_open()
         cls = type(entity)
-        meta = node_meta(cls)
+        facts = _FACTS.get(cls)
+        if facts is not None:
+            meta = facts.meta  # a Node class seen before
+        else:
+            _require_node(entity, "add")
+            meta = node_meta(cls)
         values = entity.__dict__
         state: EntityState | None = values.get(STATE_KEY)
         if state is not None and state.session is self:
@@ -252,33 +260,44 @@ class SessionCore:
         self.check_open()
         if not self.has_changes():
             return None
-        self._cascade()
-        self._validate()
-        plan, created, updated = self._plan()
-        if not plan:
-            self.edge_ops.clear()
-            return None
-        check = reads.existing_keys_statement(self._new_keys(), self.dialect)
+        size = len(self.new) + len(self.dirty) + len(self.watched)
+        with _gc_paused(size):
+            watched = self._changed_watched()
+            if not (self.new or self.dirty or self.deleted or self.edge_ops or watched):
+                return None  # loaded relations and mutable values, all as they were
+            self._cascade(watched)
+            self._validate()
+            plan, created, updated = self._plan(watched)
+            if not plan:
+                self.edge_ops.clear()
+                return None
+            check = reads.existing_keys_statement(self._new_keys(), self.dialect)
         if check is not None:
             existing = yield check
             self._raise_duplicates(existing)
-        stmt = render_flush(plan, self.dialect)
+        with _gc_paused(size):
+            stmt = render_flush(plan, self.dialect)
         result = yield stmt
-        self._apply(plan, created, updated, result)
+        with _gc_paused(size):
+            self._apply(plan, created, updated, result)
         return None
 
     def _new_keys(self) -> dict[tuple[str, str], list[Any]]:
         """Primary keys of the pending entities, by (primary label, key field)."""
         keys: dict[tuple[str, str], list[Any]] = {}
         for entity in self.new.values():
-            meta = _meta(entity)
-            pk = meta.pk_field_name
-            if pk is None or meta.fields[pk].generated:
+            desc = _facts(type(entity)).key_desc
+            if desc is None:
                 continue
-            desc = meta.fields[pk]
-            keys.setdefault((meta.primary_label, pk), []).append(
-                _to_graph(desc, entity.__dict__[pk])
-            )
+            value = entity.__dict__[desc.name]
+            if desc.converter is not None:
+                value = _to_graph(desc, value)
+            group = (_facts(type(entity)).meta.primary_label, desc.name)
+            found = keys.get(group)
+            if found is None:
+                keys[group] = [value]
+            else:
+                found.append(value)
         return keys
 
     def _raise_duplicates(self, existing: QueryResult) -> None:
@@ -299,9 +318,24 @@ class SessionCore:
         entity = self.identity.get((label, key))
         return _entity_label(entity) if entity is not None else f"{label} {key!r}"
 
-    def _cascade(self) -> None:
+    def _changed_watched(self) -> dict[int, Any]:
+        """The watched entities whose mutable values or loaded relations changed."""
+        return {
+            key: entity
+            for key, entity in self.watched.items()
+            if key not in self.dirty and _watched_changed(entity)
+        }
+
+    def _cascade(self, watched: dict[int, Any]) -> None:
         """Add transient entities referenced through relations of staged entities."""
-        queue = [*self.new.values(), *self.dirty.values(), *self.watched.values()]
+        # Staged entities are attached already: only those with relations can lead
+        # to transient ones.
+        queue = [
+            entity
+            for group in (self.new, self.dirty, watched)
+            for entity in group.values()
+            if _meta(entity).relations
+        ]
         queue.extend(op[3] for op in self.edge_ops)
         queue.extend(op[1] for op in self.edge_ops)
         seen: set[int] = set()
@@ -321,23 +355,17 @@ class SessionCore:
 
     def _validate(self) -> None:
         for entity in self.new.values():
-            meta = _meta(entity)
+            facts = _facts(type(entity))
             values = entity.__dict__
-            for name, desc in meta.fields.items():
-                value = values.get(name)
-                if value is not None:
-                    if name == meta.pk_field_name:
-                        reads.check_pk_type(meta, value)
-                    continue
-                if name == meta.pk_field_name and not desc.generated:
-                    raise FieldValidationError(
-                        f"{type(entity).__name__}.{name} is the primary key and has no value; "
-                        "set it before flushing, or declare it Field(generated=True)"
-                    )
-                if desc.required:
-                    raise FieldValidationError(
-                        f"{type(entity).__name__}.{name} is required but is None"
-                    )
+            pk = facts.pk
+            if pk is not None:
+                value = values.get(pk)
+                # a key of exactly the declared simple type needs no further check
+                if value is not None and type(value) is not facts.pk_type:
+                    reads.check_pk_type(facts.meta, value)
+            for name in facts.must_have:
+                if values.get(name) is None:
+                    self._raise_missing(entity, facts.meta, name)
         for entity in self.dirty.values():
             meta = _meta(entity)
             values = entity.__dict__
@@ -348,6 +376,16 @@ class SessionCore:
                         f"{type(entity).__name__}.{name} is required but was set to None"
                     )
             self._check_pk_unchanged(entity)
+
+    @staticmethod
+    def _raise_missing(entity: Any, meta: NodeMeta, name: str) -> None:
+        """Raise for field ``name`` of a pending entity holding ``None``."""
+        if name == meta.pk_field_name and not meta.fields[name].generated:
+            raise FieldValidationError(
+                f"{type(entity).__name__}.{name} is the primary key and has no value; "
+                "set it before flushing, or declare it Field(generated=True)"
+            )
+        raise FieldValidationError(f"{type(entity).__name__}.{name} is required but is None")
 
     def _check_pk_unchanged(self, entity: Any) -> None:
         meta = _meta(entity)
@@ -371,20 +409,26 @@ class SessionCore:
             )
         return state.graph_id
 
-    def _plan(self) -> tuple[FlushPlan, dict[int, NewRef], list[tuple[Any, list[str]]]]:
+    def _plan(
+        self, watched: dict[int, Any]
+    ) -> tuple[FlushPlan, dict[int, NewRef], list[tuple[Any, list[str]]]]:
         plan = FlushPlan()
         created: dict[int, NewRef] = {}
         updated: list[tuple[Any, list[str]]] = []
+        create = plan.create
         for entity in self.new.values():
-            meta = _meta(entity)
+            facts = _facts(type(entity))
             values = entity.__dict__
-            fields = _insert_fields(meta)
-            row = [_to_graph(desc, values.get(desc.name)) for desc in fields]
-            created[id(entity)] = plan.create(meta.labels, fields, row)
+            fields = facts.insert_fields
+            if facts.plain:
+                row = [values.get(name) for name in facts.insert_names]
+            else:
+                row = [_to_graph(desc, values.get(desc.name)) for desc in fields]
+            created[id(entity)] = create(facts.meta.labels, fields, row)
         for entity in self.deleted.values():
             plan.delete_node(entity.__dict__[STATE_KEY].graph_id)
         dirty = dict(self.dirty)
-        for key, entity in self.watched.items():
+        for key, entity in watched.items():
             if key not in self.deleted:
                 dirty.setdefault(key, entity)
         for entity in dirty.values():
@@ -402,7 +446,8 @@ class SessionCore:
             updated.append((entity, names))
         # relation attributes of new and changed entities
         for entity in [*self.new.values(), *(e for e, _ in updated)]:
-            self._plan_relations(plan, entity, created)
+            if _facts(type(entity)).has_relations:
+                self._plan_relations(plan, entity, created)
         for kind, source, desc, target, edge in self.edge_ops:
             src = self._ref(source, created)
             tgt = self._ref(target, created)
@@ -469,25 +514,37 @@ class SessionCore:
                     "roll back and reload"
                 )
             id_lists = result.rows[0]
+            watched = self.watched
             for entity in self.new.values():
                 ref = created[id(entity)]
                 graph_id = id_lists[ref.group][ref.index]
-                meta = _meta(entity)
+                facts = _facts(type(entity))
+                meta = facts.meta
                 values = entity.__dict__
                 state: EntityState = values[STATE_KEY]
                 state.graph_id = graph_id
                 state.persistent = True
-                pk = meta.pk_field_name
-                if pk is not None and meta.fields[pk].generated:
+                pk = facts.pk
+                if pk is not None and facts.key_desc is None:  # a generated key
                     stale = (meta.primary_label, values.get(pk))
                     if self.identity.get(stale) is entity:
                         del self.identity[stale]  # a value set by hand: the database decides
                     values[pk] = graph_id
                     self.identity[(meta.primary_label, graph_id)] = entity
-                elif pk is None or values.get(pk) is None:
+                elif pk is None:
                     self.identity[("#", graph_id)] = entity
-                state.take_snapshot(values, meta.fields)
-                self._snapshot_relations(entity, state)
+                # the snapshot of every field, as take_snapshot would take it, with the
+                # deep copies limited to the mutable values
+                snap = {name: values[name] for name in facts.field_names if name in values}
+                state.snapshot.update(snap)
+                state.changed.difference_update(facts.field_names)
+                mutable = [name for name, value in snap.items() if isinstance(value, _MUTABLE)]
+                if mutable or state.mutable:
+                    state.take_snapshot(values, mutable)
+                if facts.has_relations:
+                    self._snapshot_relations(entity, state)
+                elif state.mutable:
+                    watched[id(entity)] = entity
         for entity, names in updated:
             state = entity.__dict__[STATE_KEY]
             state.take_snapshot(entity.__dict__, names)
@@ -571,7 +628,8 @@ class SessionCore:
         meta = node_meta(cls)
         if meta.pk_field_name is None:
             raise MetadataError(f"{cls.__name__} has no primary key; use a query instead")
-        reads.check_pk_type(meta, pk)
+        if pk is None or type(pk) is not _facts(cls).pk_type:
+            reads.check_pk_type(meta, pk)
         found = self.lookup(cls, pk)
         if found is not None and (not fetch or all(n in found.__dict__ for n in fetch)):
             return found
@@ -607,11 +665,12 @@ class SessionCore:
         self, result: QueryResult, cls: type[Node], fetched: Sequence[FieldDescriptor]
     ) -> list[Any]:
         out = []
-        for row in result.rows:
-            entity = decode_node(self, row[0], cls)
-            for desc, nodes in zip(fetched, row[1:], strict=True):
-                self._set_relation(entity, desc, nodes)
-            out.append(entity)
+        with _gc_paused(len(result.rows) * (1 + len(fetched))):
+            for row in result.rows:
+                entity = decode_node(self, row[0], cls)
+                for desc, nodes in zip(fetched, row[1:], strict=True):
+                    self._set_relation(entity, desc, nodes)
+                out.append(entity)
         return out
 
     def _set_relation(self, entity: Any, desc: FieldDescriptor, nodes: Sequence[Any]) -> None:
@@ -746,6 +805,30 @@ class SessionCore:
 
 # -- helpers ------------------------------------------------------------------------------
 
+_GC_PAUSE_MIN = 500
+
+
+@contextlib.contextmanager
+def _gc_paused(size: int) -> Iterator[None]:
+    """Pause the cyclic garbage collector while a flush or a hydration handles many entities.
+
+    Planning and applying a flush, or hydrating a result, allocates a few
+    containers per entity, all of which stay alive; each allocation burst triggers
+    collections that traverse every live container (the entities included), which
+    made large flushes superlinear. Reference counting still frees everything; the
+    paused section never yields to the driver, so other code of this thread never
+    runs with the collector off. A collector disabled by the application stays
+    disabled.
+    """
+    if size < _GC_PAUSE_MIN or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
 
 def _meta(entity: Any) -> NodeMeta:
     """The metadata of an entity already known to be a registered Node (hot path)."""
@@ -775,6 +858,33 @@ def _relation_targets(entity: Any, desc: FieldDescriptor) -> list[Any]:
     return [item for item in items if item is not None]
 
 
+def _watched_changed(entity: Any) -> bool:
+    """Whether a watched entity's mutable fields or loaded relations differ from the graph.
+
+    Conservative: a relation holding the same targets in another order counts as
+    changed (the flush plan then finds nothing to write for it).
+    """
+    values = entity.__dict__
+    state: EntityState = values[STATE_KEY]
+    if state.changed or (state.mutable and changed_fields(entity, state.mutable)):
+        return True
+    for name, previous in state.relations.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, list | tuple):
+            if len(value) != len(previous) or any(
+                a is not b for a, b in zip(value, previous, strict=True)
+            ):
+                return True
+        elif value is None:
+            if previous:
+                return True
+        elif len(previous) != 1 or previous[0] is not value:
+            return True
+    return False
+
+
 def _targets(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -785,15 +895,65 @@ def _targets(value: Any) -> list[Any]:
     raise QueryBuildError(f"a relation value must be a Node or a list of Nodes, got {value!r}")
 
 
-_INSERT_FIELDS: dict[type, tuple[FieldDescriptor, ...]] = {}
+class _Facts:
+    """What a flush needs to know about a Node class, computed once per class.
+
+    Flushing thousands of entities of one class repeats the same metadata look-ups
+    per entity; these tuples turn them into a few attribute reads.
+    """
+
+    __slots__ = (
+        "field_names",
+        "has_relations",
+        "insert_fields",
+        "insert_names",
+        "key_desc",
+        "meta",
+        "must_have",
+        "pk",
+        "pk_type",
+        "plain",
+    )
+
+    def __init__(self, meta: NodeMeta) -> None:
+        self.meta = meta
+        self.pk = meta.pk_field_name
+        pk_desc = meta.fields[self.pk] if self.pk is not None else None
+        expected = (
+            unwrap_optional(pk_desc.python_type)
+            if pk_desc is not None and not pk_desc.generated
+            else None
+        )
+        # a key whose type is exactly this one passes reads.check_pk_type
+        self.pk_type: type | None = (
+            expected if isinstance(expected, type) and expected in _SIMPLE_PK_TYPES else None
+        )
+        # the key field checked against the graph before inserting (not generated keys)
+        self.key_desc = pk_desc if pk_desc is not None and not pk_desc.generated else None
+        self.must_have = tuple(
+            name
+            for name, desc in meta.fields.items()
+            if desc.required or (name == self.pk and not desc.generated)
+        )
+        self.field_names = tuple(meta.fields)
+        self.insert_fields = tuple(d for d in meta.fields.values() if not d.generated)
+        self.insert_names = tuple(d.name for d in self.insert_fields)
+        # no converter on any inserted field: rows are the attribute values as they are
+        self.plain = all(d.converter is None for d in self.insert_fields)
+        self.has_relations = bool(meta.relations)
 
 
-def _insert_fields(meta: Any) -> tuple[FieldDescriptor, ...]:
-    cached = _INSERT_FIELDS.get(meta.cls)
-    if cached is None:
-        cached = tuple(d for d in meta.fields.values() if not d.generated)
-        _INSERT_FIELDS[meta.cls] = cached
-    return cached
+_SIMPLE_PK_TYPES = (str, int, float, bytes)
+_MUTABLE = (list, dict, set, bytearray)  # as runic.ogm.core.state: snapshot by deep copy
+_FACTS: dict[type, _Facts] = {}
+
+
+def _facts(cls: type) -> _Facts:
+    try:
+        return _FACTS[cls]
+    except KeyError:
+        facts = _FACTS[cls] = _Facts(cls.__runic_meta__)  # type: ignore[attr-defined]
+        return facts
 
 
 def _to_graph(desc: FieldDescriptor, value: Any) -> Any:

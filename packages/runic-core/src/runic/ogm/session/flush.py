@@ -245,17 +245,20 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
                            f"{b}{dialect.render_labels((clear.target_label,))}")
         match = dialect.render_edge_match(pattern, f"{nid(a)} = row")
         parts.append(f"UNWIND ${p} AS row {match} DELETE {r}")
+    # Ids are bound to plain variables (``row[0] AS ka``) before the MATCH that
+    # compares them: FalkorDB seeks a node by ``id(n) = ka`` but scans every node
+    # for ``id(n) = row[0]``.
     for removal in plan.edge_deletes.values():
         p = param(removal.rows)
-        a, r, b = names("a", "r", "b")
+        a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
         pattern = _pattern(a, removal.direction, f"{r}:{escape(removal.rel_type)}", b)
-        match = dialect.render_edge_match(pattern, f"{nid(a)} = row[0] AND {nid(b)} = row[1]")
-        parts.append(f"UNWIND ${p} AS row {match} DELETE {r}")
+        match = dialect.render_edge_match(pattern, f"{nid(a)} = {ka} AND {nid(b)} = {kb}")
+        parts.append(f"UNWIND ${p} AS row WITH row[0] AS {ka}, row[1] AS {kb} {match} DELETE {r}")
     for upd in plan.updates.values():
         p = param(upd.rows)
-        (n,) = names("n")
+        n, k = names("n", "k")
         parts.append(
-            f"UNWIND ${p} AS row MATCH ({n}) WHERE {nid(n)} = row[0] "
+            f"UNWIND ${p} AS row WITH row, row[0] AS {k} MATCH ({n}) WHERE {nid(n)} = {k} "
             + dialect.render_set(n, _set_items(dialect, upd.fields, 1), "row")
         )
     for edge in plan.edge_merges.values():
@@ -302,17 +305,19 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         if edge.src_new is None and edge.tgt_new is None:
             continue
         p = param(edge.rows)
-        a, r, b = names("a", "r", "b")
+        a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
         keep = "".join(f"{c}, " for c in carried)
         text = f"UNWIND ${p} AS row"
         if edge.src_new is not None:
             text += f" WITH {keep}row, _n{edge.src_new}[row[0]] AS {a}"
         else:
-            text += f" MATCH ({a}) WHERE {nid(a)} = row[0]"
+            text += f" WITH {keep}row, row[0] AS {ka} MATCH ({a}) WHERE {nid(a)} = {ka}"
         if edge.tgt_new is not None:
             text += f" WITH {keep}row, {a}, _n{edge.tgt_new}[row[1]] AS {b}"
         else:
-            text += f" MATCH ({b}) WHERE {nid(b)} = row[1]"
+            text += (
+                f" WITH {keep}row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb}"
+            )
         pattern = _pattern(a, edge.direction, f"{r}:{escape(edge.rel_type)}", b)
         text += f" CREATE {pattern}"
         if edge.edge_fields:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["decode_edge", "decode_node", "field_plan", "identity_key"]
 
+_MUTABLE = (list, dict, set, bytearray)  # as runic.ogm.core.state: snapshot by deep copy
 _PLANS: dict[type, tuple[tuple[str, TypeConverter | None, bool], ...]] = {}
 _LABEL_CACHE: dict[tuple[tuple[str, ...], type | None], type[Node]] = {}
 
@@ -92,7 +93,12 @@ def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None 
     state = EntityState(core)
     state.persistent = True
     state.graph_id = node.id
-    state.take_snapshot(values, meta.fields)
+    # ``values`` holds exactly the fields here: copy it as the snapshot, and let
+    # take_snapshot deep-copy only the mutable values (lists, dicts ...), if any.
+    state.snapshot = values.copy()
+    mutable = [name for name, value in values.items() if isinstance(value, _MUTABLE)]
+    if mutable:
+        state.take_snapshot(values, mutable)
     values[STATE_KEY] = state
     core.register_loaded(obj, key, state)
     return obj

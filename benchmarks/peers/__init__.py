@@ -1,0 +1,1 @@
+"""Peer ORMs the benchmark compares runic with (one module each)."""
