@@ -159,11 +159,21 @@ class DriverBase:
     _setup: BoltSetup
     _decoder: Decoder
     _closed: bool
+    _driver: Any  # neo4j.Driver or neo4j.AsyncDriver
 
     def _init_base(self, setup: BoltSetup) -> None:
         self._setup = setup
         self._decoder = Decoder(setup.dialect.id_kind)
         self._closed = False
+
+    def _session(self, write: bool) -> Any:
+        """A neo4j (async) session: this driver's database, access mode, one fetch."""
+        return self._driver.session(
+            database=self._setup.database,
+            default_access_mode=access_mode(write),
+            fetch_size=-1,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
 
     @property
     def backend(self) -> str:

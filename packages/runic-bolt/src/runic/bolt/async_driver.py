@@ -9,7 +9,7 @@ from typing import Any, Self
 
 import neo4j
 
-from runic.bolt._base import DriverBase, access_mode, check_cypher, check_params, prepare
+from runic.bolt._base import DriverBase, check_cypher, check_params, prepare
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
 from runic.bolt.driver import TransactionState
@@ -166,7 +166,7 @@ class AsyncBoltDriver(DriverBase):
         setup = prepare(uri, auth, database, dialect, encrypted, config)
         self._init_base(setup)
         try:
-            self._driver: Any = neo4j.AsyncGraphDatabase.driver(
+            self._driver = neo4j.AsyncGraphDatabase.driver(
                 setup.uri, auth=setup.auth, **setup.config
             )
         except Exception as exc:  # noqa: BLE001 - translated (configuration errors)
@@ -177,14 +177,6 @@ class AsyncBoltDriver(DriverBase):
     def neo4j_driver(self) -> Any:
         """The underlying ``neo4j.AsyncDriver``."""
         return self._driver
-
-    def _session(self, write: bool) -> Any:
-        return self._driver.session(
-            database=self._setup.database,
-            default_access_mode=access_mode(write),
-            fetch_size=-1,
-            bookmark_manager=self._driver.execute_query_bookmark_manager,
-        )
 
     async def execute(
         self,

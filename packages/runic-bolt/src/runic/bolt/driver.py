@@ -10,7 +10,7 @@ from typing import Any, Self
 
 import neo4j
 
-from runic.bolt._base import DriverBase, access_mode, check_cypher, check_params, prepare
+from runic.bolt._base import DriverBase, check_cypher, check_params, prepare
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
 from runic.ogm.driver.results import QueryResult
@@ -193,7 +193,7 @@ class BoltDriver(DriverBase):
         setup = prepare(uri, auth, database, dialect, encrypted, config)
         self._init_base(setup)
         try:
-            self._driver: Any = neo4j.GraphDatabase.driver(
+            self._driver = neo4j.GraphDatabase.driver(
                 setup.uri, auth=setup.auth, **setup.config
             )
         except Exception as exc:  # noqa: BLE001 - translated (configuration errors)
@@ -204,14 +204,6 @@ class BoltDriver(DriverBase):
     def neo4j_driver(self) -> Any:
         """The underlying ``neo4j.Driver``."""
         return self._driver
-
-    def _session(self, write: bool) -> Any:
-        return self._driver.session(
-            database=self._setup.database,
-            default_access_mode=access_mode(write),
-            fetch_size=-1,
-            bookmark_manager=self._driver.execute_query_bookmark_manager,
-        )
 
     def execute(
         self,
