@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
                         "when named and skip with the reason when unavailable)")
     parser.add_argument("--scenario", action="append", choices=scenario_keys(),
                         help="scenario(s) to run (default: all)")
+    parser.add_argument("--contender", action="append",
+                        metavar="KEY",
+                        help="contender(s) to run by key: floor, runic, runic_async, peer, "
+                        "runic_async_seq, floor_async_seq, floor_async_gather (default: all; "
+                        "e.g. leave out the slow peer while tuning)")
     parser.add_argument("--json", "--out", dest="json", type=Path, default=DEFAULT_JSON,
                         help=f"where to write the raw figures (default: {DEFAULT_JSON})")
     parser.add_argument("--fail-on-miss", action="store_true",
@@ -64,7 +69,11 @@ def _config(args: argparse.Namespace) -> RunConfig:
 
 
 def _run_backend(
-    name: str, config: RunConfig, selected: Sequence[str], progress: bool
+    name: str,
+    config: RunConfig,
+    selected: Sequence[str],
+    contenders: Sequence[str],
+    progress: bool,
 ) -> BackendReport:
     backend = make_backend(name)
     report = BackendReport(name, backend.description)
@@ -84,7 +93,7 @@ def _run_backend(
                 graph = backend.graph(f"bench_{scenario.key}", config.pool_size)
                 try:
                     result = run_scenario(
-                        graph, scenario, config, runner, done,
+                        graph, scenario, config, runner, done, only=contenders,
                         progress=(lambda line: print(line, file=sys.stderr, flush=True))
                         if progress else None,
                     )
@@ -119,7 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         if not args.quiet:
             print(f"== {name}", file=sys.stderr, flush=True)
-        reports.append(_run_backend(name, config, args.scenario or (), not args.quiet))
+        reports.append(_run_backend(
+            name, config, args.scenario or (), args.contender or (), not args.quiet
+        ))
     meta["duration_s"] = round(time.perf_counter() - started, 1)
     meta["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(markdown(reports, config, meta))

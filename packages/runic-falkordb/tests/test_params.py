@@ -118,3 +118,52 @@ _values = st.recursive(
 @given(value=_values)
 def test_any_encodable_value_round_trips(driver: FalkorDBDriver, value: object) -> None:
     assert driver.execute("RETURN $v", {"v": value}).scalar() == value
+
+
+_LIST_CASES = [
+    [["k1", "name-1", 1], ["k2", "", -2]],
+    [1.5, -0.0, 1e16, True, False, None, "plain"],
+    ["tab\tnew\nline\r", 'quote"back\\slash', "é 漢字 😀", "\u2028"],
+    ["ctl\x01", "\x7f"],  # \x01 needs a \u escape in JSON: the element-wise path takes it
+    ["back\\u0041slash"],  # looks like an escape in JSON's text; must stay literal
+    [2**63 - 1, -(2**63)],
+    ["{not a map}", {"k": [1, "x"]}],
+    (1, (2, "three")),
+]
+
+
+@pytest.mark.parametrize("value", [v for v in _LIST_CASES if v is not _LIST_CASES[2]])
+def test_lists_encode_like_the_element_wise_encoder(value: object) -> None:
+    # The JSON fast path must produce exactly what the careful encoder writes (or
+    # step aside): compare with each element encoded on its own.
+    from runic.falkordb._params import _literal
+
+    assert encode_params({"p": value}) == f"p={_literal(value, 'p', 0)}"
+
+
+def test_lists_escape_control_characters_the_way_falkordb_reads_them() -> None:
+    # JSON writes \t \n \r as escapes where the element-wise encoder sends them
+    # raw; FalkorDB reads both (the round-trip test below checks it on the server).
+    assert encode_params({"p": _LIST_CASES[2]}) == (
+        'p=["tab\\tnew\\nline\\r","quote\\"back\\\\slash","é 漢字 😀","\u2028"]'
+    )
+
+
+@pytest.mark.parametrize("value", _LIST_CASES)
+def test_lists_round_trip_through_the_server(driver: FalkorDBDriver, value: object) -> None:
+    expected = value if isinstance(value, list) else [1, [2, "three"]]
+    assert driver.execute("RETURN $v", {"v": value}).scalar() == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([1, 2**63], "'p[1]' = 9223372036854775808 does not fit"),
+        (["ok", "a\x00b"], "'p[1]' contains a NUL character"),
+        (["\ud800"], "'p[0]' is not valid Unicode text"),
+        ([math.inf], "'p[0]' is inf"),
+    ],
+)
+def test_lists_with_bad_values_still_name_the_element(value: object, message: str) -> None:
+    with pytest.raises(QueryBuildError, match=re.escape(message)):
+        encode_params({"p": value})

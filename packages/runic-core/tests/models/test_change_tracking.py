@@ -216,7 +216,8 @@ def test_entity_state_defaults_and_repr() -> None:
     assert repr(state) == "<EntityState transient changed=[]>"
     state.session = RecordingSession()
     assert repr(state) == "<EntityState pending changed=[]>"
-    state.changed.update({"b", "a"})
+    state.mark_changed("b")
+    state.mark_changed("a")
     state.persistent = True
     assert repr(state) == "<EntityState persistent changed=['a', 'b']>"
     state.deleted = True
@@ -264,3 +265,25 @@ def test_absent_attribute_without_session_falls_back_to_the_default() -> None:
     with pytest.raises(AttributeError) as exc:
         _ = p.id
     assert str(exc.value) == "Person instance has no value for field 'id'"
+
+
+def test_entity_state_containers_are_shared_until_written() -> None:
+    first, second = EntityState(), EntityState()
+    # untouched states share read-only empties: writing through them is an error
+    assert first.changed is second.changed and first.relations is second.relations
+    assert first.snapshot is second.snapshot
+    with pytest.raises(TypeError):
+        first.snapshot["x"] = 1  # type: ignore[index]
+    first.mark_changed("name")
+    first.set_relation("friends", ("a",))
+    first.take_snapshot({"name": "ada", "tags": ["x"]}, ["name", "tags"])
+    assert (first.changed, dict(first.relations)) == (set(), {"friends": ("a",)})
+    assert (dict(first.snapshot), first.mutable) == ({"name": "ada", "tags": ["x"]}, ("tags",))
+    assert (second.changed, dict(second.relations), dict(second.snapshot)) == (set(), {}, {})
+    first.mark_changed("name")
+    first.unmark(["name"])
+    first.drop_relation("friends")
+    first.drop_relation("missing")
+    assert (first.changed, dict(first.relations)) == (set(), {})
+    first.clear_snapshot()
+    assert (dict(first.snapshot), first.mutable) == ({}, ())

@@ -48,7 +48,7 @@ class _Entity:
         object.__setattr__(self, name, value)
         state: EntityState | None = self.__dict__.get(STATE_KEY)
         if state is not None and name in type(self).__runic_tracked__:
-            state.changed.add(name)
+            state.mark_changed(name)
             if state.session is not None:
                 state.session.note_change(self)
 

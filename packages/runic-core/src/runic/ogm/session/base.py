@@ -48,9 +48,7 @@ class SessionBase:
 
     def add_all(self, entities: Iterable[Any]) -> None:
         """Stage several entities."""
-        add = self._core.add
-        for entity in entities:
-            add(entity)
+        self._core.add_all(entities)
 
     def delete(self, entity: Any) -> None:
         """Stage ``entity`` for ``DETACH DELETE`` on the next flush."""

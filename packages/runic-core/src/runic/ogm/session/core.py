@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.descriptors import FieldDescriptor
@@ -151,6 +152,31 @@ class SessionCore:
                 self.identity[key] = entity
             self.new[id(entity)] = entity
 
+    def add_all(self, entities: Iterable[Any]) -> None:
+        """Stage several entities (the collector is paused for a large batch)."""
+        batch = entities if isinstance(entities, (list, tuple)) else list(entities)
+        add = self.add
+        identity = self.identity
+        new = self.new
+        facts_of = _FACTS.get
+        with _gc_paused(len(batch)):
+            for entity in batch:
+                facts = facts_of(type(entity))
+                if facts is None or STATE_KEY in (values := entity.__dict__) or self.closed:
+                    add(entity)  # first of its class, known to a session, or an error
+                    continue
+                # the common case of add(): a fresh instance of a known Node class
+                pk = facts.pk
+                pk_value = values.get(pk) if pk is not None else None
+                if pk_value is not None:
+                    key = (facts.meta.primary_label, pk_value)
+                    other = identity.get(key)
+                    if other is not None and other is not entity:
+                        add(entity)  # raises DuplicateEntityError
+                    identity[key] = entity
+                values[STATE_KEY] = EntityState(self)
+                new[id(entity)] = entity
+
     def delete(self, entity: Any) -> None:
         """Stage ``entity`` for ``DETACH DELETE`` (a pending one is simply dropped)."""
         self.check_open()
@@ -195,8 +221,8 @@ class SessionCore:
             if name == meta.pk_field_name:
                 continue
             values.pop(name, None)
-            state.relations.pop(name, None)
-            state.changed.discard(name)
+            state.drop_relation(name)
+        state.unmark(chosen)
         state.forget(chosen)
         self.dirty.pop(id(entity), None)
 
@@ -398,8 +424,8 @@ class SessionCore:
                 "entity instead"
             )
 
-    def _ref(self, entity: Any, created: dict[int, NewRef]) -> Any:
-        ref = created.get(id(entity))
+    def _ref(self, entity: Any, created: _Created) -> Any:
+        ref = created.ref(entity)
         if ref is not None:
             return ref
         state: EntityState | None = entity.__dict__.get(STATE_KEY)
@@ -411,20 +437,16 @@ class SessionCore:
 
     def _plan(
         self, watched: dict[int, Any]
-    ) -> tuple[FlushPlan, dict[int, NewRef], list[tuple[Any, list[str]]]]:
+    ) -> tuple[FlushPlan, _Created, list[tuple[Any, list[str]]]]:
         plan = FlushPlan()
-        created: dict[int, NewRef] = {}
+        created = _Created()
         updated: list[tuple[Any, list[str]]] = []
-        create = plan.create
-        for entity in self.new.values():
-            facts = _facts(type(entity))
-            values = entity.__dict__
-            fields = facts.insert_fields
-            if facts.plain:
-                row = [values.get(name) for name in facts.insert_names]
-            else:
-                row = [_to_graph(desc, values.get(desc.name)) for desc in fields]
-            created[id(entity)] = create(facts.meta.labels, fields, row)
+        for cls, entities in _by_class(self.new.values()).items():
+            facts = _facts(cls)
+            group, start = plan.create_rows(
+                facts.meta.labels, facts.insert_fields, _insert_rows(facts, entities)
+            )
+            created.add(facts, group, start, entities)
         for entity in self.deleted.values():
             plan.delete_node(entity.__dict__[STATE_KEY].graph_id)
         dirty = dict(self.dirty)
@@ -464,11 +486,11 @@ class SessionCore:
                 plan.delete_edge(desc.relationship or "", desc.direction or "OUTGOING", src, tgt)
         return plan, created, updated
 
-    def _plan_relations(self, plan: FlushPlan, entity: Any, created: dict[int, NewRef]) -> None:
+    def _plan_relations(self, plan: FlushPlan, entity: Any, created: _Created) -> None:
         meta = _meta(entity)
         values = entity.__dict__
         state: EntityState = values[STATE_KEY]
-        is_new = id(entity) in created
+        is_new = created.ref(entity) is not None
         for name, desc in meta.relations.items():
             if name not in values:
                 continue
@@ -503,7 +525,7 @@ class SessionCore:
     def _apply(
         self,
         plan: FlushPlan,
-        created: dict[int, NewRef],
+        created: _Created,
         updated: list[tuple[Any, list[str]]],
         result: QueryResult,
     ) -> None:
@@ -514,41 +536,13 @@ class SessionCore:
                     "roll back and reload"
                 )
             id_lists = result.rows[0]
-            watched = self.watched
-            for entity in self.new.values():
-                ref = created[id(entity)]
-                graph_id = id_lists[ref.group][ref.index]
-                facts = _facts(type(entity))
-                meta = facts.meta
-                values = entity.__dict__
-                state: EntityState = values[STATE_KEY]
-                state.graph_id = graph_id
-                state.persistent = True
-                pk = facts.pk
-                if pk is not None and facts.key_desc is None:  # a generated key
-                    stale = (meta.primary_label, values.get(pk))
-                    if self.identity.get(stale) is entity:
-                        del self.identity[stale]  # a value set by hand: the database decides
-                    values[pk] = graph_id
-                    self.identity[(meta.primary_label, graph_id)] = entity
-                elif pk is None:
-                    self.identity[("#", graph_id)] = entity
-                # the snapshot of every field, as take_snapshot would take it, with the
-                # deep copies limited to the mutable values
-                snap = {name: values[name] for name in facts.field_names if name in values}
-                state.snapshot.update(snap)
-                state.changed.difference_update(facts.field_names)
-                mutable = [name for name, value in snap.items() if isinstance(value, _MUTABLE)]
-                if mutable or state.mutable:
-                    state.take_snapshot(values, mutable)
-                if facts.has_relations:
-                    self._snapshot_relations(entity, state)
-                elif state.mutable:
-                    watched[id(entity)] = entity
+            for facts, group, start, entities in created.groups:
+                ids = id_lists[group][start:start + len(entities)]
+                self._apply_created(facts, entities, ids)
         for entity, names in updated:
             state = entity.__dict__[STATE_KEY]
             state.take_snapshot(entity.__dict__, names)
-            state.changed.clear()
+            state.clear_changed()
             self._snapshot_relations(entity, state)
         for entity in list(self.deleted.values()):
             state = entity.__dict__[STATE_KEY]
@@ -561,19 +555,66 @@ class SessionCore:
             source.__dict__.pop(desc.name, None)
             sstate = source.__dict__.get(STATE_KEY)
             if sstate is not None:
-                sstate.relations.pop(desc.name, None)
+                sstate.drop_relation(desc.name)
         self.new.clear()
         self.dirty.clear()
         self.deleted.clear()
         self.edge_ops.clear()
+
+    def _apply_created(self, facts: _Facts, entities: list[Any], ids: Sequence[Any]) -> None:
+        """Record the graph ids and snapshots of newly created entities of one class."""
+        meta = facts.meta
+        pk = facts.pk
+        names = facts.field_names
+        generated_key = pk is not None and facts.key_desc is None
+        # an instance dict holding exactly the fields and the state (no relations)
+        # is copied whole for the snapshot: the cheapest way to take it
+        exact = len(names) + 1 if not facts.has_relations else -1
+        identity = self.identity
+        watched = self.watched
+        immutable = _IMMUTABLE_TYPES
+        for entity, graph_id in zip(entities, ids, strict=True):
+            values = entity.__dict__
+            state: EntityState = values[STATE_KEY]
+            state.graph_id = graph_id
+            state.persistent = True
+            if generated_key:
+                stale = (meta.primary_label, values.get(pk))
+                if identity.get(stale) is entity:
+                    del identity[stale]  # a value set by hand: the database decides
+                values[pk] = graph_id
+                identity[(meta.primary_label, graph_id)] = entity
+            elif pk is None:
+                identity[("#", graph_id)] = entity
+            # the snapshot of every field, as take_snapshot would take it, with the
+            # deep copies limited to the mutable values
+            if len(values) == exact:
+                snap = values.copy()
+                del snap[STATE_KEY]
+            else:
+                snap = {name: values[name] for name in names if name in values}
+            state.update_snapshot(snap)
+            if state.changed:
+                state.unmark(names)
+            mutable: list[str] = []
+            for value in snap.values():
+                if type(value) not in immutable:
+                    mutable = [n for n, v in snap.items() if isinstance(v, _MUTABLE)]
+                    break
+            if mutable or state.mutable:
+                state.take_snapshot(values, mutable)
+            if facts.has_relations:
+                self._snapshot_relations(entity, state)
+            elif state.mutable:
+                watched[id(entity)] = entity
 
     def _snapshot_relations(self, entity: Any, state: EntityState) -> None:
         meta = _meta(entity)
         values = entity.__dict__
         for name in meta.relations:
             if name in values:
-                state.relations[name] = tuple(_targets(values[name]))
-        state.changed.difference_update(meta.relations)
+                state.set_relation(name, tuple(_targets(values[name])))
+        state.unmark(meta.relations)
         if state.mutable or state.relations:
             self.watched[id(entity)] = entity
         else:
@@ -682,7 +723,7 @@ class SessionCore:
             return  # keep the user's unflushed assignment
         value: Any = targets if desc.many else (targets[0] if targets else None)
         values[desc.name] = value
-        state.relations[desc.name] = tuple(targets)
+        state.set_relation(desc.name, tuple(targets))
         self.watched[id(entity)] = entity
 
     def load_relation(self, entities: Sequence[Any], name: str) -> Op[None]:
@@ -733,12 +774,11 @@ class SessionCore:
         values = entity.__dict__
         for name in meta.relations:
             values.pop(name, None)
-        state.relations.clear()
+        state.clear_relations()
         for name in meta.fields:
             values.pop(name, None)
-        state.snapshot.clear()
-        state.mutable = ()
-        state.changed.clear()
+        state.clear_snapshot()
+        state.clear_changed()
         self.dirty.pop(id(entity), None)
         decode_node(self, node, type(entity))
         return None
@@ -944,8 +984,74 @@ class _Facts:
 
 
 _SIMPLE_PK_TYPES = (str, int, float, bytes)
+# values of these exact types never need a deep-copied snapshot
+_IMMUTABLE_TYPES = frozenset({str, int, float, bool, type(None), bytes})
 _MUTABLE = (list, dict, set, bytearray)  # as runic.ogm.core.state: snapshot by deep copy
 _FACTS: dict[type, _Facts] = {}
+
+
+class _Created:
+    """The entities a flush creates, by class: creation group and first row of each class.
+
+    The per-entity references (:class:`NewRef`) are only needed to wire up
+    relations; they are built on first use, so a plain bulk insert never makes them.
+    """
+
+    __slots__ = ("_refs", "groups")
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[_Facts, int, int, list[Any]]] = []
+        self._refs: dict[int, NewRef] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def add(self, facts: _Facts, group: int, start: int, entities: list[Any]) -> None:
+        """Record that ``entities`` are rows ``start...`` of creation group ``group``."""
+        self.groups.append((facts, group, start, entities))
+        self._refs = None
+
+    def ref(self, entity: Any) -> NewRef | None:
+        """The reference of a created entity (``None`` when it is not created here)."""
+        refs = self._refs
+        if refs is None:
+            refs = self._refs = {
+                id(entity): NewRef(group, index)
+                for _, group, start, entities in self.groups
+                for index, entity in enumerate(entities, start)
+            }
+        return refs.get(id(entity))
+
+
+def _by_class(entities: Iterable[Any]) -> dict[type, list[Any]]:
+    """``entities`` grouped by class, in order of first appearance."""
+    groups: dict[type, list[Any]] = {}
+    for entity in entities:
+        cls = type(entity)
+        found = groups.get(cls)
+        if found is None:
+            groups[cls] = [entity]
+        else:
+            found.append(entity)
+    return groups
+
+
+def _insert_rows(facts: _Facts, entities: list[Any]) -> list[list[Any]]:
+    """The parameter rows creating ``entities`` (all of the class ``facts`` describes)."""
+    names = facts.insert_names
+    if facts.plain:
+        if len(names) > 1:
+            getter = itemgetter(*names)
+            try:
+                return [list(getter(entity.__dict__)) for entity in entities]
+            except KeyError:
+                pass  # a field without a value: fall back to None for it
+        return [[entity.__dict__.get(name) for name in names] for entity in entities]
+    fields = facts.insert_fields
+    return [
+        [_to_graph(desc, entity.__dict__.get(desc.name)) for desc in fields]
+        for entity in entities
+    ]
 
 
 def _facts(cls: type) -> _Facts:

@@ -90,12 +90,9 @@ def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None 
         if value is not None and converter is not None:
             value = converter.from_graph(value)
         values[name] = value
-    state = EntityState(core)
-    state.persistent = True
-    state.graph_id = node.id
     # ``values`` holds exactly the fields here: copy it as the snapshot, and let
     # take_snapshot deep-copy only the mutable values (lists, dicts ...), if any.
-    state.snapshot = values.copy()
+    state = EntityState(core, persistent=True, graph_id=node.id, snapshot=values.copy())
     mutable = [name for name, value in values.items() if isinstance(value, _MUTABLE)]
     if mutable:
         state.take_snapshot(values, mutable)
