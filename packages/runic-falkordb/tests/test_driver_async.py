@@ -141,3 +141,30 @@ async def test_seed_constructor_with_a_blocking_graph_handle(
     await drv.delete_graph()
     await drv.close()
     db.close()
+
+
+async def test_nodes_with_labels_and_properties_new_to_the_driver_are_decoded(
+    async_driver: AsyncFalkorDBDriver, raw_graph: Any
+) -> None:
+    # The driver decodes compact replies itself; ids it has not seen yet make it
+    # refresh the cached schema (labels, then properties) and decode again.
+    first = await async_driver.execute("CREATE (n:Early {a: 1}) RETURN n")
+    assert first.scalar() == GraphNode(first.scalar().id, ("Early",), {"a": 1})
+    raw_graph.query("CREATE (:Late:Later {b: 'x', c: [1, 2]})")
+    late = (await async_driver.execute("MATCH (n:Late) RETURN n", write=False)).scalar()
+    assert isinstance(late, GraphNode)
+    assert (late.labels, dict(late.properties)) == (
+        ("Late", "Later"), {"b": "x", "c": [1, 2]}
+    )
+    rows = (await async_driver.execute(
+        "MATCH (n) RETURN labels(n), n.a, n.b, {k: n.b} ORDER BY n.a", write=False
+    )).rows
+    assert rows == [
+        (["Early"], 1, None, {"k": None}), (["Late", "Later"], None, "x", {"k": "x"})
+    ]
+
+
+async def test_an_error_inside_the_reply_is_raised(async_driver: AsyncFalkorDBDriver) -> None:
+    # FalkorDB reports some run-time errors as the last element of a normal reply.
+    with pytest.raises(QueryExecutionError, match="Division by zero"):
+        await async_driver.execute("UNWIND [1, 0] AS x RETURN 1 / x", write=False)

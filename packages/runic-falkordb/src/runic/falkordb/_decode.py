@@ -20,11 +20,55 @@ from falkordb import Edge, Node, Path  # type: ignore[import-untyped]
 
 from runic.ogm.driver.results import GraphEdge, GraphNode, GraphPath, QueryResult
 
-__all__ = ["Unsupported", "decode_compact", "decode_result", "decode_value", "parse_stats"]
+__all__ = [
+    "SchemaMiss",
+    "SchemaSnapshot",
+    "Unsupported",
+    "decode_compact",
+    "decode_result",
+    "decode_value",
+    "parse_stats",
+]
 
 
 class Unsupported(Exception):  # noqa: N818 - internal signal, never leaves this package
     """A compact reply holds a value :func:`decode_compact` leaves to the client's parser."""
+
+
+class SchemaMiss(Exception):  # noqa: N818 - internal signal, never leaves this package
+    """A compact reply names a label or property id the cached schema does not know yet."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind  # "labels" or "properties"
+
+
+class SchemaSnapshot:
+    """The names an asyncio graph schema has cached, read without any I/O.
+
+    The asyncio client refreshes its schema with coroutines, which a synchronous
+    decoder cannot await: an unknown id raises :class:`SchemaMiss`, the driver
+    awaits the refresh and decodes again.
+    """
+
+    __slots__ = ("_schema",)
+
+    def __init__(self, schema: Any) -> None:
+        self._schema = schema
+
+    def get_label(self, idx: int) -> str:
+        """The label with id ``idx``."""
+        try:
+            return str(self._schema.labels[idx])
+        except IndexError:
+            raise SchemaMiss("labels") from None
+
+    def get_property(self, idx: int) -> str:
+        """The property name with id ``idx``."""
+        try:
+            return str(self._schema.properties[idx])
+        except IndexError:
+            raise SchemaMiss("properties") from None
 
 
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _NODE, _MAP = 1, 2, 3, 4, 5, 6, 8, 10

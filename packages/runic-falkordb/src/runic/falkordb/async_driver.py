@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -10,10 +11,17 @@ from typing import TYPE_CHECKING, Any, Self
 
 import redis.asyncio
 from falkordb.asyncio.graph import AsyncGraph  # type: ignore[import-untyped]
-from redis.exceptions import RedisError
+from falkordb.asyncio.query_result import QueryResult as ClientResult  # type: ignore[import-untyped]
+from redis.exceptions import RedisError, ResponseError
 
 from runic.falkordb._base import CREATE_EMPTY_GRAPH, DriverBase, OwnedResources
-from runic.falkordb._decode import decode_result
+from runic.falkordb._decode import (
+    SchemaMiss,
+    SchemaSnapshot,
+    Unsupported,
+    decode_compact,
+    decode_result,
+)
 from runic.falkordb.settings import ConnectionSettings
 from runic.ogm.driver.results import QueryResult
 
@@ -93,6 +101,76 @@ class AsyncFalkorDBDriver(DriverBase):
     ) -> QueryResult:
         """Run one statement and return its decoded rows (``write=False``: GRAPH.RO_QUERY)."""
         method, text, kwargs = self._prepare(cypher, params, write)
+        if self._blocking_handle:
+            return await self._execute_blocking(method, text, kwargs, write, cypher)
+        try:
+            try:
+                reply = await self._send(text, write, kwargs)
+            except RedisError as exc:
+                if write or not self._is_missing_graph(exc):
+                    raise
+                # RO_QUERY on a graph that does not exist yet: create it empty.
+                await self._graph.query(CREATE_EMPTY_GRAPH)
+                reply = await self._send(text, write, kwargs)
+            return await self._decode(reply)
+        except _CLIENT_ERRORS as exc:
+            self._raise(exc, cypher)
+
+    async def _send(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+        """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply."""
+        command: list[Any] = [
+            "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self._graph.name, text, "--compact"
+        ]
+        timeout = kwargs.get("timeout")
+        if timeout is not None:
+            command += ["timeout", timeout]
+        reply: list[Any] = await self._graph.execute_command(*command)
+        if reply and isinstance(reply[0], ResponseError):
+            raise reply[0]
+        if reply and isinstance(reply[-1], ResponseError):
+            raise reply[-1]
+        return reply
+
+    async def _decode(self, reply: list[Any]) -> QueryResult:
+        """Decode a compact reply as the sync driver does, refreshing the schema as needed.
+
+        The decoder runs with the cyclic collector paused (see the sync driver) and
+        never awaits; a label or property the cached schema does not know yet is
+        fetched (awaited) and the reply decoded again.
+        """
+        schema = self._graph.schema
+        snapshot = SchemaSnapshot(schema)
+        for _ in range(3):
+            paused = gc.isenabled()
+            if paused:
+                gc.disable()
+            try:
+                return decode_compact(reply, snapshot)
+            except SchemaMiss as miss:
+                kind = miss.kind
+            except Unsupported:
+                break
+            finally:
+                if paused:
+                    gc.enable()
+            if kind == "labels":
+                await schema.refresh_labels()
+            else:
+                await schema.refresh_properties()
+        # edges, paths, points, vectors, temporal values: the client's parser
+        result = ClientResult(self._graph)
+        await result.parse(reply)
+        return decode_result(result)
+
+    async def _execute_blocking(
+        self,
+        method: Callable[..., Any],
+        text: str,
+        kwargs: dict[str, Any],
+        write: bool,
+        cypher: str,
+    ) -> QueryResult:
+        """``execute`` over a synchronous graph handle (run in a worker thread)."""
         try:
             try:
                 raw = await self._call(method, text, **kwargs)

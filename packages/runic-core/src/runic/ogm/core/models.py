@@ -46,11 +46,13 @@ class _Entity:
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        state: EntityState | None = self.__dict__.get(STATE_KEY)
-        if state is not None and name in type(self).__runic_tracked__:
-            state.mark_changed(name)
-            if state.session is not None:
-                state.session.note_change(self)
+        if name in type(self).__runic_tracked__:
+            state: EntityState | None = self.__dict__.get(STATE_KEY)
+            if state is not None:
+                state.mark_changed(name)
+                session = state.session
+                if session is not None:
+                    session.note_change(self)
 
     def __repr__(self) -> str:
         meta = type(self).__dict__.get("__runic_meta__")

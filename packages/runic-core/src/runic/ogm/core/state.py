@@ -70,7 +70,6 @@ class EntityState:
     def __init__(
         self,
         session: AttributeLoader | None = None,
-        *,
         persistent: bool = False,
         graph_id: Any = None,
         snapshot: dict[str, Any] | None = None,
@@ -204,18 +203,23 @@ def changed_fields(entity: Any, field_names: Iterable[str] | None = None) -> lis
     An entity that was never synchronised with the graph reports every field.
     """
     values = entity.__dict__
-    names = (
-        list(field_names)
-        if field_names is not None
-        else list(type(entity).__runic_meta__.fields)
+    names: Iterable[str] = (
+        field_names if field_names is not None else type(entity).__runic_meta__.fields
     )
     state: EntityState | None = values.get(STATE_KEY)
     if state is None or not state.persistent:
         return [n for n in names if n in values]
-    candidates = state.changed.union(state.mutable)
+    changed = state.changed
+    candidates = changed.union(state.mutable) if state.mutable else changed
     if not candidates:
         return []
     snap = state.snapshot
+    if len(candidates) == 1:  # the usual case: test the one candidate, not every field
+        (name,) = candidates
+        found = name in values and (field_names is None or name in field_names) and (
+            name in type(entity).__runic_meta__.fields
+        )
+        return [name] if found and _differs(values[name], snap.get(name, _ABSENT)) else []
     return [
         name
         for name in names

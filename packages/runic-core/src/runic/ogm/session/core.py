@@ -7,9 +7,7 @@ I/O. Operations that need the database are generators (see
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +28,7 @@ from runic.ogm.exceptions import (
 )
 from runic.ogm.session import reads
 from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
+from runic.ogm.session.gcpause import gc_paused
 from runic.ogm.session.hydrate import decode_edge, decode_node, identity_key
 from runic.ogm.session.ops import Op, Statement
 
@@ -159,7 +158,7 @@ class SessionCore:
         identity = self.identity
         new = self.new
         facts_of = _FACTS.get
-        with _gc_paused(len(batch)):
+        with gc_paused(len(batch)):
             for entity in batch:
                 facts = facts_of(type(entity))
                 if facts is None or STATE_KEY in (values := entity.__dict__) or self.closed:
@@ -287,13 +286,14 @@ class SessionCore:
         if not self.has_changes():
             return None
         size = len(self.new) + len(self.dirty) + len(self.watched)
-        with _gc_paused(size):
+        with gc_paused(size):
             watched = self._changed_watched()
             if not (self.new or self.dirty or self.deleted or self.edge_ops or watched):
                 return None  # loaded relations and mutable values, all as they were
             self._cascade(watched)
-            self._validate()
-            plan, created, updated = self._plan(watched)
+            updates = self._updates(watched)
+            self._validate(updates)
+            plan, created, updated = self._plan(updates)
             if not plan:
                 self.edge_ops.clear()
                 return None
@@ -301,10 +301,10 @@ class SessionCore:
         if check is not None:
             existing = yield check
             self._raise_duplicates(existing)
-        with _gc_paused(size):
+        with gc_paused(size):
             stmt = render_flush(plan, self.dialect)
         result = yield stmt
-        with _gc_paused(size):
+        with gc_paused(size):
             self._apply(plan, created, updated, result)
         return None
 
@@ -355,12 +355,14 @@ class SessionCore:
     def _cascade(self, watched: dict[int, Any]) -> None:
         """Add transient entities referenced through relations of staged entities."""
         # Staged entities are attached already: only those with relations can lead
-        # to transient ones.
+        # to transient ones. A target attached to this session is staged itself (and
+        # so walked from here) or unchanged since loaded (so all its targets are in
+        # the graph): only targets added here need walking further.
         queue = [
             entity
             for group in (self.new, self.dirty, watched)
             for entity in group.values()
-            if _meta(entity).relations
+            if _facts(type(entity)).has_relations
         ]
         queue.extend(op[3] for op in self.edge_ops)
         queue.extend(op[1] for op in self.edge_ops)
@@ -373,13 +375,32 @@ class SessionCore:
             state: EntityState | None = entity.__dict__.get(STATE_KEY)
             if state is None or (state.session is None and not state.persistent):
                 self.add(entity)
-            meta = _meta(entity)
+            facts = _facts(type(entity))
+            if not facts.has_relations:
+                continue
             values = entity.__dict__
-            for name, desc in meta.relations.items():
-                if name in values:
-                    queue.extend(_relation_targets(entity, desc))
+            for name, desc in facts.meta.relations.items():
+                if name not in values:
+                    continue
+                for target in _relation_targets(entity, desc):
+                    tstate: EntityState | None = target.__dict__.get(STATE_KEY)
+                    if tstate is None or (tstate.session is None and not tstate.persistent):
+                        queue.append(target)
 
-    def _validate(self) -> None:
+    def _updates(self, watched: dict[int, Any]) -> list[tuple[Any, list[str]]]:
+        """Each dirty or changed watched entity (not deleted) with its changed fields."""
+        dirty = dict(self.dirty)
+        deleted = self.deleted
+        for key, entity in watched.items():
+            if key not in deleted:
+                dirty.setdefault(key, entity)
+        return [
+            (entity, changed_fields(entity))
+            for entity in dirty.values()
+            if not entity.__dict__[STATE_KEY].deleted
+        ]
+
+    def _validate(self, updates: list[tuple[Any, list[str]]]) -> None:
         for entity in self.new.values():
             facts = _facts(type(entity))
             values = entity.__dict__
@@ -392,16 +413,19 @@ class SessionCore:
             for name in facts.must_have:
                 if values.get(name) is None:
                     self._raise_missing(entity, facts.meta, name)
-        for entity in self.dirty.values():
+        for entity, names in updates:
+            if not names:
+                continue
             meta = _meta(entity)
             values = entity.__dict__
-            for name in changed_fields(entity):
-                desc = meta.fields[name]
-                if values.get(name) is None and (desc.required or name == meta.pk_field_name):
+            pk = meta.pk_field_name
+            for name in names:
+                if values.get(name) is None and (meta.fields[name].required or name == pk):
                     raise FieldValidationError(
                         f"{type(entity).__name__}.{name} is required but was set to None"
                     )
-            self._check_pk_unchanged(entity)
+            if pk is not None and pk in names:
+                self._raise_pk_changed(entity, pk)
 
     @staticmethod
     def _raise_missing(entity: Any, meta: NodeMeta, name: str) -> None:
@@ -413,11 +437,11 @@ class SessionCore:
             )
         raise FieldValidationError(f"{type(entity).__name__}.{name} is required but is None")
 
-    def _check_pk_unchanged(self, entity: Any) -> None:
-        meta = _meta(entity)
-        pk = meta.pk_field_name
+    @staticmethod
+    def _raise_pk_changed(entity: Any, pk: str) -> None:
+        """Raise when the loaded primary key ``pk`` of ``entity`` was given another value."""
         state: EntityState = entity.__dict__[STATE_KEY]
-        if pk is not None and pk in state.snapshot and pk in changed_fields(entity, [pk]):
+        if pk in state.snapshot:
             raise FieldValidationError(
                 f"{type(entity).__name__}.{pk} is the primary key and cannot change "
                 f"(from {state.snapshot[pk]!r} to {entity.__dict__[pk]!r}); create a new "
@@ -436,11 +460,10 @@ class SessionCore:
         return state.graph_id
 
     def _plan(
-        self, watched: dict[int, Any]
+        self, updated: list[tuple[Any, list[str]]]
     ) -> tuple[FlushPlan, _Created, list[tuple[Any, list[str]]]]:
         plan = FlushPlan()
         created = _Created()
-        updated: list[tuple[Any, list[str]]] = []
         for cls, entities in _by_class(self.new.values()).items():
             facts = _facts(cls)
             group, start = plan.create_rows(
@@ -449,27 +472,35 @@ class SessionCore:
             created.add(facts, group, start, entities)
         for entity in self.deleted.values():
             plan.delete_node(entity.__dict__[STATE_KEY].graph_id)
-        dirty = dict(self.dirty)
-        for key, entity in watched.items():
-            if key not in self.deleted:
-                dirty.setdefault(key, entity)
-        for entity in dirty.values():
-            state: EntityState = entity.__dict__[STATE_KEY]
-            if state.deleted:
+        # (class, changed names) -> their descriptors, and whether none converts
+        shapes: dict[tuple[type, tuple[str, ...]], tuple[tuple[FieldDescriptor, ...], bool]] = {}
+        for entity, names in updated:
+            if not names:
                 continue
-            meta = _meta(entity)
-            names = changed_fields(entity)
-            if names:
-                descs = tuple(meta.fields[n] for n in names)
-                values = entity.__dict__
-                plan.update(
-                    state.graph_id, descs, [_to_graph(d, values[d.name]) for d in descs]
-                )
-            updated.append((entity, names))
+            shape_key = (type(entity), tuple(names))
+            shape = shapes.get(shape_key)
+            if shape is None:
+                fields = _meta(entity).fields
+                descs = tuple(fields[n] for n in names)
+                shape = shapes[shape_key] = (descs, all(d.converter is None for d in descs))
+            descs, plain = shape
+            values = entity.__dict__
+            plan.update(
+                values[STATE_KEY].graph_id,
+                descs,
+                [values[n] for n in names]
+                if plain
+                else [_to_graph(d, values[d.name]) for d in descs],
+            )
         # relation attributes of new and changed entities
-        for entity in [*self.new.values(), *(e for e, _ in updated)]:
-            if _facts(type(entity)).has_relations:
-                self._plan_relations(plan, entity, created)
+        with_relations = {
+            cls for cls in {type(e) for e in self.new.values()}.union(type(e) for e, _ in updated)
+            if _facts(cls).has_relations
+        }
+        if with_relations:
+            for entity in [*self.new.values(), *(e for e, _ in updated)]:
+                if type(entity) in with_relations:
+                    self._plan_relations(plan, entity, created)
         for kind, source, desc, target, edge in self.edge_ops:
             src = self._ref(source, created)
             tgt = self._ref(target, created)
@@ -539,11 +570,19 @@ class SessionCore:
             for facts, group, start, entities in created.groups:
                 ids = id_lists[group][start:start + len(entities)]
                 self._apply_created(facts, entities, ids)
+        watched = self.watched
         for entity, names in updated:
-            state = entity.__dict__[STATE_KEY]
-            state.take_snapshot(entity.__dict__, names)
+            values = entity.__dict__
+            state = values[STATE_KEY]
+            if names:
+                state.take_snapshot(values, names)
             state.clear_changed()
-            self._snapshot_relations(entity, state)
+            if _facts(type(entity)).has_relations:
+                self._snapshot_relations(entity, state)
+            elif state.mutable:
+                watched[id(entity)] = entity
+            else:
+                watched.pop(id(entity), None)
         for entity in list(self.deleted.values()):
             state = entity.__dict__[STATE_KEY]
             self._discard(entity, state)
@@ -665,18 +704,22 @@ class SessionCore:
 
     def get(self, cls: type[Node], pk: Any, fetch: Sequence[str] | None = None) -> Op[Any]:
         """Identity map first, then one query (with ``fetch`` relations eager-loaded)."""
-        self.check_open()
-        meta = node_meta(cls)
+        if self.closed:
+            self.check_open()
+        facts = _FACTS.get(cls)
+        if facts is None:
+            facts = _facts(node_meta(cls).cls)  # raises for a class that is not a Node
+        meta = facts.meta
         if meta.pk_field_name is None:
             raise MetadataError(f"{cls.__name__} has no primary key; use a query instead")
-        if pk is None or type(pk) is not _facts(cls).pk_type:
+        if pk is None or type(pk) is not facts.pk_type:
             reads.check_pk_type(meta, pk)
-        found = self.lookup(cls, pk)
-        if found is not None and (not fetch or all(n in found.__dict__ for n in fetch)):
-            return found
         held = self.identity.get((meta.primary_label, pk))
-        if held is not None and held.__dict__[STATE_KEY].deleted and isinstance(held, cls):
-            return None  # staged for deletion in this session
+        if held is not None and isinstance(held, cls):
+            if held.__dict__[STATE_KEY].deleted:
+                return None  # staged for deletion in this session
+            if not fetch or all(n in held.__dict__ for n in fetch):
+                return held
         stmt, fetched = reads.get_statement(self.dialect, meta, pk, fetch or ())
         result = yield stmt
         if not result.rows:
@@ -705,9 +748,12 @@ class SessionCore:
     def _hydrate_fetch(
         self, result: QueryResult, cls: type[Node], fetched: Sequence[FieldDescriptor]
     ) -> list[Any]:
+        rows = result.rows
+        if len(rows) == 1 and not fetched:  # a get(): no bulk work to pause the collector for
+            return [decode_node(self, rows[0][0], cls)]
         out = []
-        with _gc_paused(len(result.rows) * (1 + len(fetched))):
-            for row in result.rows:
+        with gc_paused(len(rows) * (1 + len(fetched))):
+            for row in rows:
                 entity = decode_node(self, row[0], cls)
                 for desc, nodes in zip(fetched, row[1:], strict=True):
                     self._set_relation(entity, desc, nodes)
@@ -844,31 +890,6 @@ class SessionCore:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-_GC_PAUSE_MIN = 500
-
-
-@contextlib.contextmanager
-def _gc_paused(size: int) -> Iterator[None]:
-    """Pause the cyclic garbage collector while a flush or a hydration handles many entities.
-
-    Planning and applying a flush, or hydrating a result, allocates a few
-    containers per entity, all of which stay alive; each allocation burst triggers
-    collections that traverse every live container (the entities included), which
-    made large flushes superlinear. Reference counting still frees everything; the
-    paused section never yields to the driver, so other code of this thread never
-    runs with the collector off. A collector disabled by the application stays
-    disabled.
-    """
-    if size < _GC_PAUSE_MIN or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
 
 def _meta(entity: Any) -> NodeMeta:
     """The metadata of an entity already known to be a registered Node (hot path)."""
@@ -1013,6 +1034,8 @@ class _Created:
 
     def ref(self, entity: Any) -> NewRef | None:
         """The reference of a created entity (``None`` when it is not created here)."""
+        if not self.groups:
+            return None
         refs = self._refs
         if refs is None:
             refs = self._refs = {

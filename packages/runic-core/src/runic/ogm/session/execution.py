@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.exceptions import QueryBuildError
+from runic.ogm.session.gcpause import gc_paused
 from runic.ogm.session.ops import Op, Statement
 
 if TYPE_CHECKING:
     from runic.ogm.dialect import CompiledQuery
+    from runic.ogm.driver.results import QueryResult
     from runic.ogm.session.core import SessionCore
 
 __all__ = ["Mode", "load_args", "raw", "select_op"]
@@ -74,6 +76,12 @@ def select_op(core: SessionCore, stmt: Any, mode: Mode) -> Op[Any]:
     if mode == "count":
         value = result.scalar()
         return int(value) if value is not None else 0
+    with gc_paused(len(result.rows)):
+        return _shape(core, compiled, result, mode)
+
+
+def _shape(core: SessionCore, compiled: CompiledQuery, result: QueryResult, mode: Mode) -> Any:
+    """Hydrate the rows of ``result`` into the shape ``mode`` asks for."""
     returns = compiled.returns
     hydrate = core.hydrate_value
     if mode in ("scalars", "scalar"):

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["decode_edge", "decode_node", "field_plan", "identity_key"]
 
 _MUTABLE = (list, dict, set, bytearray)  # as runic.ogm.core.state: snapshot by deep copy
+# values of these exact types never need a deep-copied snapshot
+_IMMUTABLE_TYPES = frozenset({str, int, float, bool, type(None), bytes})
 _PLANS: dict[type, tuple[tuple[str, TypeConverter | None, bool], ...]] = {}
-_LABEL_CACHE: dict[tuple[tuple[str, ...], type | None], type[Node]] = {}
 
 
 def field_plan(cls: type) -> tuple[tuple[str, TypeConverter | None, bool], ...]:
@@ -36,22 +37,52 @@ def field_plan(cls: type) -> tuple[tuple[str, TypeConverter | None, bool], ...]:
     return plan
 
 
-def _class_for(labels: tuple[str, ...], expected: type[Node] | None) -> type[Node]:
-    if expected is not None:
-        meta = expected.__dict__.get("__runic_meta__")
-        if meta is not None and not meta.label_set.issubset(labels):
-            expected = None  # not an ``expected`` node: decode it by its own labels
+
+class _NodePlan:
+    """How nodes with one label set become instances of one class (cached per labels).
+
+    ``names`` are the property fields; when none converts and the key is not
+    generated (``plain``), a node whose properties are exactly those fields is
+    copied into the instance dict in one step.
+    """
+
+    __slots__ = ("cls", "fields", "label", "names", "pk_converter", "pk_generated", "pk_name",
+                 "plain")
+
+    def __init__(self, cls: type[Node]) -> None:
+        meta = cls.__runic_meta__
+        self.cls = cls
+        self.label: str = meta.primary_label
+        self.pk_name: str | None = meta.pk_field_name
+        pk_desc = meta.fields[self.pk_name] if self.pk_name is not None else None
+        self.pk_generated = pk_desc is not None and pk_desc.generated
+        self.pk_converter = pk_desc.converter if pk_desc is not None else None
+        self.fields = field_plan(cls)
+        self.names = frozenset(name for name, _, _ in self.fields)
+        self.plain = all(conv is None and not gen for _, conv, gen in self.fields)
+
+
+_NODE_PLANS: dict[tuple[tuple[str, ...], type | None], _NodePlan] = {}
+
+
+def _node_plan(labels: tuple[str, ...], expected: type[Node] | None) -> _NodePlan:
     key = (labels, expected)
-    cls = _LABEL_CACHE.get(key)
-    if cls is None:
-        found = default_metadata.node_class_for_labels(labels, base=expected)
-        if found is None:
-            raise MetadataError(
-                f"no Node class is registered for labels {list(labels)}; define a model "
-                "with these labels or query it with session.execute()"
-            )
-        cls = _LABEL_CACHE[key] = found
-    return cls
+    plan = _NODE_PLANS.get(key)
+    if plan is not None:
+        return plan
+    base = expected
+    if base is not None:
+        meta = base.__dict__.get("__runic_meta__")
+        if meta is not None and not meta.label_set.issubset(labels):
+            base = None  # not an ``expected`` node: decode it by its own labels
+    found = default_metadata.node_class_for_labels(labels, base=base)
+    if found is None:
+        raise MetadataError(
+            f"no Node class is registered for labels {list(labels)}; define a model "
+            "with these labels or query it with session.execute()"
+        )
+    plan = _NODE_PLANS[key] = _NodePlan(found)
+    return plan
 
 
 def identity_key(cls: type[Node], pk_value: Any, graph_id: Any) -> tuple[Any, ...]:
@@ -64,40 +95,54 @@ def identity_key(cls: type[Node], pk_value: Any, graph_id: Any) -> tuple[Any, ..
 
 def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None = None) -> Any:
     """Return the session's instance for ``node``, creating it if needed."""
-    cls = _class_for(node.labels, expected)
-    meta = cls.__runic_meta__
+    plan = _NODE_PLANS.get((node.labels, expected)) or _node_plan(node.labels, expected)
     props = node.properties
-    pk_name = meta.pk_field_name
-    pk_value: Any = None
-    if pk_name is not None:
-        pk_desc = meta.fields[pk_name]
-        pk_value = node.id if pk_desc.generated else props.get(pk_name)
-        if pk_value is not None and pk_desc.converter is not None:
-            pk_value = pk_desc.converter.from_graph(pk_value)
-    key = (meta.primary_label, pk_value) if pk_value is not None else ("#", node.id)
-    existing = core.identity.get(key)
+    graph_id = node.id
+    pk_name = plan.pk_name
+    key: tuple[Any, ...]
+    if pk_name is None:
+        key = ("#", graph_id)
+    else:
+        pk_value = graph_id if plan.pk_generated else props.get(pk_name)
+        if pk_value is None:
+            key = ("#", graph_id)
+        else:
+            if plan.pk_converter is not None:
+                pk_value = plan.pk_converter.from_graph(pk_value)
+            key = (plan.label, pk_value)
+    identity = core.identity
+    existing = identity.get(key)
+    cls = plan.cls
     if existing is not None:
-        if _fill_expired(existing, cls, props, node.id):
+        if _fill_expired(existing, cls, props, graph_id):
             core.register_loaded(existing, key, existing.__dict__[STATE_KEY])
         return existing
     obj = cls.__new__(cls)
     values = obj.__dict__
-    for name, converter, generated in field_plan(cls):
-        if generated and name == pk_name:
-            values[name] = node.id
-            continue
-        value = props.get(name)
-        if value is not None and converter is not None:
-            value = converter.from_graph(value)
-        values[name] = value
+    if plan.plain and props.keys() == plan.names:
+        values.update(props)  # exactly the fields, none converted: one C-level copy
+    else:
+        for name, converter, generated in plan.fields:
+            if generated and name == pk_name:
+                values[name] = graph_id
+                continue
+            value = props.get(name)
+            if value is not None and converter is not None:
+                value = converter.from_graph(value)
+            values[name] = value
     # ``values`` holds exactly the fields here: copy it as the snapshot, and let
     # take_snapshot deep-copy only the mutable values (lists, dicts ...), if any.
-    state = EntityState(core, persistent=True, graph_id=node.id, snapshot=values.copy())
-    mutable = [name for name, value in values.items() if isinstance(value, _MUTABLE)]
-    if mutable:
-        state.take_snapshot(values, mutable)
+    state = EntityState(core, True, graph_id, values.copy())  # positional: hot path
+    for value in values.values():
+        if type(value) not in _IMMUTABLE_TYPES:
+            mutable = [name for name, v in values.items() if isinstance(v, _MUTABLE)]
+            if mutable:
+                state.take_snapshot(values, mutable)
+            break
     values[STATE_KEY] = state
-    core.register_loaded(obj, key, state)
+    identity[key] = obj
+    if state.mutable:
+        core.watched[id(obj)] = obj
     return obj
 
 

@@ -6,8 +6,9 @@ per relation, so fetching several relations never multiplies rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import functools
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from runic.ogm.core.types import unwrap_optional
 from runic.ogm.exceptions import FieldValidationError
@@ -103,14 +104,24 @@ def get_statement(
     dialect: GraphDialect, meta: NodeMeta, pk: Any, fetch: Sequence[str]
 ) -> tuple[Statement, list[FieldDescriptor]]:
     """``MATCH`` one node of ``meta`` by primary key, with eager relations."""
-    stages, descs, carried = _fetch_stages(dialect, meta, fetch)
+    # dialects hash by identity (the protocol does not say so, hence the cast)
+    cypher, columns, descs = _get_text(cast("Hashable", dialect), meta, tuple(fetch))
     desc = meta.fields[meta.pk_field_name or ""]
     value = desc.converter.to_graph(pk) if desc.converter is not None else pk
+    return Statement(cypher, {"pk": value}, columns), list(descs)
+
+
+@functools.lru_cache(maxsize=512)
+def _get_text(
+    dialect: GraphDialect, meta: NodeMeta, fetch: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], tuple[FieldDescriptor, ...]]:
+    """The text of :func:`get_statement` (the same for every key: built once)."""
+    stages, descs, carried = _fetch_stages(dialect, meta, fetch)
     cypher = (
         f"MATCH (n{_labels(dialect, meta.labels)}) WHERE {_pk_expr(dialect, meta)} = $pk"
         f"{stages} RETURN n{''.join(', ' + c for c in carried)}"
     )
-    return Statement(cypher, {"pk": value}, ("n", *carried)), descs
+    return cypher, ("n", *carried), tuple(descs)
 
 
 def find_all_statement(
@@ -130,8 +141,11 @@ def find_all_statement(
         if meta.pk_field_name is None:
             raise FieldValidationError(f"{meta.cls.__name__} has no primary key")
         pk_desc = meta.fields[meta.pk_field_name]
+        expected = unwrap_optional(pk_desc.python_type)
+        exact = expected if isinstance(expected, type) and expected in _SIMPLE_TYPES else None
         for pk in ids:
-            check_pk_type(meta, pk)
+            if type(pk) is not exact:  # a key of exactly the declared type passes
+                check_pk_type(meta, pk)
         conv = pk_desc.converter
         params["ids"] = [conv.to_graph(v) for v in ids] if conv is not None else list(ids)
         cypher += f" WHERE {_pk_expr(dialect, meta)} IN $ids"
