@@ -299,10 +299,10 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
     assert create == (
         _wrapped(
             g,
-            "UNWIND $w0 AS row CREATE (n0:`AgPerson`) SET n0.`id` = row[0], n0.`name` = row[1], "
-            "n0.`age` = row[2] WITH collect(n0) AS _n0, collect(id(n0)) AS _i0 "
-            "UNWIND $w1 AS row CREATE (n1:`AgPlace` {`_labels`: ['AgCity']}) "
-            "SET n1.`code` = row[0], n1.`name` = row[1], n1.`emb` = row[2], n1.`pop` = row[3] "
+            "UNWIND $w0 AS row CREATE (n0:`AgPerson` {`id`: row[0], `name`: row[1], "
+            "`age`: row[2]}) WITH collect(n0) AS _n0, collect(id(n0)) AS _i0 "
+            "UNWIND $w1 AS row CREATE (n1:`AgPlace` {`_labels`: ['AgCity'], `code`: row[0], "
+            "`name`: row[1], `emb`: row[2], `pop`: row[3]}) "
             "WITH _n0, _i0, collect(n1) AS _n1, collect(id(n1)) AS _i1 "
             "UNWIND $w2 AS row WITH _n0, _i0, _n1, _i1, row, _n0[row[0]] AS a2 "
             "WITH _n0, _i0, _n1, _i1, row, a2, _n1[row[1]] AS b2 "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from runic.ogm import (
@@ -68,6 +70,31 @@ async def test_get_reads_what_another_session_wrote(db: RunicDB) -> None:
         assert bob is not None
         assert (bob.id, bob.name, bob.age, bob.active) == ("bob", "Bob", 29, True)
         assert await session.get(Person, "nobody") is None
+
+
+@backend_test
+async def test_concurrent_gets_share_one_session(db: RunicDB) -> None:
+    # asyncio.gather over one session: on transactional backends the reads share the
+    # session's single transaction (more of them than the driver has pooled
+    # connections must neither hang nor open a transaction each).
+    async with db.session() as writer:
+        writer.add_all(Person(id=f"g{i:02d}", name=f"G{i}", age=i) for i in range(40))
+    session = db.session()
+    found = await asyncio.wait_for(
+        asyncio.gather(
+            *(session.get(Person, f"g{i:02d}") for i in range(40)),
+            session.get(Person, "missing"),
+        ),
+        timeout=60,
+    )
+    assert [p.age if p is not None else None for p in found] == [*range(40), None]
+    assert await session.get(Person, "g07") is found[7]  # one instance per key
+    found[3].age = 99
+    await session.commit()
+    assert db.values("MATCH (n:ItPerson) WHERE n.id = 'g03' RETURN n.age AS age", column="age") == [
+        99
+    ]
+    await session.close()
 
 
 @backend_test

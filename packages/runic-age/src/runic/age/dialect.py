@@ -164,6 +164,26 @@ class AGEDialect(CypherDialect):
 
     # -- the session's flush ------------------------------------------------------------
 
+    def render_create(
+        self, var: str, labels: tuple[str, ...], items: Sequence[tuple[str, str]]
+    ) -> str:
+        """``CREATE (var:`First` {`_labels`: [...], p1: v1, ...})``: one inline map.
+
+        AGE finds the vertex of every ``SET`` item by scanning its table, so
+        setting properties after ``CREATE`` made large inserts quadratic (2,000
+        nodes: 300-480 ms against 26-30 ms inline). AGE leaves ``null`` entries
+        out of a created vertex, as ``SET ... = null`` does.
+        """
+        table = labels[0]
+        entries = [
+            f"{escape(LABELS_PROPERTY)}: ["
+            + ", ".join(string_literal(label, "label") for label in labels if label != table)
+            + "]"
+        ] if len(labels) > 1 else []
+        entries += [f"{prop}: {value}" for prop, value in items]
+        body = f" {{{', '.join(entries)}}}" if entries else ""
+        return f"CREATE ({var}:{self.quote_identifier(table)}{body})"
+
     def render_id_list(self, nodes: str) -> str | None:
         """None: AGE has no list comprehension; the flush collects the ids itself."""
         return None

@@ -150,6 +150,12 @@ class GraphDialect(Protocol):
         """An expression mapping node list ``nodes`` to ids (``None``: not expressible)."""
         ...
 
+    def render_create(
+        self, var: str, labels: tuple[str, ...], items: Sequence[tuple[str, str]]
+    ) -> str:
+        """The clause creating one node per flush row: ``CREATE (var:Labels) SET ...``."""
+        ...
+
     def flush_variable(self, name: str, part: int) -> str:
         """The name of variable ``name`` in part ``part`` of a flush statement."""
         ...
@@ -297,6 +303,19 @@ class CypherDialect:
         they match them.
         """
         return self.render_labels(labels)
+
+    def render_create(
+        self, var: str, labels: tuple[str, ...], items: Sequence[tuple[str, str]]
+    ) -> str:
+        """``CREATE (var:Labels) SET var.p1 = v1, ...`` (``items``: escaped name, value).
+
+        A ``null`` value leaves the property out. A backend that creates faster
+        with an inline property map (AGE) renders that instead.
+        """
+        text = f"CREATE ({var}{self.render_create_labels(labels)})"
+        if items:
+            text += " SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
+        return text
 
     # -- the session's flush statement ----------------------------------------------------
 

@@ -9,6 +9,7 @@ impossible here (attribute access cannot await): an unloaded relation raises
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar, cast
@@ -41,6 +42,9 @@ class AsyncSession(SessionBase):
         self._driver = driver
         self._tx: AsyncGraphTransaction | None = None
         self._transactional = isinstance(driver, AsyncTransactionalGraphDriver)
+        # Coroutines sharing this session (asyncio.gather) share its one transaction:
+        # its statements run one at a time, and only one of them may begin it.
+        self._tx_lock = asyncio.Lock()
         self._core._lazy_loader = self._lazy_load
 
     @property
@@ -56,15 +60,16 @@ class AsyncSession(SessionBase):
             return await self._driver.execute(
                 stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
             )
-        if self._tx is None:
-            self._tx = await cast(AsyncTransactionalGraphDriver, self._driver).begin()
-        try:
-            return await self._tx.execute(
-                stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
-            )
-        except BaseException:
-            await self._abort_transaction()
-            raise
+        async with self._tx_lock:
+            if self._tx is None:
+                self._tx = await cast(AsyncTransactionalGraphDriver, self._driver).begin()
+            try:
+                return await self._tx.execute(
+                    stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
+                )
+            except BaseException:
+                await self._abort_transaction()
+                raise
 
     async def _abort_transaction(self) -> None:
         tx, self._tx = self._tx, None
@@ -96,30 +101,33 @@ class AsyncSession(SessionBase):
     async def commit(self) -> None:
         """Flush, then commit the transaction on transactional backends."""
         await self.flush()
-        tx, self._tx = self._tx, None
-        if tx is not None:
-            await tx.commit()
+        async with self._tx_lock:
+            tx, self._tx = self._tx, None
+            if tx is not None:
+                await tx.commit()
 
     async def rollback(self) -> None:
         """Discard unflushed (and, on transactional backends, flushed) changes."""
         self._core.check_open()
-        tx, self._tx = self._tx, None
-        try:
-            if tx is not None:
-                await tx.rollback()
-        finally:
-            self._core.clear_after_rollback()
+        async with self._tx_lock:
+            tx, self._tx = self._tx, None
+            try:
+                if tx is not None:
+                    await tx.rollback()
+            finally:
+                self._core.clear_after_rollback()
 
     async def close(self) -> None:
         """Roll back an open transaction and detach every entity."""
         if self._core.closed:
             return
-        tx, self._tx = self._tx, None
-        try:
-            if tx is not None:
-                await tx.rollback()
-        finally:
-            self._core.close()
+        async with self._tx_lock:
+            tx, self._tx = self._tx, None
+            try:
+                if tx is not None:
+                    await tx.rollback()
+            finally:
+                self._core.close()
 
     async def __aenter__(self) -> AsyncSession:
         return self
