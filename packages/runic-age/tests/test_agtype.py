@@ -104,6 +104,24 @@ def test_graph_values_nest_in_lists_and_maps() -> None:
     assert value == {"n": decode_agtype(VERTEX), "all": [decode_agtype(EDGE)]}
 
 
+def test_vertex_lists_take_the_json_path_and_decode_the_same() -> None:
+    from runic.age.agtype import _Parser
+
+    texts = [
+        f"[{VERTEX}, {BARE}]",
+        f'[{{"k": {VERTEX}}}, [{VERTEX}]]',
+        # a string that looks like an annotated vertex, and a plain map that has a
+        # vertex's keys: the JSON path must step aside for both
+        '{"id": 1, "label": "A", "properties": {"s": "x}::vertex"}}::vertex',
+        f'[{VERTEX}, {{"id": 1, "label": "not", "properties": {{}}}}]',
+        '{"id": 2, "label": "A", "properties": {"m": {"a": [1, {"b": null}]}}}::vertex',
+    ]
+    for text in texts:
+        assert decode_agtype(text) == _Parser(text).value(), text
+    assert decode_agtype(texts[2]) == GraphNode(1, ("A",), {"s": "x}::vertex"})
+    assert decode_agtype(texts[3])[1] == {"id": 1, "label": "not", "properties": {}}
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -209,6 +209,43 @@ def _json(text: str) -> Any:
     return json.loads(text)
 
 
+_VERTEX_KEYS = frozenset({"id", "label", "properties"})
+_MISS: Any = object()
+
+
+def _vertices_by_json(text: str) -> Any:
+    """Decode text whose only annotations are ``::vertex`` with the C JSON parser.
+
+    The common results (a vertex, a list of vertices, rows of them) are JSON once
+    the ``::vertex`` suffixes are gone. Returns ``_MISS`` when unsure: another
+    annotation, or a count of vertex maps that differs from the suffixes removed
+    (a string or a plain map that looked like one); the full parser decides then.
+    """
+    suffixes = text.count("::")
+    if suffixes != text.count("}::vertex"):
+        return _MISS
+    try:
+        value = json.loads(text.replace("}::vertex", "}"))
+    except ValueError:
+        return _MISS
+    found = 0
+
+    def convert(item: Any) -> Any:
+        nonlocal found
+        kind = type(item)
+        if kind is dict:
+            if item.keys() == _VERTEX_KEYS:
+                found += 1
+                return make_node(item)
+            return {key: convert(v) for key, v in item.items()}
+        if kind is list:
+            return [convert(v) for v in item]
+        return item
+
+    value = convert(value)
+    return value if found == suffixes else _MISS
+
+
 def decode_agtype(text: str | None) -> Any:
     """Decode one agtype value from its text form (``None`` for SQL ``NULL``)."""
     if text is None:
@@ -219,6 +256,10 @@ def decode_agtype(text: str | None) -> Any:
             return _json(text)
         except ValueError:
             pass  # e.g. a bare -Infinity inside a list; the full parser decides
+    else:
+        value = _vertices_by_json(text)
+        if value is not _MISS:
+            return value
     parser = _Parser(text)
     try:
         value = parser.value()
