@@ -133,6 +133,20 @@ async def test_reassigning_a_list_removes_the_dropped_edges(db: RunicDB) -> None
 
 
 @backend_test
+async def test_assigning_an_unloaded_relation_replaces_its_edges(db: RunicDB) -> None:
+    await _people(db)
+    async with db.session() as session:
+        ada = await session.get(Person, "ada")  # friends not loaded
+        cy = await session.get(Person, "cy")
+        dee = await session.get(Person, "dee")
+        assert ada is not None and cy is not None and dee is not None
+        ada.friends = [cy, dee, cy]  # cy kept (and listed twice), bob dropped, dee new
+    # the old edges are removed and the new ones created once each, not duplicated
+    assert _edges(db, "IT_KNOWS") == [("ada", "cy"), ("ada", "dee"), ("bob", "dee")]
+    assert db.count_edges("IT_KNOWS") == 3
+
+
+@backend_test
 async def test_reassigning_a_to_one_relation_moves_the_edge(db: RunicDB) -> None:
     await _people(db)
     async with db.session() as session:

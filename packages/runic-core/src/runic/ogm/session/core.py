@@ -449,9 +449,10 @@ class SessionCore:
             )
 
     def _ref(self, entity: Any, created: _Created) -> Any:
-        ref = created.ref(entity)
-        if ref is not None:
-            return ref
+        if created.groups:
+            ref = created.ref(entity)
+            if ref is not None:
+                return ref
         state: EntityState | None = entity.__dict__.get(STATE_KEY)
         if state is None or state.graph_id is None:
             raise OrmError(
@@ -529,6 +530,7 @@ class SessionCore:
             rel = desc.relationship or ""
             direction = desc.direction or "OUTGOING"
             src = self._ref(entity, created)
+            cleared = False
             if is_new:
                 previous: tuple[Any, ...] = ()
             elif name in state.relations:
@@ -537,16 +539,22 @@ class SessionCore:
                 plan.clear_edges(rel, direction, desc.resolve_target().__runic_meta__.primary_label,
                                  src)
                 previous = ()
+                cleared = True  # the new edges cannot exist any more: CREATE them
             else:
                 continue
-            before = {id(t): t for t in previous}
             after = {id(t): t for t in current}
-            edge_fields, edge_values = _default_edge(desc)
-            for key, target in after.items():
-                if key not in before:
-                    plan.merge_edge(
-                        rel, direction, src, self._ref(target, created), edge_fields, edge_values
-                    )
+            if previous:
+                before = {id(t): t for t in previous}
+                added_targets = [t for key, t in after.items() if key not in before]
+            else:
+                before = {}
+                added_targets = list(after.values())
+            if added_targets:
+                edge_fields, edge_values = _default_edge(desc)
+                plan.merge_edges(
+                    rel, direction, src, [self._ref(t, created) for t in added_targets],
+                    edge_fields, edge_values, fresh=cleared,
+                )
             for key, target in before.items():
                 if key not in after:
                     tstate = target.__dict__.get(STATE_KEY)

@@ -71,6 +71,7 @@ class _EdgeGroup:
     src_new: int | None
     tgt_new: int | None
     only_on_create: bool = False
+    fresh: bool = False
     rows: list[list[Any]] = field(default_factory=list)
 
 
@@ -155,23 +156,54 @@ class FlushPlan:
         edge_values: Sequence[Any] = (),
         *,
         only_on_create: bool = False,
+        fresh: bool = False,
     ) -> None:
         """Stage an edge (MERGE between existing nodes, CREATE when one end is new).
 
         The edge properties are set on every merge, or with ``only_on_create``
         only when the edge did not exist yet (defaults must not overwrite values).
+        ``fresh``: the statement removes every such edge of the source first
+        (:meth:`clear_edges`), so the edge is created without the ``MERGE`` check.
         """
         src_new = src.group if isinstance(src, NewRef) else None
         tgt_new = tgt.group if isinstance(tgt, NewRef) else None
-        key = (rel_type, direction, edge_fields, src_new, tgt_new, only_on_create)
+        key = (rel_type, direction, edge_fields, src_new, tgt_new, only_on_create, fresh)
         group = self.edge_merges.get(key)
         if group is None:
             group = self.edge_merges[key] = _EdgeGroup(
-                rel_type, direction, edge_fields, src_new, tgt_new, only_on_create
+                rel_type, direction, edge_fields, src_new, tgt_new, only_on_create, fresh
             )
         s = src.row if isinstance(src, NewRef) else src
         t = tgt.row if isinstance(tgt, NewRef) else tgt
         group.rows.append([s, t, *edge_values])
+
+    def merge_edges(
+        self,
+        rel_type: str,
+        direction: str,
+        src: Ref,
+        targets: Sequence[Ref],
+        edge_fields: tuple[FieldDescriptor, ...] = (),
+        edge_values: Sequence[Any] = (),
+        *,
+        fresh: bool = False,
+    ) -> None:
+        """:meth:`merge_edge` from one source to several targets (one group look-up)."""
+        src_new = src.group if isinstance(src, NewRef) else None
+        s = src.row if isinstance(src, NewRef) else src
+        groups: dict[int | None, list[list[Any]]] = {}
+        for tgt in targets:
+            tgt_new, t = (tgt.group, tgt.row) if isinstance(tgt, NewRef) else (None, tgt)
+            rows = groups.get(tgt_new)
+            if rows is None:
+                key = (rel_type, direction, edge_fields, src_new, tgt_new, False, fresh)
+                group = self.edge_merges.get(key)
+                if group is None:
+                    group = self.edge_merges[key] = _EdgeGroup(
+                        rel_type, direction, edge_fields, src_new, tgt_new, False, fresh
+                    )
+                rows = groups[tgt_new] = group.rows
+            rows.append([s, t, *edge_values])
 
     def delete_edge(self, rel_type: str, direction: str, src_id: Any, tgt_id: Any) -> None:
         """Stage removal of the edges of one type between two existing nodes."""
@@ -280,6 +312,18 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         if edge.src_new is not None or edge.tgt_new is not None:
             continue
         p = param(edge.rows)
+        if edge.fresh:  # the edges were all removed above: CREATE, no MERGE check
+            a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
+            pattern = _pattern(a, edge.direction, f"{r}:{escape(edge.rel_type)}", b)
+            text = (
+                f"UNWIND ${p} AS row WITH row, row[0] AS {ka} MATCH ({a}) WHERE {nid(a)} = {ka} "
+                f"WITH row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb} "
+                f"CREATE {pattern}"
+            )
+            if edge.edge_fields:
+                text += f" SET {_set_clause(dialect, r, edge.edge_fields, 2)}"
+            parts.append(text)
+            continue
         a, r, b = names("a", "r", "b")
         parts.extend(
             dialect.render_merge_parts(
