@@ -118,11 +118,21 @@ def test_special_numbers_use_agtype_syntax() -> None:
     )
 
 
+def test_long_digit_strings_and_big_int64_values_still_pass() -> None:
+    # a 19-digit run sends the text to the careful encoder, which accepts these
+    params = {"s": "1234567890123456789012", "i": [2**63 - 1, -(2**63)]}
+    assert encode_params(params) == (
+        '{"s":"1234567890123456789012","i":[9223372036854775807,-9223372036854775808]}'
+    )
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
         ({"big": 2**63}, "query parameter 'big': 9223372036854775808 does not fit"),
         ({"s": "a\x00b"}, "query parameter 's' contains a NUL character"),
+        ({"l": ["ok", "\ud800"]}, "query parameter 'l[1]' is not valid Unicode text"),
+        ({"n": [1, 10**19]}, "query parameter 'n[1]': 10000000000000000000 does not fit"),
         ({"when": object()}, "query parameter 'when' has a object value"),
         ({"l": [1, {2}]}, "query parameter 'l[1]' has a set value"),
     ],

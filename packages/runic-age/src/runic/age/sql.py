@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from runic.ogm.driver.textcheck import has_long_digit_run
 from runic.ogm.exceptions import InvalidIdentifierError, QueryBuildError
 
 __all__ = [
@@ -40,8 +41,6 @@ _MIN_GRAPH_NAME = 3
 _MAX_NAME_BYTES = 63
 _INT64 = (-(2**63), 2**63 - 1)
 _MAX_DEPTH = 64
-# In the fast encoder's output: a digit run that may overflow int64, or an escaped NUL.
-_SUSPECT = re.compile(r"\d{19}|\\u0000")
 
 
 def check_graph_name(name: object) -> str:
@@ -123,8 +122,15 @@ def encode_params(params: Mapping[str, Any] | None) -> str:
     except (_SpecialValueError, ValueError, TypeError, RecursionError):
         pass  # something json cannot say, or a bad value: the careful encoder decides
     else:
-        if not _SUSPECT.search(text):
-            return text
+        # suspect: a digit run that may overflow int64, an escaped NUL, or text that
+        # is not valid UTF-8 (a lone surrogate): the careful encoder names the value
+        if "\\u0000" not in text:
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                data = None
+            if data is not None and not has_long_digit_run(data):
+                return text
     parts = []
     for name, value in params.items():
         if not isinstance(name, str):
@@ -174,6 +180,13 @@ def _encode(value: Any, where: str, depth: int) -> str:
                 f"query parameter {where!r} contains a NUL character, which PostgreSQL "
                 "cannot store"
             )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise QueryBuildError(
+                f"query parameter {where!r} is not valid Unicode text ({exc.reason} at "
+                f"position {exc.start}); PostgreSQL stores UTF-8 text only"
+            ) from None
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(

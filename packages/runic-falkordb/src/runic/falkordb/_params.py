@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from runic.ogm.driver.textcheck import has_long_digit_run
 from runic.ogm.exceptions import QueryBuildError
 
 __all__ = ["encode_params", "params_header"]
@@ -32,10 +33,6 @@ _MAX_DEPTH = 64
 # \\ only), no map is inside (FalkorDB map keys are not quoted) and every integer
 # fits in 64 bits (a run of 19 or more digits is checked by the careful encoder).
 _JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-# bytes.translate marks every digit "0" and every other byte ".": a run of 19 digits
-# is then a plain substring search (a regular expression took 20x longer).
-_DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E for b in range(256))
-_LONG_DIGIT_RUN = b"0" * 19
 
 
 def params_header(params: Mapping[str, Any] | None) -> str:
@@ -84,7 +81,7 @@ def _json_literal(value: list[Any] | tuple[Any, ...]) -> str | None:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         return None
-    if _LONG_DIGIT_RUN in data.translate(_DIGITS_ONLY):
+    if has_long_digit_run(data):
         return None
     return text
 

@@ -10,7 +10,7 @@ impossible here (attribute access cannot await): an unloaded relation raises
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -109,25 +109,23 @@ class AsyncSession(SessionBase):
     async def rollback(self) -> None:
         """Discard unflushed (and, on transactional backends, flushed) changes."""
         self._core.check_open()
-        async with self._tx_lock:
-            tx, self._tx = self._tx, None
-            try:
-                if tx is not None:
-                    await tx.rollback()
-            finally:
-                self._core.clear_after_rollback()
+        await self._roll_back_then(self._core.clear_after_rollback)
 
     async def close(self) -> None:
         """Roll back an open transaction and detach every entity."""
         if self._core.closed:
             return
+        await self._roll_back_then(self._core.close)
+
+    async def _roll_back_then(self, then: Callable[[], None]) -> None:
+        """Roll back the open transaction (if any), then run ``then`` whatever happened."""
         async with self._tx_lock:
             tx, self._tx = self._tx, None
             try:
                 if tx is not None:
                     await tx.rollback()
             finally:
-                self._core.close()
+                then()
 
     async def __aenter__(self) -> AsyncSession:
         return self

@@ -293,11 +293,12 @@ class SessionCore:
             self._cascade(watched)
             updates = self._updates(watched)
             self._validate(updates)
-            plan, created, updated = self._plan(updates)
+            pending = _by_class(self.new.values())
+            plan, created, updated = self._plan(updates, pending)
             if not plan:
                 self.edge_ops.clear()
                 return None
-            check = reads.existing_keys_statement(self._new_keys(), self.dialect)
+            check = reads.existing_keys_statement(self._new_keys(pending), self.dialect)
         if check is not None:
             existing = yield check
             self._raise_duplicates(existing)
@@ -308,22 +309,22 @@ class SessionCore:
             self._apply(plan, created, updated, result)
         return None
 
-    def _new_keys(self) -> dict[tuple[str, str], list[Any]]:
+    @staticmethod
+    def _new_keys(pending: dict[type, list[Any]]) -> dict[tuple[str, str], list[Any]]:
         """Primary keys of the pending entities, by (primary label, key field)."""
         keys: dict[tuple[str, str], list[Any]] = {}
-        for entity in self.new.values():
-            desc = _facts(type(entity)).key_desc
+        for cls, entities in pending.items():
+            facts = _facts(cls)
+            desc = facts.key_desc
             if desc is None:
                 continue
-            value = entity.__dict__[desc.name]
-            if desc.converter is not None:
-                value = _to_graph(desc, value)
-            group = (_facts(type(entity)).meta.primary_label, desc.name)
-            found = keys.get(group)
-            if found is None:
-                keys[group] = [value]
-            else:
-                found.append(value)
+            name = desc.name
+            values = (
+                [entity.__dict__[name] for entity in entities]
+                if desc.converter is None
+                else [_to_graph(desc, entity.__dict__[name]) for entity in entities]
+            )
+            keys.setdefault((facts.meta.primary_label, name), []).extend(values)
         return keys
 
     def _raise_duplicates(self, existing: QueryResult) -> None:
@@ -461,11 +462,11 @@ class SessionCore:
         return state.graph_id
 
     def _plan(
-        self, updated: list[tuple[Any, list[str]]]
+        self, updated: list[tuple[Any, list[str]]], pending: dict[type, list[Any]]
     ) -> tuple[FlushPlan, _Created, list[tuple[Any, list[str]]]]:
         plan = FlushPlan()
         created = _Created()
-        for cls, entities in _by_class(self.new.values()).items():
+        for cls, entities in pending.items():
             facts = _facts(cls)
             group, start = plan.create_rows(
                 facts.meta.labels, facts.insert_fields, _insert_rows(facts, entities)

@@ -7,6 +7,7 @@ expired fields filled in from the row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.metadata import default_metadata
@@ -122,14 +123,7 @@ def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None 
     if plan.plain and props.keys() == plan.names:
         values.update(props)  # exactly the fields, none converted: one C-level copy
     else:
-        for name, converter, generated in plan.fields:
-            if generated and name == pk_name:
-                values[name] = graph_id
-                continue
-            value = props.get(name)
-            if value is not None and converter is not None:
-                value = converter.from_graph(value)
-            values[name] = value
+        _read_fields(values, plan.fields, props, graph_id, pk_name)
     # ``values`` holds exactly the fields here: copy it as the snapshot, and let
     # take_snapshot deep-copy only the mutable values (lists, dicts ...), if any.
     state = EntityState(core, True, graph_id, values.copy())  # positional: hot path
@@ -156,18 +150,28 @@ def _fill_expired(obj: Any, cls: type, props: Any, graph_id: Any) -> bool:
     if not missing:
         return False
     meta: Any = cls.__dict__["__runic_meta__"]
-    for name, converter, generated in field_plan(cls):
-        if name not in missing:
-            continue
-        if generated and name == meta.pk_field_name:
-            values[name] = graph_id
+    wanted = [entry for entry in field_plan(cls) if entry[0] in missing]
+    _read_fields(values, wanted, props, graph_id, meta.pk_field_name)
+    state.take_snapshot(values, missing)
+    return True
+
+
+def _read_fields(
+    values: dict[str, Any],
+    fields: Sequence[tuple[str, TypeConverter | None, bool]],
+    props: Any,
+    graph_id: Any,
+    pk_name: str | None,
+) -> None:
+    """Set each of ``fields`` in ``values`` from the node's properties (converted)."""
+    for name, converter, generated in fields:
+        if generated and name == pk_name:
+            values[name] = graph_id  # a generated key is the node's id
             continue
         value = props.get(name)
         if value is not None and converter is not None:
             value = converter.from_graph(value)
         values[name] = value
-    state.take_snapshot(values, missing)
-    return True
 
 
 def decode_edge(edge: GraphEdge, expected: type[Edge] | None = None) -> Any:
