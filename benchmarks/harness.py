@@ -5,8 +5,10 @@ A :class:`Scenario` lists :class:`Contender` s (floor, runic, runic async, peer,
 seeds the graph, loads what the job starts from) which returns a
 :class:`Job`; only ``Job.call`` is timed. ``warmup`` untimed runs come first, then
 up to ``rounds`` timed ones (fewer once ``budget_s`` is spent; a warm-up that
-alone took ``budget_s`` is kept as the single round instead). Round trips are
-read from the contender's counter around the timed call.
+alone took ``budget_s`` is kept as the single round instead). The contenders'
+rounds are interleaved (round 1 of each, round 2 of each ...), and the scenario's
+check runs after every round. Round trips are read from the contender's counter
+around the timed call.
 """
 
 from __future__ import annotations
@@ -130,6 +132,12 @@ class ContenderResult:
     def median_s(self) -> float | None:
         return statistics.median(self.times_s) if self.times_s else None
 
+    def rounds_time(self) -> float:
+        """Seconds spent in warm-ups and timed rounds (for the progress lines)."""
+        return sum(self.warmup_s) + sum(self.times_s) - (
+            self.times_s[0] if self.reused_warmup and self.times_s else 0.0
+        )
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"label": self.label, "column": self.column, "status": self.status}
         if self.reason:
@@ -225,71 +233,106 @@ def _invoke(ctx: Ctx, contender: Contender, job: Job) -> tuple[float, Any]:
     return elapsed, value
 
 
-def _run_contender(
-    ctx: Ctx, scenario: Scenario, contender: Contender, config: RunConfig
-) -> ContenderResult:
-    result = ContenderResult(contender.key, contender.label, contender.column)
-    if contender.needs is not None and getattr(ctx.graph, contender.needs, None) is None:
-        result.status = "skipped"
-        result.reason = str(
-            getattr(ctx.graph, f"{contender.needs}_reason", "")
-            or f"this backend has no {contender.needs}"
-        )
-        return result
-    counter = ctx.graph.counters[contender.counter]
-    expected = scenario.expected(ctx.sizes) if scenario.expected is not None else None
+class _ContenderRun:
+    """One contender's warm-up and timed rounds within a scenario.
 
-    def record(elapsed: float, value: Any) -> None:
-        result.round_trips = counter.snapshot()
+    The runner interleaves the contenders' rounds (round 1 of each, then round 2
+    of each ...), so a change in the shared machine's load during the scenario
+    reaches every contender alike instead of whichever ran at the time.
+    """
+
+    def __init__(
+        self, ctx: Ctx, scenario: Scenario, contender: Contender, config: RunConfig
+    ) -> None:
+        self.ctx = ctx
+        self.scenario = scenario
+        self.contender = contender
+        self.config = config
+        self.result = ContenderResult(contender.key, contender.label, contender.column)
+        self.counter = ctx.graph.counters[contender.counter]
+        self.expected = scenario.expected(ctx.sizes) if scenario.expected is not None else None
+        self.rounds_left = config.rounds
+        self.spent = 0.0
+
+    @property
+    def done(self) -> bool:
+        """No more rounds to run (all run, budget spent, skipped or failed)."""
+        return self.rounds_left <= 0 or self.result.status != "ok"
+
+    def _record(self, elapsed: float, value: Any) -> None:
+        result = self.result
+        result.round_trips = self.counter.snapshot()
         result.times_s.append(elapsed)
-        if expected is not None and contender.results is not None:
-            got = contender.results(value)
-            if got != expected:
+        if self.expected is not None and self.contender.results is not None:
+            got = self.contender.results(value)
+            if got != self.expected:
                 raise AssertionError(
-                    f"{contender.label} returned {got} results, expected {expected}"
+                    f"{self.contender.label} returned {got} results, expected {self.expected}"
                 )
 
-    try:
-        warmups = config.warmup if contender.warmup else 0
-        if scenario.memory and contender.traced:
-            warmups = max(warmups, 1)
-        rounds = config.rounds
-        for index in range(warmups):
-            job = contender.prepare(ctx)
-            counter.reset()
-            traced = scenario.memory and contender.traced and index == 0
-            if traced:
-                gc.collect()
-                tracemalloc.start()
-                base = tracemalloc.get_traced_memory()[0]
-            try:
-                elapsed, value = _invoke(ctx, contender, job)
-            finally:
+    def _fail(self, exc: BaseException) -> None:
+        self.result.status = "error"
+        self.result.reason = _short_error(exc)
+
+    def warm_up(self) -> None:
+        """Skip a contender without its client; run the untimed warm-ups (one traced)."""
+        ctx, contender, result, config = self.ctx, self.contender, self.result, self.config
+        if contender.needs is not None and getattr(ctx.graph, contender.needs, None) is None:
+            result.status = "skipped"
+            result.reason = str(
+                getattr(ctx.graph, f"{contender.needs}_reason", "")
+                or f"this backend has no {contender.needs}"
+            )
+            return
+        scenario = self.scenario
+        try:
+            warmups = config.warmup if contender.warmup else 0
+            if scenario.memory and contender.traced:
+                warmups = max(warmups, 1)
+            for index in range(warmups):
+                job = contender.prepare(ctx)
+                self.counter.reset()
+                traced = scenario.memory and contender.traced and index == 0
                 if traced:
-                    result.peak_bytes = tracemalloc.get_traced_memory()[1] - base
-                    tracemalloc.stop()
-            result.warmup_s.append(elapsed)
-            if not traced and elapsed >= config.budget_s:
-                # A run this long is its own warm-up: keep it as the one round.
-                result.reused_warmup = True
-                record(elapsed, value)
-                rounds = 0
-                break
-        spent = 0.0
-        for _ in range(rounds):
-            job = contender.prepare(ctx)
-            counter.reset()
-            elapsed, value = _invoke(ctx, contender, job)
-            record(elapsed, value)
-            spent += elapsed
-            if spent >= config.budget_s:
-                break
-        if scenario.verify is not None:
-            scenario.verify(ctx)
-    except Exception as exc:  # noqa: BLE001 - one broken contender must not stop the run
-        result.status = "error"
-        result.reason = _short_error(exc)
-    return result
+                    gc.collect()
+                    tracemalloc.start()
+                    base = tracemalloc.get_traced_memory()[0]
+                try:
+                    elapsed, value = _invoke(ctx, contender, job)
+                finally:
+                    if traced:
+                        result.peak_bytes = tracemalloc.get_traced_memory()[1] - base
+                        tracemalloc.stop()
+                result.warmup_s.append(elapsed)
+                if not traced and elapsed >= config.budget_s:
+                    # A run this long is its own warm-up: keep it as the one round.
+                    result.reused_warmup = True
+                    self._record(elapsed, value)
+                    self._verify()
+                    self.rounds_left = 0
+                    return
+        except Exception as exc:  # noqa: BLE001 - one broken contender must not stop the run
+            self._fail(exc)
+
+    def one_round(self) -> None:
+        """Run one timed round, then check what it left behind."""
+        try:
+            job = self.contender.prepare(self.ctx)
+            self.counter.reset()
+            elapsed, value = _invoke(self.ctx, self.contender, job)
+            self._record(elapsed, value)
+            self._verify()
+        except Exception as exc:  # noqa: BLE001 - one broken contender must not stop the run
+            self._fail(exc)
+            return
+        self.rounds_left -= 1
+        self.spent += elapsed
+        if self.spent >= self.config.budget_s:
+            self.rounds_left = 0
+
+    def _verify(self) -> None:
+        if self.scenario.verify is not None:
+            self.scenario.verify(self.ctx)
 
 
 def run_scenario(
@@ -310,17 +353,26 @@ def run_scenario(
     except Exception as exc:  # noqa: BLE001 - reported, the run goes on
         out.error = f"seeding failed: {_short_error(exc)}"
         return out
+    runs: list[_ContenderRun] = []
     for contender in scenario.contenders:
         if only and contender.key not in only:
             continue
-        started = time.perf_counter()
-        out.contenders[contender.key] = result = _run_contender(ctx, scenario, contender, config)
+        run = _ContenderRun(ctx, scenario, contender, config)
+        run.warm_up()
+        out.contenders[contender.key] = run.result
+        runs.append(run)
+    while any(not run.done for run in runs):
+        for run in runs:
+            if not run.done:
+                run.one_round()
+    for run in runs:
+        result = run.result
         if progress is not None:
             median = result.median_s
             shown = f"{median * 1000:.1f} ms" if median is not None else result.status
             progress(
-                f"  {scenario.key:<16} {contender.label:<28} {shown:>12}"
-                f"  ({time.perf_counter() - started:.1f} s)"
+                f"  {scenario.key:<16} {run.contender.label:<28} {shown:>12}"
+                f"  ({result.rounds_time():.1f} s)"
                 + (f"  {result.reason}" if result.status != "ok" else "")
             )
     earlier = {**earlier, scenario.key: out}

@@ -38,7 +38,6 @@ def field_plan(cls: type) -> tuple[tuple[str, TypeConverter | None, bool], ...]:
     return plan
 
 
-
 class _NodePlan:
     """How nodes with one label set become instances of one class (cached per labels).
 
