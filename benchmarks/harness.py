@@ -25,6 +25,7 @@ from typing import Any
 
 from benchmarks.backends.base import BenchGraph
 from benchmarks.config import RunConfig, Sizes
+from benchmarks.counting import Counter
 
 __all__ = [
     "Contender",
@@ -249,7 +250,8 @@ class _ContenderRun:
         self.contender = contender
         self.config = config
         self.result = ContenderResult(contender.key, contender.label, contender.column)
-        self.counter = ctx.graph.counters[contender.counter]
+        # a skipped contender (no peer on this backend) may have no counter at all
+        self.counter = ctx.graph.counters.get(contender.counter) or Counter()
         self.expected = scenario.expected(ctx.sizes) if scenario.expected is not None else None
         self.rounds_left = config.rounds
         self.spent = 0.0

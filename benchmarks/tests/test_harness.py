@@ -129,3 +129,44 @@ def test_skipped_backend_is_reported_with_its_reason() -> None:
         "reason": "runic-age is not installed", "versions": {}, "scenarios": {},
         "skipped_scenarios": {},
     }
+
+
+def test_rounds_interleave_and_a_contender_without_its_client_is_skipped() -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from benchmarks.config import RunConfig
+    from benchmarks.counting import Counter
+    from benchmarks.harness import Contender, Ctx, Job, Scenario, run_scenario
+
+    order: list[str] = []
+    checked: list[str] = []
+
+    def contender(key: str) -> Contender:
+        def prepare(ctx: Ctx) -> Job:
+            return Job(lambda: order.append(key))
+
+        return Contender(key, key, key, prepare, column=key)
+
+    # an integration backend's graph: no falkordb-orm peer, so no "peer" counter either
+    graph = SimpleNamespace(
+        counters={"floor": Counter(), "runic": Counter()}, peer=None,
+        peer_reason="falkordb-orm only works with FalkorDB",
+    )
+    peer = Contender("peer", "peer", "peer", lambda ctx: Job(lambda: None), column="peer",
+                     needs="peer")
+    scenario = Scenario(
+        "s", "s", lambda sizes: 1, (contender("floor"), contender("runic"), peer),
+        verify=lambda ctx: checked.append(order[-1]),
+    )
+    with asyncio.Runner() as runner:
+        result = run_scenario(
+            graph, scenario, RunConfig(rounds=3, warmup=1), runner, {}
+        )
+    # warm-ups first, then round 1 of each contender, round 2 of each ...
+    assert order == ["floor", "runic"] + ["floor", "runic"] * 3
+    assert checked == ["floor", "runic"] * 3  # the graph is checked after every round
+    assert [len(result.contenders[k].times_s) for k in ("floor", "runic")] == [3, 3]
+    assert (result.contenders["peer"].status, result.contenders["peer"].reason) == (
+        "skipped", "falkordb-orm only works with FalkorDB"
+    )
