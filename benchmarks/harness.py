@@ -6,9 +6,9 @@ seeds the graph, loads what the job starts from) which returns a
 :class:`Job`; only ``Job.call`` is timed. ``warmup`` untimed runs come first, then
 up to ``rounds`` timed ones (fewer once ``budget_s`` is spent; a warm-up that
 alone took ``budget_s`` is kept as the single round instead). The contenders'
-rounds are interleaved (round 1 of each, round 2 of each ...), and the scenario's
-check runs after every round. Round trips are read from the contender's counter
-around the timed call.
+rounds are interleaved (round 1 of each, round 2 of each ...), except ``solo``
+ones, which run theirs afterwards; the scenario's check runs after every round.
+Round trips are read from the contender's counter around the timed call.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ class Contender:
     results: Callable[[Any], int] | None = None
     warmup: bool = True  # False: an earlier scenario already ran (warmed) the same code
     traced: bool = True  # False: no memory measurement in memory scenarios
+    # True: its rounds run after the interleaved rounds of the others (falkordb-orm:
+    # its long, allocation-heavy rounds slowed the rounds that followed them)
+    solo: bool = False
 
 
 @dataclass(frozen=True)
@@ -363,10 +366,12 @@ def run_scenario(
         run.warm_up()
         out.contenders[contender.key] = run.result
         runs.append(run)
-    while any(not run.done for run in runs):
-        for run in runs:
-            if not run.done:
-                run.one_round()
+    interleaved = [run for run in runs if not run.contender.solo]
+    for group in (interleaved, [run for run in runs if run.contender.solo]):
+        while any(not run.done for run in group):
+            for run in group:
+                if not run.done:
+                    run.one_round()
     for run in runs:
         result = run.result
         if progress is not None:

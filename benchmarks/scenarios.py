@@ -151,7 +151,7 @@ def _insert_contenders(count: Callable[[Sizes], int], with_async: bool) -> tuple
     # without the memory-traced run, to keep a full run within minutes.
     out.append(
         Contender(
-            "peer", "falkordb-orm add+commit", "peer", peer, column="peer", needs="peer",
+            "peer", "falkordb-orm add+commit", "peer", peer, column="peer", needs="peer", solo=True,
             warmup=with_async, traced=False,
         )
     )
@@ -276,7 +276,7 @@ def _update_contenders() -> tuple[Contender, ...]:
             column="runic_async", is_async=True,
         ),
         Contender(
-            "peer", "falkordb-orm save_all", "peer", peer, column="peer", needs="peer"
+            "peer", "falkordb-orm save_all", "peer", peer, column="peer", needs="peer", solo=True
         ),
     )
 
@@ -360,7 +360,8 @@ def _relate_contenders() -> tuple[Contender, ...]:
             "runic_async", "runic async assign+commit", "runic_async", runic_async,
             column="runic_async", is_async=True,
         ),
-        Contender("peer", "falkordb-orm save", "peer", peer, column="peer", needs="peer"),
+        Contender("peer", "falkordb-orm save", "peer", peer, column="peer", needs="peer",
+                  solo=True),
     )
 
 
@@ -425,7 +426,7 @@ def _get_contenders() -> tuple[Contender, ...]:
         Contender("runic_async", "runic async get loop", "runic_async", runic_async,
                   column="runic_async", is_async=True, results=_found),
         Contender("peer", "falkordb-orm session.get loop", "peer", peer, column="peer",
-                  needs="peer", results=_found),
+                  needs="peer", solo=True, results=_found),
     )
 
 
@@ -468,7 +469,7 @@ def _by_ids_contenders() -> tuple[Contender, ...]:
         Contender("runic_async", "runic async find_all_by_ids", "runic_async", runic_async,
                   column="runic_async", is_async=True, results=_count),
         Contender("peer", "falkordb-orm find_all_by_id", "peer", peer, column="peer",
-                  needs="peer", results=_count),
+                  needs="peer", solo=True, results=_count),
     )
 
 
@@ -502,7 +503,7 @@ def _select_contenders() -> tuple[Contender, ...]:
         Contender("runic_async", "runic async scalars", "runic_async", runic_async,
                   column="runic_async", is_async=True, results=_count),
         Contender("peer", "falkordb-orm find_all", "peer", peer, column="peer", needs="peer",
-                  results=_count),
+                  solo=True, results=_count),
     )
 
 
@@ -545,7 +546,7 @@ def _fetch_contenders() -> tuple[Contender, ...]:
         Contender("runic_async", "runic async find_all(fetch=)", "runic_async", runic_async,
                   column="runic_async", is_async=True, results=_children_of_entities),
         Contender("peer", "falkordb-orm find_all(fetch=)", "peer", peer, column="peer",
-                  needs="peer", results=_same),
+                  needs="peer", solo=True, results=_same),
     )
 
 
@@ -612,7 +613,7 @@ def _gather_contenders() -> tuple[Contender, ...]:
         Contender("runic_async", "runic async get gather", "runic_async", runic_gather,
                   column="runic_async", is_async=True, results=_found),
         Contender("peer", "falkordb-orm AsyncRepository gather", "peer_async", peer_gather,
-                  column="peer", is_async=True, needs="peer", results=_found),
+                  column="peer", is_async=True, needs="peer", solo=True, results=_found),
     )
 
 
