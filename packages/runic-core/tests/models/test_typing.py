@@ -16,6 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 MODULE = textwrap.dedent(
     """\
+    from runic.ogm import col, select
     from runic.ogm.core import Edge, Field, Node, Relation
 
 
@@ -36,9 +37,12 @@ MODULE = textwrap.dedent(
     ok = Person(id="a", name="x")
     ok_all = Person(id="a", name="x", age=None, friends=[ok])
     name: str = ok.name
-    rated = Rated(score=1.5)  # @valid_end
+    rated = Rated(score=1.5)
+    query = select(Person).where(Person.name == "x").where(col(Person.name).contains("a"))
+    ordered = query.where(col(Person.age).in_([1, 2])).order_by(col(Person.age))  # @valid_end
     reveal_type(ok.id)  # @reveal_id
     reveal_type(rated.score)  # @reveal_score
+    untyped = Person.name.contains("a")  # @untyped_operator
     bad_name = Person(idd="a")  # @bad_name
     missing = Person(name="x")  # @missing
     wrong_type = Person(id=1)  # @wrong_type
@@ -83,8 +87,8 @@ def _line(marker: str) -> int:
 
 
 REPORTED = [
-    "reveal_id", "reveal_score", "bad_name", "missing", "wrong_type", "positional", "not_init",
-    "edge_bad",
+    "reveal_id", "reveal_score", "untyped_operator", "bad_name", "missing", "wrong_type",
+    "positional", "not_init", "edge_bad",
 ]
 
 
@@ -152,4 +156,12 @@ def test_positional_and_init_false_arguments_are_reported(
     ]
     assert _messages(lines, "not_init") == [
         'error: Unexpected keyword argument "seq" for "Person"  [call-arg]'
+    ]
+
+
+def test_query_operators_type_check_through_col(mypy_output: tuple[int, list[str]]) -> None:
+    _, lines = mypy_output
+    # without col() a checker sees the field's value type: the reason col() exists
+    assert _messages(lines, "untyped_operator") == [
+        'error: "str" has no attribute "contains"  [attr-defined]'
     ]

@@ -201,6 +201,24 @@ class FieldExpressions:
         return NegatedExpr(self._filter(CompareOp.IN, _as_list(self, values)))
 
 
+def col(attribute: Any) -> FieldExpressions:
+    """A model field's query operators, typed for static checkers.
+
+    A type checker sees ``User.name`` as the field's value type (``str``), so
+    ``User.name.contains("a")`` works but fails ``mypy``; ``col(User.name)`` is the
+    same object typed as :class:`FieldExpressions`::
+
+        select(User).where(col(User.name).contains("a")).order_by(col(User.age))
+
+    (Comparisons such as ``User.age > 18`` already type-check as they are.)
+    """
+    if not isinstance(attribute, FieldExpressions):
+        raise QueryBuildError(
+            f"col() takes a model field such as User.name, got {attribute!r}"
+        )
+    return attribute
+
+
 def _as_list(fd: FieldExpressions, values: Iterable[Any]) -> tuple[Any, ...]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         owner = getattr(fd.owner, "__name__", "?")
