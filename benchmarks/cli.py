@@ -109,9 +109,24 @@ def _run_backend(
     return report
 
 
+def _check_contenders(args: argparse.Namespace) -> None:
+    """Refuse ``--contender`` keys that no selected scenario has (a typo runs nothing)."""
+    if not args.contender:
+        return
+    chosen = [s for s in SCENARIOS if not args.scenario or s.key in args.scenario]
+    known = sorted({c.key for s in chosen for c in s.contenders})
+    unknown = sorted(set(args.contender) - set(known))
+    if unknown:
+        raise SystemExit(
+            f"--contender {', '.join(unknown)}: no such contender in the selected "
+            f"scenarios; known: {', '.join(known)}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     config = _config(args)
+    _check_contenders(args)
     names = args.backend or ["falkordb"]
     started = time.perf_counter()
     meta: dict[str, Any] = {

@@ -170,3 +170,14 @@ def test_rounds_interleave_and_a_contender_without_its_client_is_skipped() -> No
     assert (result.contenders["peer"].status, result.contenders["peer"].reason) == (
         "skipped", "falkordb-orm only works with FalkorDB"
     )
+
+
+def test_an_unknown_contender_is_refused_before_anything_runs() -> None:
+    from benchmarks.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--scenario", "get", "--contender", "runicc", "--quiet"])
+    assert str(info.value) == (
+        "--contender runicc: no such contender in the selected scenarios; "
+        "known: floor, peer, runic, runic_async"
+    )
