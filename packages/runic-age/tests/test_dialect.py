@@ -311,7 +311,7 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
             '"i0" agtype, "i1" agtype',
         ),
         {
-            "w0": [["ada", "Ada", None], ["bob", "Bob", None]],
+            "w0": [("ada", "Ada", None), ("bob", "Bob", None)],  # plain rows stay tuples
             "w1": [["PAR", "Paris", [], 2]],
             "w2": [[0, 0]],
         },

@@ -1068,14 +1068,18 @@ def _by_class(entities: Iterable[Any]) -> dict[type, list[Any]]:
     return groups
 
 
-def _insert_rows(facts: _Facts, entities: list[Any]) -> list[list[Any]]:
-    """The parameter rows creating ``entities`` (all of the class ``facts`` describes)."""
+def _insert_rows(facts: _Facts, entities: list[Any]) -> list[Sequence[Any]]:
+    """The parameter rows creating ``entities`` (all of the class ``facts`` describes).
+
+    Rows of plain fields are the getter's tuples as they are (every driver sends a
+    tuple as a list); 100,000 rows as tuples take 3 MiB less than as lists.
+    """
     names = facts.insert_names
     if facts.plain:
         if len(names) > 1:
             getter = itemgetter(*names)
             try:
-                return [list(getter(entity.__dict__)) for entity in entities]
+                return [getter(entity.__dict__) for entity in entities]
             except KeyError:
                 pass  # a field without a value: fall back to None for it
         return [[entity.__dict__.get(name) for name in names] for entity in entities]

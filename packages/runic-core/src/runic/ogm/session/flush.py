@@ -54,7 +54,7 @@ Ref = NewRef | Any
 class _CreateGroup:
     labels: tuple[str, ...]
     fields: tuple[FieldDescriptor, ...]
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: list[Sequence[Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -123,7 +123,7 @@ class FlushPlan:
         self,
         labels: tuple[str, ...],
         fields: tuple[FieldDescriptor, ...],
-        rows: list[list[Any]],
+        rows: list[Sequence[Any]],
     ) -> tuple[int, int]:
         """Stage several creations of one shape; returns (group, index of the first row)."""
         key = (labels, fields)
