@@ -23,7 +23,7 @@ from runic.ogm.driver.protocols import (
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import LazyLoadError
 from runic.ogm.session import execution
-from runic.ogm.session.base import SessionBase
+from runic.ogm.session.base import SessionBase, offers_transactions
 from runic.ogm.session.ops import Op, Statement, drive_async
 
 __all__ = ["AsyncSession"]
@@ -41,7 +41,7 @@ class AsyncSession(SessionBase):
         super().__init__(driver.dialect, log_cypher=log_cypher)
         self._driver = driver
         self._tx: AsyncGraphTransaction | None = None
-        self._transactional = isinstance(driver, AsyncTransactionalGraphDriver)
+        self._transactional = offers_transactions(driver)
         # Coroutines sharing this session (asyncio.gather) share its one transaction:
         # its statements run one at a time, and only one of them may begin it.
         self._tx_lock = asyncio.Lock()

@@ -15,7 +15,7 @@ from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.driver.protocols import GraphDriver, GraphTransaction, TransactionalGraphDriver
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.session import execution
-from runic.ogm.session.base import SessionBase
+from runic.ogm.session.base import SessionBase, offers_transactions
 from runic.ogm.session.ops import Op, Statement, drive
 
 __all__ = ["Session"]
@@ -39,7 +39,7 @@ class Session(SessionBase):
         super().__init__(driver.dialect, log_cypher=log_cypher)
         self._driver = driver
         self._tx: GraphTransaction | None = None
-        self._transactional = isinstance(driver, TransactionalGraphDriver)
+        self._transactional = offers_transactions(driver)
         self._core._lazy_loader = self._lazy_load
 
     @property
