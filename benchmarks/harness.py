@@ -83,6 +83,8 @@ class Contender:
     # True: its rounds run after the interleaved rounds of the others (falkordb-orm:
     # its long, allocation-heavy rounds slowed the rounds that followed them)
     solo: bool = False
+    # checks the graph after this contender's rounds instead of the scenario's check
+    verify: Callable[[Ctx], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -336,8 +338,9 @@ class _ContenderRun:
             self.rounds_left = 0
 
     def _verify(self) -> None:
-        if self.scenario.verify is not None:
-            self.scenario.verify(self.ctx)
+        check = self.contender.verify or self.scenario.verify
+        if check is not None:
+            check(self.ctx)
 
 
 def run_scenario(
