@@ -47,7 +47,7 @@ def test_manager_with_log_cypher(rec: Any, caplog: pytest.LogCaptureFixture) -> 
     with ConnectionManager(rec, log_cypher=True).session() as s:
         s.get(Person, "ada")
     assert [r.getMessage() for r in caplog.records if r.name == "runic.cypher"] == [
-        "MATCH (n:`SPerson`) WHERE n.`id` = $pk RETURN n  params={'pk': 'ada'}"
+        "MATCH (n:`SPerson` {`id`: $pk}) RETURN n  params={'pk': 'ada'}"
     ]
 
 

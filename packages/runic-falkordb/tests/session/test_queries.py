@@ -164,7 +164,7 @@ def test_log_cypher(rec: Any, raw: Any, caplog: pytest.LogCaptureFixture) -> Non
         session.add_all([Person(id=f"n{i}", name="N") for i in range(6)])
     messages = [r.getMessage() for r in caplog.records if r.name == "runic.cypher"]
     assert messages[0] == (
-        "MATCH (n:`SPerson`) WHERE n.`id` = $pk RETURN n  params={'pk': 'ada'}"
+        "MATCH (n:`SPerson` {`id`: $pk}) RETURN n  params={'pk': 'ada'}"
     )
     assert messages[1].startswith("OPTIONAL MATCH (n0:`SPerson`) WHERE n0.`id` IN $k0 ")
     assert messages[1].endswith("params={'k0': '[6 items]'}")  # long lists are shortened

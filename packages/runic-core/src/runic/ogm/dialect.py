@@ -146,6 +146,10 @@ class GraphDialect(Protocol):
         """The label part of a ``CREATE`` pattern giving a node ``labels``."""
         ...
 
+    def render_key_match(self, var: str, labels: tuple[str, ...], prop: str, param: str) -> str:
+        """``MATCH`` one node of ``labels`` by the value ``param`` of property ``prop``."""
+        ...
+
     def render_id_list(self, nodes: str) -> str | None:
         """An expression mapping node list ``nodes`` to ids (``None``: not expressible)."""
         ...
@@ -303,6 +307,14 @@ class CypherDialect:
         they match them.
         """
         return self.render_labels(labels)
+
+    def render_key_match(self, var: str, labels: tuple[str, ...], prop: str, param: str) -> str:
+        """``MATCH (var:Labels) WHERE var.prop = param`` (``prop`` already escaped).
+
+        ``session.get()`` uses it; FalkorDB answers the inline-map form of the same
+        match faster.
+        """
+        return f"MATCH ({var}{self.render_labels(labels)}) WHERE {var}.{prop} = {param}"
 
     def render_create(
         self, var: str, labels: tuple[str, ...], items: Sequence[tuple[str, str]]

@@ -85,6 +85,12 @@ class FalkorDBDialect(CypherDialect):
             f"ELSE size(string.matchRegEx({left}, {pattern})) > 0 END"
         )
 
+    def render_key_match(self, var: str, labels: tuple[str, ...], prop: str, param: str) -> str:
+        """``MATCH (var:Labels {prop: param})``: the same index seek as ``WHERE var.prop =
+        param``, but FalkorDB 4.16 answers it ~10 us sooner per query (same server-side
+        execution time, less around it), 7 % of a ``session.get()`` round trip."""
+        return f"MATCH ({var}{self.render_labels(labels)} {{{prop}: {param}}})"
+
     def render_set(self, var: str, items: Sequence[tuple[str, str]], carry: str) -> str:
         """``SET var.a = x WITH var, carry SET var.b = y``: one property per clause.
 

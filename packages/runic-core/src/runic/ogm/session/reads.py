@@ -117,10 +117,12 @@ def _get_text(
 ) -> tuple[str, tuple[str, ...], tuple[FieldDescriptor, ...]]:
     """The text of :func:`get_statement` (the same for every key: built once)."""
     stages, descs, carried = _fetch_stages(dialect, meta, fetch)
-    cypher = (
-        f"MATCH (n{_labels(dialect, meta.labels)}) WHERE {_pk_expr(dialect, meta)} = $pk"
-        f"{stages} RETURN n{''.join(', ' + c for c in carried)}"
-    )
+    desc = meta.fields[meta.pk_field_name or ""]
+    if desc.generated:
+        match = f"MATCH (n{_labels(dialect, meta.labels)}) WHERE {dialect.node_id_expr('n')} = $pk"
+    else:
+        match = dialect.render_key_match("n", meta.labels, escape(desc.name), "$pk")
+    cypher = f"{match}{stages} RETURN n{''.join(', ' + c for c in carried)}"
     return cypher, ("n", *carried), tuple(descs)
 
 
