@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, NoReturn
 
+import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from runic.age._errors import BACKEND, raise_translated
+from runic.age._errors import BACKEND, is_retryable, raise_translated
 from runic.age.agtype import decode_agtype
 from runic.age.sql import (
     NO_RESULT_COLUMN,
@@ -244,6 +245,27 @@ class DriverBase:
         if isinstance(exc, OrmError):
             raise exc
         raise_translated(exc, endpoint=self._endpoint, graph=self._graph, cypher=cypher)
+
+    def _check_retry(
+        self,
+        exc: psycopg.Error,
+        cypher: str,
+        *,
+        attempt: int,
+        guarded: bool,
+        in_transaction: bool,
+        broken: bool,
+    ) -> None:
+        """Raise ``exc`` (translated) unless the statement may be undone and run again.
+
+        A lost label-creation race is retried outside a transaction, or inside one
+        when the statement ran behind a savepoint (``guarded``); never on a broken
+        connection or after the last attempt. The sync and async drivers share this
+        decision; only their undo step (rollback to the savepoint) differs.
+        """
+        retry = (guarded or not in_transaction) and attempt < RETRIES
+        if not retry or not is_retryable(exc) or broken:
+            self._raise(exc, cypher)
 
 
 def ended_error(graph: str) -> TransactionError:

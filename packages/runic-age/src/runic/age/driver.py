@@ -30,7 +30,7 @@ from runic.age._base import (
     ended_error,
     settings_from,
 )
-from runic.age._errors import is_retryable, raise_translated
+from runic.age._errors import raise_translated
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import ConnectionFailedError, TransactionError
 
@@ -262,9 +262,10 @@ class AGEDriver(DriverBase):
                     raw = self._fetch(conn, sql, args)
                 return decode_rows(raw, names)
             except psycopg.Error as exc:
-                retry = (guarded or not in_transaction) and attempt < RETRIES
-                if not retry or not is_retryable(exc) or conn.broken:
-                    self._raise(exc, cypher)
+                self._check_retry(
+                    exc, cypher, attempt=attempt, guarded=guarded,
+                    in_transaction=in_transaction, broken=conn.broken,
+                )
                 try:
                     if guarded:
                         conn.execute(ROLLBACK_TO)

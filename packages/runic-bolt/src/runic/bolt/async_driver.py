@@ -12,9 +12,8 @@ import neo4j
 from runic.bolt._base import DriverBase, check_cypher, check_params, prepare
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
-from runic.bolt.driver import TransactionState
+from runic.bolt.driver import TransactionBase, TransactionState
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import TransactionError
 
 __all__ = ["AsyncBoltDriver", "AsyncBoltTransaction"]
 
@@ -29,39 +28,14 @@ async def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) 
     return decoder.result(keys or columns or (), rows, summary.counters)
 
 
-class AsyncBoltTransaction:
+class AsyncBoltTransaction(TransactionBase):
     """An explicit transaction of an :class:`AsyncBoltDriver` (see :class:`BoltTransaction`).
 
     A failing statement rolls the transaction back at once; ``async with``
     commits on success and rolls back on an exception.
     """
 
-    def __init__(self, driver: AsyncBoltDriver, session: Any, tx: Any, *, write: bool) -> None:
-        self._driver = driver
-        self._session = session
-        self._tx = tx
-        self._write = write
-        self._state = TransactionState.OPEN
-        self._failure: str | None = None
-
-    @property
-    def state(self) -> TransactionState:
-        """Open, committed, rolled back, or rolled back after an error."""
-        return self._state
-
-    @property
-    def write(self) -> bool:
-        """``False`` for a read transaction."""
-        return self._write
-
-    def _check_open(self, action: str) -> None:
-        if self._state is TransactionState.OPEN:
-            return
-        reason = f" ({self._failure})" if self._failure else ""
-        raise TransactionError(
-            f"[{self._driver.backend}] cannot {action}: the transaction is already "
-            f"{self._state.value}{reason}; begin a new one"
-        )
+    _driver: AsyncBoltDriver
 
     async def _release(self) -> None:
         with contextlib.suppress(*_CLEANUP_ERRORS):

@@ -44,17 +44,10 @@ def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) -> Que
     return decoder.result(keys or columns or (), rows, summary.counters)
 
 
-class BoltTransaction:
-    """An explicit transaction on one pooled connection (see :meth:`BoltDriver.begin`).
+class TransactionBase:
+    """The state of a Bolt transaction, shared by the sync and async classes (no I/O)."""
 
-    A statement that fails rolls the whole transaction back at once: the
-    connection goes back to the pool and later calls raise
-    :class:`~runic.ogm.exceptions.TransactionError`. ``rollback()`` after that
-    (or twice) is harmless. Usable as a context manager: commits on success,
-    rolls back on an exception.
-    """
-
-    def __init__(self, driver: BoltDriver, session: Any, tx: Any, *, write: bool) -> None:
+    def __init__(self, driver: DriverBase, session: Any, tx: Any, *, write: bool) -> None:
         self._driver = driver
         self._session = session
         self._tx = tx
@@ -80,6 +73,19 @@ class BoltTransaction:
             f"[{self._driver.backend}] cannot {action}: the transaction is already "
             f"{self._state.value}{reason}; begin a new one"
         )
+
+
+class BoltTransaction(TransactionBase):
+    """An explicit transaction on one pooled connection (see :meth:`BoltDriver.begin`).
+
+    A statement that fails rolls the whole transaction back at once: the
+    connection goes back to the pool and later calls raise
+    :class:`~runic.ogm.exceptions.TransactionError`. ``rollback()`` after that
+    (or twice) is harmless. Usable as a context manager: commits on success,
+    rolls back on an exception.
+    """
+
+    _driver: BoltDriver
 
     def _release(self) -> None:
         with contextlib.suppress(*_CLEANUP_ERRORS):

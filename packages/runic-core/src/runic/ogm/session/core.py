@@ -158,10 +158,12 @@ class SessionCore:
         identity = self.identity
         new = self.new
         facts_of = _FACTS.get
+        if self.closed and batch:
+            self.check_open()  # as add() would for the first entity
         with gc_paused(len(batch)):
             for entity in batch:
                 facts = facts_of(type(entity))
-                if facts is None or STATE_KEY in (values := entity.__dict__) or self.closed:
+                if facts is None or STATE_KEY in (values := entity.__dict__):
                     add(entity)  # first of its class, known to a session, or an error
                     continue
                 # the common case of add(): a fresh instance of a known Node class
