@@ -177,3 +177,13 @@ def test_the_plugin_loads_without_the_neo4j_driver() -> None:
     assert done.stdout.strip() == "['runic.bolt.plugin']"
     assert sorted(runic.bolt.__all__) == sorted(runic.bolt._WHERE)
     assert all(getattr(runic.bolt, name) is not None for name in runic.bolt.__all__)
+
+
+def test_user_agent_names_the_installed_version() -> None:
+    import importlib.metadata
+
+    from runic.bolt._base import prepare
+    from runic.bolt.dialect import Neo4jDialect
+
+    setup = prepare("bolt://127.0.0.1:7687", None, None, Neo4jDialect(), None, {})
+    assert setup.config["user_agent"] == f"runic-bolt/{importlib.metadata.version('runic-bolt')}"

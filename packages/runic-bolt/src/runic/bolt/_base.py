@@ -11,6 +11,7 @@ import neo4j
 
 from runic.bolt._decode import Decoder
 from runic.bolt._errors import BoltSettingsError, ErrorContext, raise_translated
+from runic.bolt._version import __version__
 from runic.bolt.dialect import BoltDialect, Neo4jDialect
 from runic.ogm.exceptions import BackendError, QueryBuildError
 
@@ -22,7 +23,7 @@ PLAIN_SCHEMES = ("bolt", "neo4j")
 #: certificates against the system CAs, ``+ssc`` accept self-signed ones.
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
-_USER_AGENT = "runic-bolt/0.1"
+_USER_AGENT = f"runic-bolt/{__version__}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ Everything public is importable from here::
     from runic.ogm import Node, Edge, Field, Relation, Session, select, create_driver
 """
 
+from runic.ogm._version import __version__
 from runic.ogm.core import (
     MISSING,
     DateConverter,
@@ -150,6 +151,7 @@ __all__ = [
     "UnsupportedFeatureError",
     "Vector",
     "VectorConverter",
+    "__version__",
     "available_backends",
     "avg",
     "changed_fields",

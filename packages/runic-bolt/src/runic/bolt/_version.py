@@ -1,0 +1,3 @@
+"""The version of the runic-bolt distribution: its one source (read by hatch at build time)."""
+
+__version__ = "0.2.0"
