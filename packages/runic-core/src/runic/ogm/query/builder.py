@@ -323,7 +323,7 @@ class Select(Generic[T]):
         used.add(alias)
         # A database-generated key is the node's id, not a stored property.
         ref: PropRef | IdRef = (
-            IdRef(alias) if getattr(fd, "generated", False) else PropRef(alias, fd.name)
+            IdRef(alias) if getattr(fd, "generated", False) else PropRef(alias, fd.graph_name)
         )
         op = expr.op
         if op is CompareOp.IS_NULL or op is CompareOp.IS_NOT_NULL:
@@ -520,7 +520,8 @@ class Select(Generic[T]):
                 raise QueryBuildError("order_by() got an empty string")
             item = OrderItem(Raw(field), bool(desc))
         elif isinstance(field, FieldExpressions) and not field.is_relation:
-            item = OrderItem(PropRef(self._alias_for(field, "order_by()"), field.name), bool(desc))
+            prop = PropRef(self._alias_for(field, "order_by()"), field.graph_name)
+            item = OrderItem(prop, bool(desc))
         else:
             raise QueryBuildError(
                 f"order_by() takes a property field (User.name) or a Cypher string, got {field!r}"
@@ -619,7 +620,7 @@ class Select(Generic[T]):
                 else:
                     items.append(Projection(Raw(f), raw_column(f)))
             elif isinstance(f, FieldExpressions) and not f.is_relation:
-                items.append(Projection(PropRef(self._alias_for(f, what), f.name), f.name))
+                items.append(Projection(PropRef(self._alias_for(f, what), f.graph_name), f.name))
             else:
                 raise QueryBuildError(
                     f"{what} takes property fields, alias names or Cypher strings, got {f!r}"
@@ -643,7 +644,7 @@ class Select(Generic[T]):
             else:
                 arg = Raw(f)
         else:
-            arg = PropRef(self._alias_for(f, f"{agg.func}()"), f.name)
+            arg = PropRef(self._alias_for(f, f"{agg.func}()"), f.graph_name)
         column = agg.result_alias
         if column is None:
             if isinstance(arg, PropRef):
@@ -837,7 +838,7 @@ def fulltext_search(cls: type[T], *, query: str, fields: Sequence[Any] | None = 
                 f"fulltext_search(fields=...): {name!r} is not a property of "
                 f"{_describe(cls)}; properties: {', '.join(meta.fields)}"
             )
-        names.append(name)
+        names.append(meta.fields[name].graph_name)
     clause = FulltextSource(
         NodePattern("n", meta.labels, cls), meta.primary_label, Param(query), tuple(names)
     )
@@ -883,7 +884,7 @@ def vector_search(
     clause = VectorSource(
         NodePattern("n", meta.labels, cls),
         meta.primary_label,
-        field.name,
+        field.graph_name,
         Param(value, fn),
         k,
         score_alias,

@@ -127,6 +127,7 @@ class FieldExpressions:
     __hash__ = object.__hash__
 
     name: str
+    graph_name: str
     owner: type
     converter: TypeConverter | None
     interned: bool

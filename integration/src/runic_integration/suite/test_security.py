@@ -1,0 +1,65 @@
+"""Hostile names and text: graph property names that are not Python identifiers
+(``Field(name=...)``), and read-only execution refusing writes on the server."""
+
+from __future__ import annotations
+
+from runic.ogm import Field, Node, select
+from runic_integration import RunicDB, backend_test
+
+
+class OddNames(Node, labels=["ItOddNames"]):
+    """Properties stored under graph names that are not Python identifiers."""
+
+    key: str = Field(primary_key=True, name="the key")
+    first_name: str = Field(default="", name="first name")
+    score: float = Field(default=0.0, name="score (%)")
+    tags: list[str] = Field(default_factory=list, name="tags:list")
+
+
+@backend_test
+async def test_field_graph_name_round_trip(db: RunicDB) -> None:
+    async with db.session() as session:
+        session.add(OddNames(key="a", first_name="Ada", score=9.5, tags=["x"]))
+        session.add(OddNames(key="b", first_name="Bob", score=7.0))
+    rows = db.rows(
+        "MATCH (n:ItOddNames) RETURN n.`the key` AS k, n.`first name` AS f, "
+        "n.`score (%)` AS s, n.`tags:list` AS t ORDER BY n.`the key`",
+        columns=("k", "f", "s", "t"),
+    )
+    assert rows == [("a", "Ada", 9.5, ["x"]), ("b", "Bob", 7.0, [])]
+    # no property is stored under the Python names
+    assert db.rows(
+        "MATCH (n:ItOddNames) WHERE n.first_name IS NOT NULL OR n.key IS NOT NULL "
+        "RETURN count(n) AS c",
+        columns=("c",),
+    ) == [(0,)]
+
+    async with db.session() as session:
+        ada = await session.get(OddNames, "a")
+        assert ada is not None
+        assert (ada.key, ada.first_name, ada.score, ada.tags) == ("a", "Ada", 9.5, ["x"])
+        found = await session.scalars(
+            select(OddNames).where(OddNames.first_name == "Bob").order_by(OddNames.score)
+        )
+        assert [o.key for o in found] == ["b"]
+        ordered = await session.scalars(select(OddNames).order_by(OddNames.score, desc=True))
+        assert [o.key for o in ordered] == ["a", "b"]
+        rows = await session.all_rows(
+            select(OddNames).project(OddNames.key, OddNames.first_name).order_by(OddNames.key)
+        )
+        assert rows == [{"key": "a", "first_name": "Ada"}, {"key": "b", "first_name": "Bob"}]
+        ada.first_name = "Adele"
+        ada.tags.append("y")
+        await session.commit()
+    assert db.rows(
+        "MATCH (n:ItOddNames) WHERE n.`the key` = 'a' RETURN n.`first name` AS f, "
+        "n.`tags:list` AS t",
+        columns=("f", "t"),
+    ) == [("Adele", ["x", "y"])]
+
+    async with db.session() as session:
+        bob = await session.get(OddNames, "b")
+        assert bob is not None
+        session.delete(bob)
+        await session.commit()
+    assert db.count("ItOddNames") == 1
