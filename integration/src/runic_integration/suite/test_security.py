@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
-from runic.ogm import Field, Node, select
+import pytest
+
+from runic.ogm import Field, Node, QueryBuildError, select, text
 from runic_integration import RunicDB, backend_test
+from runic_integration.suite.models import Person
 
 
 class OddNames(Node, labels=["ItOddNames"]):
@@ -63,3 +66,21 @@ async def test_field_graph_name_round_trip(db: RunicDB) -> None:
         session.delete(bob)
         await session.commit()
     assert db.count("ItOddNames") == 1
+
+
+# a sort key from a request: as raw text it deleted every node on ArcadeDB and AGE
+_INJECTION = "n.name UNION MATCH (x) DETACH DELETE x RETURN x AS n"
+
+
+@backend_test
+async def test_sort_key_from_a_request_cannot_inject_cypher(db: RunicDB) -> None:
+    async with db.session() as session:
+        session.add_all([Person(id="ada", name="Ada"), Person(id="bob", name="Bob")])
+    async with db.session() as session:
+        with pytest.raises(QueryBuildError, match=r"^order_by\(\) got 'n\.name UNION"):
+            await session.scalars(select(Person).order_by(_INJECTION))
+        by_key = await session.scalars(select(Person).order_by("n.name DESC"))
+        assert [p.id for p in by_key] == ["bob", "ada"]
+        by_text = await session.scalars(select(Person).order_by(text("toLower(n.name) DESC")))
+        assert [p.id for p in by_text] == ["bob", "ada"]
+    assert db.count("ItPerson") == 2

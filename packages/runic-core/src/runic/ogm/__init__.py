@@ -68,6 +68,7 @@ from runic.ogm.query import (
     min_,
     select,
     sum_,
+    text,
     vector_search,
 )
 from runic.ogm.registry import (
@@ -166,5 +167,6 @@ __all__ = [
     "min_",
     "select",
     "sum_",
+    "text",
     "vector_search",
 ]
