@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from runic.ogm import Field, Node, QueryBuildError, select, text
+from runic.ogm import Field, Node, QueryBuildError, QueryExecutionError, select, text
 from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Person
 
@@ -84,3 +84,34 @@ async def test_sort_key_from_a_request_cannot_inject_cypher(db: RunicDB) -> None
         by_text = await session.scalars(select(Person).order_by(text("toLower(n.name) DESC")))
         assert [p.id for p in by_text] == ["bob", "ada"]
     assert db.count("ItPerson") == 2
+
+
+_WRITES = [
+    "CREATE (n:ItReadOnly {id: 'b'}) RETURN n.id AS id",
+    "CREATE (n:ItReadOnlyNew {id: 'b'}) RETURN n.id AS id",
+    "MATCH (n:ItReadOnly) SET n.id = 'changed' RETURN n.id AS id",
+    # the sort-key attack's second half, as a "read"
+    "MATCH (n:ItReadOnly) DETACH DELETE n RETURN count(*) AS id",
+]
+
+
+@backend_test
+async def test_read_only_execute_refuses_writes(db: RunicDB) -> None:
+    driver = db.driver
+
+    async def run(cypher: str, *, write: bool) -> list[tuple[object, ...]]:
+        result = driver.execute(cypher, write=write, columns=("id",))
+        if db.is_async:
+            result = await result
+        return list(result.rows)
+
+    assert await run("CREATE (n:ItReadOnly {id: 'a'}) RETURN n.id AS id", write=True) == [("a",)]
+    for cypher in _WRITES:
+        with pytest.raises(QueryExecutionError) as exc:
+            await run(cypher, write=False)
+        assert exc.value.backend == db.backend
+        assert db.rows("MATCH (n:ItReadOnly) RETURN n.id AS id", columns=("id",)) == [("a",)]
+        assert db.count("ItReadOnlyNew") == 0
+    # the driver still works afterwards: reads read, writes write
+    assert await run("MATCH (n:ItReadOnly) RETURN n.id AS id", write=False) == [("a",)]
+    assert await run(_WRITES[2], write=True) == [("changed",)]
