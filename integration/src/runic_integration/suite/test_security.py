@@ -5,9 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from runic.ogm import Field, Node, QueryBuildError, QueryExecutionError, select, text
+from runic.ogm import (
+    Edge,
+    Field,
+    Node,
+    QueryBuildError,
+    QueryExecutionError,
+    Relation,
+    select,
+    text,
+)
 from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Person
+
+
+class OddLink(Edge, type="IT_ODD_LINK"):
+    since: int = Field(default=0, name="since year")
 
 
 class OddNames(Node, labels=["ItOddNames"]):
@@ -17,6 +30,9 @@ class OddNames(Node, labels=["ItOddNames"]):
     first_name: str = Field(default="", name="first name")
     score: float = Field(default=0.0, name="score (%)")
     tags: list[str] = Field(default_factory=list, name="tags:list")
+    links: list[OddNames] = Relation(
+        relationship="IT_ODD_LINK", target="OddNames", edge_model=OddLink, default_factory=list
+    )
 
 
 @backend_test
@@ -61,6 +77,21 @@ async def test_field_graph_name_round_trip(db: RunicDB) -> None:
     ) == [("Adele", ["x", "y"])]
 
     async with db.session() as session:
+        ada = await session.get(OddNames, "a")
+        bob = await session.get(OddNames, "b")
+        assert ada is not None and bob is not None
+        await session.relate(ada, OddNames.links, bob, edge=OddLink(since=2020))
+    assert db.rows(
+        "MATCH (:ItOddNames)-[r:IT_ODD_LINK]->(:ItOddNames) RETURN r.`since year` AS s",
+        columns=("s",),
+    ) == [(2020,)]
+    async with db.session() as session:
+        triples = await session.all_with_edges(
+            select(OddNames).where(OddNames.key == "a")
+            .traverse(OddNames.links, edge_alias="r", optional=False).alias("t")
+            .return_nodes("n", "t").return_edge("r")
+        )
+        assert [(a.key, e.since, b.key) for a, e, b in triples] == [("a", 2020, "b")]
         bob = await session.get(OddNames, "b")
         assert bob is not None
         session.delete(bob)

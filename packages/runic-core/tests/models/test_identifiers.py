@@ -187,3 +187,20 @@ def test_unusual_but_safe_identifiers_are_accepted() -> None:
         Person
     )
     assert Person.friends.relationship == "KNOWS WELL"
+
+
+def test_default_values_are_referenced_not_compiled() -> None:
+    # defaults reach the generated __init__ as objects, never as source text
+    import builtins
+
+    evil = "__import__('builtins').setattr(__import__('builtins'), 'RUNIC_PWNED', 1)"
+
+    class M(Node, labels=["M"]):
+        id: str = ""
+        a: str = evil
+        b: str = Field(default_factory=lambda: evil)
+        c: str = Field(default=evil, init=False)
+
+    m = M()
+    assert (m.a, m.b, m.c) == (evil, evil, evil)
+    assert not hasattr(builtins, "RUNIC_PWNED")
