@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from runic.ogm import avg, collect, count, max_, min_, select, sum_
+from runic.ogm import avg, collect, count, max_, min_, select, sum_, text
 from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Company, Person, Score
 
@@ -177,7 +177,7 @@ async def test_project_fields_aliases_and_raw_expressions(db: RunicDB) -> None:
         assert names == ["Ada", "Bob", "Cy", "Dee", "Eve"]
         rows = await session.all_rows(
             select(Person).where(Person.age > 35)
-            .project(Person.id, Person.age, "n.age + 1 AS next").order_by(Person.id)
+            .project(Person.id, Person.age, text("n.age + 1 AS next")).order_by(Person.id)
         )
         assert rows == [{"id": "ada", "age": 36, "next": 37}, {"id": "cy", "age": 41, "next": 42}]
         clash = await session.all_rows(

@@ -339,3 +339,32 @@ def test_instance_repr_lists_field_values() -> None:
         friends: list[Any] = Relation(relationship="KNOWS", target="Person")
 
     assert repr(Person(id="a", age=3)) == "Person(id='a', age=3)"
+
+
+def test_field_graph_name_is_used_in_compiled_queries() -> None:
+    from runic.ogm import select
+
+    class Odd(Node, labels=["Odd"]):
+        id: str = Field(primary_key=True)
+        first_name: str = Field(default="", name="first name")
+
+    desc = Odd.__runic_meta__.fields["first_name"]
+    assert (desc.name, desc.graph_name) == ("first_name", "first name")
+    assert Odd.__runic_meta__.fields["id"].graph_name == "id"
+    cypher, params = (
+        select(Odd).where(Odd.first_name == "Ada").order_by(Odd.first_name)
+        .project(Odd.first_name).build()
+    )
+    assert cypher == (
+        "MATCH (n:`Odd`) WHERE n.`first name` = $p0 "
+        "RETURN n.`first name` AS `first_name` ORDER BY n.`first name`"
+    )
+    assert params == {"p0": "Ada"}
+    assert Odd(id="x", first_name="Ada").first_name == "Ada"
+
+
+def test_relation_takes_no_graph_name() -> None:
+    from runic.ogm.core.descriptors import FieldDescriptor
+
+    with pytest.raises(ValueError, match="Relation\\(\\) takes no name="):
+        FieldDescriptor(relationship="KNOWS", name="x")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from runic.ogm.exceptions import QueryBuildError
-from runic.ogm.query import collect, count, select, vector_search
+from runic.ogm.query import collect, count, select, text, vector_search
 from runic.ogm.query.expressions import Expr
 from runic.ogm.query.ir import (
     Aggregate,
@@ -54,9 +54,17 @@ def test_rename_reaches_predicates_with_projections_and_order(m: SimpleNamespace
 
 
 def test_rename_keeps_raw_text(m: SimpleNamespace) -> None:
-    stmt = select(m.User).project("n.name").order_by("n.age").alias("u")
+    stmt = select(m.User).project(text("n.name")).order_by(text("n.age")).alias("u")
     # raw Cypher is the developer's own text: it is not rewritten
     assert stmt.build()[0] == "MATCH (u:`QUser`) RETURN n.name ORDER BY n.age"
+
+
+def test_rename_follows_alias_property_strings(m: SimpleNamespace) -> None:
+    # validated 'alias.property' strings are references, renamed with the alias
+    stmt = select(m.User).project("n.name").order_by("n.age DESC").alias("u")
+    assert stmt.build()[0] == (
+        "MATCH (u:`QUser`) RETURN u.`name` AS `n.name` ORDER BY u.`age` DESC"
+    )
 
 
 def test_rename_of_vector_root_and_score(m: SimpleNamespace) -> None:

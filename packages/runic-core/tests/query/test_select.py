@@ -22,6 +22,7 @@ from runic.ogm.query import (
     min_,
     select,
     sum_,
+    text,
     vector_search,
 )
 from runic.ogm.query.ir import FulltextSource, Param, VectorSource
@@ -552,15 +553,101 @@ def test_order_by_skip_limit_distinct(m: SimpleNamespace) -> None:
         .distinct()
     )
     assert cy(stmt) == (
-        "MATCH (n:`QUser`) RETURN DISTINCT n ORDER BY n.`age` DESC, n.`name`, n.created DESC "
+        "MATCH (n:`QUser`) RETURN DISTINCT n ORDER BY n.`age` DESC, n.`name`, n.`created` DESC "
         "SKIP 20 LIMIT 10",
         {},
     )
 
 
-def test_raw_order_by_with_desc_flag(m: SimpleNamespace) -> None:
+def test_string_order_by_with_desc_flag(m: SimpleNamespace) -> None:
     assert cy(select(m.User).order_by("n.age", desc=True))[0] == (
-        "MATCH (n:`QUser`) RETURN n ORDER BY n.age DESC"
+        "MATCH (n:`QUser`) RETURN n ORDER BY n.`age` DESC"
+    )
+    assert cy(select(m.User).order_by("n.`first name` asc", "n.age descending"))[0] == (
+        "MATCH (n:`QUser`) RETURN n ORDER BY n.`first name`, n.`age` DESC"
+    )
+    with pytest.raises(QueryBuildError, match="asks for both orders"):
+        select(m.User).order_by("n.age ASC", desc=True)
+
+
+def test_order_by_several_keys_and_pairs(m: SimpleNamespace) -> None:
+    stmt = select(m.User).order_by((m.User.age, True), m.User.name, ("n.status", False))
+    assert cy(stmt)[0] == (
+        "MATCH (n:`QUser`) RETURN n ORDER BY n.`age` DESC, n.`name`, n.`status`"
+    )
+    assert cy(select(m.User).order_by(m.User.age, m.User.name, desc=True))[0] == (
+        "MATCH (n:`QUser`) RETURN n ORDER BY n.`age` DESC, n.`name` DESC"
+    )
+    with pytest.raises(QueryBuildError, match=r"takes \(key, desc\) pairs"):
+        select(m.User).order_by((m.User.age, "desc"))
+    with pytest.raises(QueryBuildError, match="needs at least one key"):
+        select(m.User).order_by()
+
+
+def test_order_by_text_is_inserted_verbatim(m: SimpleNamespace) -> None:
+    stmt = select(m.User).order_by(text("size(n.tags) DESC, n.name")).order_by(
+        text("n.age"), desc=True
+    )
+    assert cy(stmt) == (
+        "MATCH (n:`QUser`) RETURN n ORDER BY size(n.tags) DESC, n.name, n.age DESC",
+        {},
+    )
+
+
+INJECTIONS = [
+    # the sort key that deleted every node on ArcadeDB and AGE
+    "n.name UNION MATCH (x) DETACH DELETE x RETURN x",
+    "n.name DESC UNION MATCH (x) DETACH DELETE x RETURN x AS n",
+    "n.name; MATCH (x) DETACH DELETE x",
+    "n.`name` UNION MATCH (x) DETACH DELETE x RETURN x",
+    "n.`a` + n.`b`",
+    "n.name // comment",
+    "n.name\nUNION MATCH (x) DELETE x",
+    "size(n.name)",
+    "n.name, n.age",
+    "-n.age",
+    "n..name",
+    "n.`a`b`",
+]
+
+
+@pytest.mark.parametrize("key", INJECTIONS)
+def test_order_by_refuses_cypher_in_a_string(m: SimpleNamespace, key: str) -> None:
+    with pytest.raises(QueryBuildError) as exc:
+        select(m.User).order_by(key)
+    assert str(exc.value) == (
+        f"order_by() got {key!r}: a string must be an alias or result column ('score'), "
+        "or 'alias.property' with an optional ASC or DESC ('n.age DESC'); use a model field "
+        "(User.age), or wrap Cypher you wrote yourself in text('...') (inserted verbatim, "
+        "never escaped: never build it from user input)"
+    )
+
+
+@pytest.mark.parametrize("key", INJECTIONS)
+def test_project_group_by_and_aggregates_refuse_cypher_in_a_string(
+    m: SimpleNamespace, key: str
+) -> None:
+    with pytest.raises(QueryBuildError, match=r"^project\(\) got .*text\('\.\.\.'\)"):
+        select(m.User).project(key)
+    with pytest.raises(QueryBuildError, match=r"^aggregate\(group_by=\.\.\.\) got "):
+        select(m.User).aggregate(count(), group_by=key)
+    with pytest.raises(QueryBuildError, match=r"^sum\(\) got .*text\('\.\.\.'\)"):
+        select(m.User).aggregate(sum_(key))
+
+
+def test_string_keys_name_aliases_in_scope(m: SimpleNamespace) -> None:
+    with pytest.raises(QueryBuildError, match=r"^unknown alias 'x' in order_by\(\) on 'x.age'"):
+        select(m.User).order_by("x.age")
+    with pytest.raises(QueryBuildError, match=r"^unknown alias 'x' in project\(\)"):
+        select(m.User).project("x")
+    with pytest.raises(QueryBuildError, match=r"^unknown alias 'x' in count\(\)"):
+        select(m.User).aggregate(count("x"))
+    # a bare word that is no alias is a result column
+    stmt = select(m.User).aggregate(count().as_("total"), group_by="n.city").order_by(
+        "total DESC"
+    )
+    assert cy(stmt)[0] == (
+        "MATCH (n:`QUser`) RETURN n.`city` AS `n.city`, count(*) AS `total` ORDER BY total DESC"
     )
 
 
@@ -575,8 +662,10 @@ def test_limit_and_skip_reject_non_counts(m: SimpleNamespace, bad: Any) -> None:
 def test_order_by_rejects_relations_and_empty_strings(m: SimpleNamespace) -> None:
     with pytest.raises(QueryBuildError, match="order_by\\(\\) takes a property field"):
         select(m.User).order_by(m.User.friends)
-    with pytest.raises(QueryBuildError, match="order_by\\(\\) got an empty string"):
+    with pytest.raises(QueryBuildError, match="order_by\\(\\) got '  ': a string must"):
         select(m.User).order_by("  ")
+    with pytest.raises(QueryBuildError, match="text\\(\\) got an empty string"):
+        text(" ")
 
 
 # -- returns --------------------------------------------------------------------------
@@ -600,10 +689,12 @@ def test_return_target_defaults_to_the_last_alias(m: SimpleNamespace) -> None:
 
 
 def test_project_fields_aliases_and_raw_text(m: SimpleNamespace) -> None:
-    stmt = select(m.User).project(m.User.name, m.User.age, "n", "n.city", "size(n.name) AS len")
+    stmt = select(m.User).project(
+        m.User.name, m.User.age, "n", "n.city", text("size(n.name) AS len"), "n.bio AS about"
+    )
     assert cy(stmt)[0] == (
-        "MATCH (n:`QUser`) RETURN n.`name` AS `name`, n.`age` AS `age`, n, n.city, "
-        "size(n.name) AS len"
+        "MATCH (n:`QUser`) RETURN n.`name` AS `name`, n.`age` AS `age`, n, "
+        "n.`city` AS `n.city`, size(n.name) AS len, n.`bio` AS `about`"
     )
     assert stmt.returns == (
         ReturnItem("name", "value"),
@@ -611,6 +702,7 @@ def test_project_fields_aliases_and_raw_text(m: SimpleNamespace) -> None:
         ReturnItem("n", "node", m.User),
         ReturnItem("n.city", "value"),
         ReturnItem("len", "value"),
+        ReturnItem("about", "value"),
     )
 
 
@@ -664,8 +756,9 @@ def test_aggregate_functions_and_group_by(m: SimpleNamespace) -> None:
         group_by=[m.User.status, "n.city"],
     )
     assert cy(stmt)[0] == (
-        "MATCH (n:`QUser`) RETURN n.`status` AS `status`, n.city, count(*) AS `count`, "
-        "count(DISTINCT n.`name`) AS `count_name`, avg(n.`age`) AS `average_age`, "
+        "MATCH (n:`QUser`) RETURN n.`status` AS `status`, n.`city` AS `n.city`, "
+        "count(*) AS `count`, count(DISTINCT n.`name`) AS `count_name`, "
+        "avg(n.`age`) AS `average_age`, "
         "sum(n.`age`) AS `sum_age`, min(n.`age`) AS `min_age`, max(n.`age`) AS `max_age`, "
         "collect(DISTINCT n.`name`) AS `names`, collect(n) AS `collect_n`"
     )
@@ -688,7 +781,7 @@ def test_aggregate_seed_examples(m: SimpleNamespace) -> None:
         "MATCH (n:`QUser`) RETURN avg(n.`age`) AS `average_age`"
     )
     stmt = select(m.User).aggregate(count("*").as_("total"), group_by="n.city")
-    assert cy(stmt)[0] == "MATCH (n:`QUser`) RETURN n.city, count(*) AS `total`"
+    assert cy(stmt)[0] == "MATCH (n:`QUser`) RETURN n.`city` AS `n.city`, count(*) AS `total`"
     assert stmt.returns == (ReturnItem("n.city", "value"), ReturnItem("total", "value"))
     grouped = select(m.User).alias("u").traverse(m.User.friends).alias("f")
     grouped = grouped.aggregate(count("f").as_("friends"), group_by="u")
@@ -700,8 +793,11 @@ def test_aggregate_seed_examples(m: SimpleNamespace) -> None:
 
 
 def test_aggregate_raw_argument_and_errors(m: SimpleNamespace) -> None:
-    assert cy(select(m.User).aggregate(sum_("n.age * 2").as_("x")))[0] == (
+    assert cy(select(m.User).aggregate(sum_(text("n.age * 2")).as_("x")))[0] == (
         "MATCH (n:`QUser`) RETURN sum(n.age * 2) AS `x`"
+    )
+    assert cy(select(m.User).aggregate(sum_("n.age")))[0] == (
+        "MATCH (n:`QUser`) RETURN sum(n.`age`) AS `sum_age`"
     )
     with pytest.raises(QueryBuildError, match="needs at least one aggregation"):
         select(m.User).aggregate()
@@ -715,7 +811,7 @@ def test_aggregate_raw_argument_and_errors(m: SimpleNamespace) -> None:
         avg("*")
     with pytest.raises(QueryBuildError, match=r"cannot aggregate the relation User\.friends"):
         count(m.User.friends)
-    with pytest.raises(QueryBuildError, match="takes a model field or a Cypher expression"):
+    with pytest.raises(QueryBuildError, match="takes a model field, an alias"):
         avg(3)
     with pytest.raises(InvalidIdentifierError):
         count().as_("bad`name")
@@ -754,7 +850,8 @@ def test_to_count_of_a_traversal_counts_targets(m: SimpleNamespace) -> None:
 def test_to_count_of_an_aggregate_counts_groups(m: SimpleNamespace) -> None:
     stmt = select(m.User).aggregate(count(), group_by="n.city").to_count()
     assert cy(stmt)[0] == (
-        "MATCH (n:`QUser`) WITH n.city AS `__c0`, count(*) AS `__c1` RETURN count(*) AS `count`"
+        "MATCH (n:`QUser`) WITH n.`city` AS `__c0`, count(*) AS `__c1` "
+        "RETURN count(*) AS `count`"
     )
 
 

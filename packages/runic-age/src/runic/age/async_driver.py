@@ -31,8 +31,9 @@ from runic.age._base import (
     settings_from,
 )
 from runic.age._errors import raise_translated
+from runic.age.driver import BEGIN_READ_ONLY, SET_READ_ONLY, WROTE
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import ConnectionFailedError, TransactionError
+from runic.ogm.exceptions import ConnectionFailedError, QueryExecutionError, TransactionError
 
 __all__ = ["AsyncAGEDriver", "AsyncAGETransaction", "setup_async_connection"]
 
@@ -335,8 +336,13 @@ class AsyncAGEDriver(DriverBase):
         write: bool = True,
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run one statement in its own transaction and return its decoded rows."""
+        """Run one statement in its own transaction (``write=False``: a read-only one)."""
         conn = await self._acquire()
+        if not write:
+            try:
+                return await self._read_only(conn, cypher, params, columns)
+            finally:
+                await self._release(conn)
         try:
             result = await self._run(
                 conn, cypher, params, columns, in_transaction=False, write=True
@@ -350,6 +356,46 @@ class AsyncAGEDriver(DriverBase):
             raise
         finally:
             await self._release(conn)
+
+    async def _read_only(
+        self,
+        conn: AsyncConnection,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        columns: Sequence[str] | None,
+    ) -> QueryResult:
+        """One statement in a read-only transaction of its own (see the sync twin)."""
+        sql, args, names = self._statement(cypher, params, columns)
+        try:
+            async with conn.pipeline():
+                await conn.execute(BEGIN_READ_ONLY if conn.autocommit else SET_READ_ONLY)
+                cursor = await conn.execute(sql, (args,))
+                check = await conn.execute(WROTE)
+                if conn.autocommit:
+                    await conn.execute("ROLLBACK")  # a read keeps nothing
+                raw = await cursor.fetchall()
+                wrote = await check.fetchone()
+            if not conn.autocommit:
+                await conn.rollback()
+        except psycopg.Error as exc:
+            if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
+                try:
+                    if conn.autocommit:
+                        await conn.execute("ROLLBACK")
+                    else:
+                        await conn.rollback()
+                except psycopg.Error:
+                    pass  # the original error matters
+            self._raise(exc, cypher)
+        if wrote is not None and wrote[0]:
+            raise QueryExecutionError(
+                "a read-only statement (write=False) changed the graph (AGE applies SET "
+                "and DELETE even in a READ ONLY transaction); its transaction was rolled "
+                "back and nothing was written. Run it with write=True if it is meant to write",
+                backend=self.backend,
+                cypher=cypher,
+            )
+        return decode_rows(raw, names)
 
     async def begin(self, *, write: bool = True) -> AsyncAGETransaction:
         """Begin a PostgreSQL transaction on a pooled connection."""

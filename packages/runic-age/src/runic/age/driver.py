@@ -32,7 +32,14 @@ from runic.age._base import (
 )
 from runic.age._errors import raise_translated
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import ConnectionFailedError, TransactionError
+from runic.ogm.exceptions import ConnectionFailedError, QueryExecutionError, TransactionError
+
+# A read outside a transaction: PostgreSQL refuses writes in a READ ONLY transaction.
+BEGIN_READ_ONLY = "BEGIN READ ONLY"
+SET_READ_ONLY = "SET TRANSACTION READ ONLY"
+# AGE writes SET and DELETE to the heap even in a READ ONLY transaction (CREATE
+# fails there); a transaction id is assigned exactly when something was written.
+WROTE = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
 
 __all__ = ["AGEDriver", "AGETransaction", "setup_connection"]
 
@@ -286,9 +293,15 @@ class AGEDriver(DriverBase):
         """Run one statement in its own transaction and return its decoded rows.
 
         ``columns`` names the result columns in order (AGE needs them up front);
-        leave it out for a statement without ``RETURN``.
+        leave it out for a statement without ``RETURN``. ``write=False`` runs it
+        in a ``READ ONLY`` transaction: PostgreSQL refuses any write in it.
         """
         conn = self._acquire()
+        if not write:
+            try:
+                return self._read_only(conn, cypher, params, columns)
+            finally:
+                self._release(conn)
         try:
             result = self._run(conn, cypher, params, columns, in_transaction=False, write=True)
             if not conn.autocommit:
@@ -300,6 +313,47 @@ class AGEDriver(DriverBase):
             raise
         finally:
             self._release(conn)
+
+    def _read_only(
+        self,
+        conn: Connection,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        columns: Sequence[str] | None,
+    ) -> QueryResult:
+        """One statement in a read-only transaction of its own (one round trip)."""
+        sql, args, names = self._statement(cypher, params, columns)
+        try:
+            with conn.pipeline():
+                # autocommit: an explicit transaction; else the implicit one begins here
+                conn.execute(BEGIN_READ_ONLY if conn.autocommit else SET_READ_ONLY)
+                cursor = conn.execute(sql, (args,))
+                check = conn.execute(WROTE)
+                if conn.autocommit:
+                    conn.execute("ROLLBACK")  # a read keeps nothing
+                raw = cursor.fetchall()
+                wrote = check.fetchone()
+            if not conn.autocommit:
+                conn.rollback()
+        except psycopg.Error as exc:
+            if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
+                try:
+                    if conn.autocommit:
+                        conn.execute("ROLLBACK")
+                    else:
+                        conn.rollback()
+                except psycopg.Error:
+                    pass  # the original error matters
+            self._raise(exc, cypher)
+        if wrote is not None and wrote[0]:
+            raise QueryExecutionError(
+                "a read-only statement (write=False) changed the graph (AGE applies SET "
+                "and DELETE even in a READ ONLY transaction); its transaction was rolled "
+                "back and nothing was written. Run it with write=True if it is meant to write",
+                backend=self.backend,
+                cypher=cypher,
+            )
+        return decode_rows(raw, names)
 
     def begin(self, *, write: bool = True) -> AGETransaction:
         """Begin a PostgreSQL transaction on a pooled connection (read-only if not ``write``)."""

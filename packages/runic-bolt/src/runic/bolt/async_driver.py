@@ -12,7 +12,12 @@ import neo4j
 from runic.bolt._base import DriverBase, check_cypher, check_params, prepare
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
-from runic.bolt.driver import TransactionBase, TransactionState
+from runic.bolt.driver import (
+    SERVER_READ_MODE,
+    TransactionBase,
+    TransactionState,
+    refuse_write_in_read,
+)
 from runic.ogm.driver.results import QueryResult
 
 __all__ = ["AsyncBoltDriver", "AsyncBoltTransaction"]
@@ -160,15 +165,34 @@ class AsyncBoltDriver(DriverBase):
         write: bool = True,
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run one statement in its own auto-commit transaction."""
+        """Run one statement in its own auto-commit transaction (see the sync twin)."""
         self._check_open()
         text = check_cypher(cypher)
         values = check_params(params)
+        if not write and self.backend not in SERVER_READ_MODE:
+            return await self._guarded_read(text, values, columns)
         try:
             async with self._session(write) as session:
                 return await collect(await session.run(text, values), self._decoder, columns)
         except Exception as exc:  # noqa: BLE001 - translated into runic errors
             self._raise(exc, text, values)
+
+    async def _guarded_read(
+        self, text: str, values: dict[str, Any] | None, columns: Sequence[str] | None
+    ) -> QueryResult:
+        """A read in a transaction of its own, always rolled back: it never writes."""
+        try:
+            async with (
+                self._session(False) as session,
+                await session.begin_transaction() as tx,
+            ):
+                result = await collect(await tx.run(text, values), self._decoder, columns)
+                await tx.rollback()
+        except Exception as exc:  # noqa: BLE001 - translated into runic errors
+            self._raise(exc, text, values)
+        if result.stats:
+            raise refuse_write_in_read(self.backend, result, text)
+        return result
 
     async def begin(self, *, write: bool = True) -> AsyncBoltTransaction:
         """Begin an explicit transaction on a pooled connection."""

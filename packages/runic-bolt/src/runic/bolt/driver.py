@@ -14,9 +14,15 @@ from runic.bolt._base import DriverBase, check_cypher, check_params, prepare
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import TransactionError
+from runic.ogm.exceptions import QueryExecutionError, TransactionError
 
 __all__ = ["BoltDriver", "BoltTransaction", "TransactionState"]
+
+#: Bolt servers that refuse a write in a read access mode transaction themselves.
+#: On the others (ArcadeDB ignores the mode; Memgraph is not known to enforce it)
+#: a read outside a transaction runs in a transaction of its own that is rolled
+#: back, and refused, when the server's counters report a change.
+SERVER_READ_MODE = frozenset({"neo4j"})
 
 # Errors a rollback or session close may raise once the connection is gone; the
 # server discards an unfinished transaction when its connection closes.
@@ -42,6 +48,18 @@ def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) -> Que
     rows = result.values()
     summary = result.consume()
     return decoder.result(keys or columns or (), rows, summary.counters)
+
+
+def refuse_write_in_read(backend: str, result: QueryResult, cypher: str) -> QueryExecutionError:
+    """The error for a ``write=False`` statement whose counters report changes."""
+    changes = ", ".join(f"{name}={value}" for name, value in sorted(result.stats.items()))
+    return QueryExecutionError(
+        f"a read-only statement (write=False) changed the graph ({changes}); its "
+        "transaction was rolled back and nothing was written. Run it with write=True "
+        "if it is meant to write",
+        backend=backend,
+        cypher=cypher,
+    )
 
 
 class TransactionBase:
@@ -221,17 +239,36 @@ class BoltDriver(DriverBase):
     ) -> QueryResult:
         """Run one statement in its own auto-commit transaction; return its decoded rows.
 
-        ``write=False`` sends it in read access mode. ``columns`` name the result
-        columns when the server sends none (ArcadeDB, for an empty result).
+        ``write=False`` sends it in read access mode; on a server that does not
+        enforce that mode (ArcadeDB, Memgraph) the statement runs in a transaction
+        that is rolled back, and a ``QueryExecutionError`` raised, if it changed
+        anything. ``columns`` name the result columns when the server sends none
+        (ArcadeDB, for an empty result).
         """
         self._check_open()
         text = check_cypher(cypher)
         values = check_params(params)
+        if not write and self.backend not in SERVER_READ_MODE:
+            return self._guarded_read(text, values, columns)
         try:
             with self._session(write) as session:
                 return collect(session.run(text, values), self._decoder, columns)
         except Exception as exc:  # noqa: BLE001 - translated into runic errors
             self._raise(exc, text, values)
+
+    def _guarded_read(
+        self, text: str, values: dict[str, Any] | None, columns: Sequence[str] | None
+    ) -> QueryResult:
+        """A read in a transaction of its own, always rolled back: it never writes."""
+        try:
+            with self._session(False) as session, session.begin_transaction() as tx:
+                result = collect(tx.run(text, values), self._decoder, columns)
+                tx.rollback()
+        except Exception as exc:  # noqa: BLE001 - translated into runic errors
+            self._raise(exc, text, values)
+        if result.stats:
+            raise refuse_write_in_read(self.backend, result, text)
+        return result
 
     def begin(self, *, write: bool = True) -> BoltTransaction:
         """Begin an explicit transaction on a pooled connection.

@@ -69,6 +69,7 @@ from runic.ogm.query import (
     min_,
     select,
     sum_,
+    text,
     vector_search,
 )
 from runic.ogm.registry import (
@@ -168,5 +169,6 @@ __all__ = [
     "min_",
     "select",
     "sum_",
+    "text",
     "vector_search",
 ]

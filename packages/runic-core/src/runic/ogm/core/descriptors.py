@@ -78,6 +78,7 @@ class FieldDescriptor(FieldExpressions):
         converter: TypeConverter | None = None,
         generated: bool = False,
         interned: bool = False,
+        name: str | None = None,
     ) -> None:
         if default is not MISSING and default_factory is not None:
             raise ValueError("Field() takes default or default_factory, not both")
@@ -105,8 +106,13 @@ class FieldDescriptor(FieldExpressions):
         self.generated = generated
         self.interned = interned
         self.is_relation = relationship is not None
+        if name is not None and self.is_relation:
+            raise ValueError("Relation() takes no name=: only property fields have one")
+        self.explicit_graph_name = name
         # Filled in by __set_name__ and the model machinery.
         self.name: str = ""
+        #: the property's name in the graph: ``Field(name=...)``, else the attribute name
+        self.graph_name: str = name or ""
         self.owner: type = object
         self.annotation: Any = None
         self.python_type: Any = None
@@ -118,6 +124,8 @@ class FieldDescriptor(FieldExpressions):
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         self.owner = owner
+        if self.explicit_graph_name is None:
+            self.graph_name = name
 
     def _check_declaration(self) -> None:
         """Validate names and options; called by the model machinery at class creation.
@@ -145,7 +153,7 @@ class FieldDescriptor(FieldExpressions):
                     f"type={self.relationship!r}"
                 )
         else:
-            validate_identifier(name, f"property name {owner.__name__}.{name}")
+            validate_identifier(self.graph_name, f"property name {owner.__name__}.{name}")
 
     @property
     def has_default(self) -> bool:
@@ -220,6 +228,7 @@ def Field(  # noqa: N802 - public API spelled like a class, as in the seeds
     converter: TypeConverter | None = None,
     generated: bool = False,
     interned: bool = False,
+    name: str | None = None,
 ) -> Any:
     """Declare a property of a Node or Edge.
 
@@ -228,6 +237,10 @@ def Field(  # noqa: N802 - public API spelled like a class, as in the seeds
     ``index``/``unique``/``index_type`` declare indexes; ``interned`` stores the
     string through FalkorDB's ``intern()``; ``converter`` overrides the converter
     chosen from the annotation; ``required`` forbids ``None`` at flush.
+    ``name`` stores the property in the graph under another name than the
+    attribute (``first_name: str = Field(name="first name")``): the graph name is
+    backtick-escaped wherever it is rendered, so it may be any printable text
+    without a backtick; the attribute name must be a Python identifier.
     """
     return FieldDescriptor(
         default=default,
@@ -242,6 +255,7 @@ def Field(  # noqa: N802 - public API spelled like a class, as in the seeds
         converter=converter,
         generated=generated,
         interned=interned,
+        name=name,
     )
 
 

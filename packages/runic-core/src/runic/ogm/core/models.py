@@ -8,6 +8,7 @@ keyword-only ``__init__`` (typed through :func:`typing.dataclass_transform`).
 from __future__ import annotations
 
 import inspect
+import keyword
 import re
 import sys
 import typing
@@ -89,6 +90,7 @@ class Node(_Entity):
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
+        _check_class_name(cls)
         fields, relations = _collect_fields(cls, allow_relations=True)
         if abstract:
             if labels is not None or primary_label is not None:
@@ -138,6 +140,7 @@ class Edge(_Entity):
 
     def __init_subclass__(cls, *, type: str | None = None, **kwargs: Any) -> None:  # noqa: A002
         super().__init_subclass__(**kwargs)
+        _check_class_name(cls)
         fields, _ = _collect_fields(cls, allow_relations=False)
         edge_type = type
         if edge_type is None:
@@ -183,8 +186,14 @@ def _collect_fields(
     deferred: dict[str, Any] = {}
     annotations: dict[str, Any] = inspect.get_annotations(cls)
     for name, annotation in annotations.items():
+        if not isinstance(name, str):
+            raise MetadataError(
+                f"{cls.__qualname__}: annotation key {name!r} is not a string; "
+                "field names must be Python identifiers"
+            )
         if name.startswith("_") or _is_classvar(annotation):
             continue
+        _check_python_name(cls, name)
         value = cls.__dict__.get(name, MISSING)
         if isinstance(value, FieldDescriptor):
             desc = value
@@ -210,6 +219,7 @@ def _collect_fields(
                     f"{cls.__qualname__}.{name}: field names must not start with an "
                     "underscore (those attributes are private to the class)"
                 )
+            _check_python_name(cls, name)
             value._check_declaration()
             if value.is_relation and not allow_relations:
                 raise MetadataError(
@@ -220,6 +230,32 @@ def _collect_fields(
     cls.__runic_declared__ = own  # type: ignore[attr-defined]
     cls.__runic_deferred__ = deferred  # type: ignore[attr-defined]
     return fields, relations
+
+
+def _check_python_name(cls: type, name: object) -> None:
+    """Refuse a field name that is not a plain Python identifier.
+
+    Field names become keyword parameters of the generated ``__init__`` (compiled
+    source), so anything else could inject code. A graph property whose name is not
+    an identifier is declared with ``Field(name="...")`` under an identifier.
+    """
+    if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name):
+        return
+    raise MetadataError(
+        f"{cls.__qualname__}: field name {name!r} is not a Python identifier (letters, "
+        "digits and underscores, not starting with a digit, not a keyword); to store a "
+        "graph property under that name, declare the field under an identifier and pass "
+        f"the graph name explicitly, e.g. my_field: str = Field(name={name!r})"
+    )
+
+
+def _check_class_name(cls: type) -> None:
+    name = cls.__name__
+    if not (isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)):
+        raise MetadataError(
+            f"model class name {name!r} is not a Python identifier; name the class with "
+            "an identifier and give the graph label explicitly with labels=[...]"
+        )
 
 
 def _is_classvar(annotation: Any) -> bool:
@@ -342,6 +378,9 @@ def _install_init(
     """Generate ``cls.__init__`` taking every init field as a keyword argument."""
     if "__init__" in cls.__dict__:
         return  # the model author wrote their own
+    for name in (*fields, *relations):
+        # every name is pasted into the generated source below: identifiers only
+        _check_python_name(cls, name)
     positional: list[str] = []
     keyword: list[str] = []
     lines: list[str] = []
@@ -405,7 +444,7 @@ def _install_init(
     body.extend(lines)
     source = f"def __init__({', '.join(params)}):\n" + "\n".join(body) + "\n"
     namespace: dict[str, Any] = {}
-    exec(source, env, namespace)  # noqa: S102 - generated from validated field names
+    exec(source, env, namespace)  # noqa: S102 - names checked by _check_python_name; values via env
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__code__ = init.__code__.replace(co_qualname=init.__qualname__)

@@ -19,6 +19,7 @@ from runic.ogm.query.expressions import (
     FieldExpressions,
     FilterExpr,
     NegatedExpr,
+    Text,
     avg,
     col,
     collect,
@@ -26,6 +27,7 @@ from runic.ogm.query.expressions import (
     max_,
     min_,
     sum_,
+    text,
 )
 from runic.ogm.query.ir import Query, ReturnItem
 from runic.ogm.query.traversal import TraversalStep
@@ -42,6 +44,7 @@ __all__ = [
     "QueryBuilder",
     "ReturnItem",
     "Select",
+    "Text",
     "TraversalStep",
     "avg",
     "col",
@@ -52,5 +55,6 @@ __all__ = [
     "min_",
     "select",
     "sum_",
+    "text",
     "vector_search",
 ]

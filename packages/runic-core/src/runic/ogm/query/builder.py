@@ -7,8 +7,11 @@ compiles (:meth:`Select.compile`); both results are cached on the statement.
 
 Values given to ``where()`` always become query parameters. Strings given to
 ``order_by()``, ``project()``, ``aggregate(group_by=...)`` and aggregate
-functions are **raw Cypher written by the developer** (e.g. ``"n.city"``,
-``"score DESC"``) and are inserted verbatim: never build them from user input.
+functions are parsed and validated: an alias (``"n"``), ``"alias.property"``
+(``"n.city"``, ``"n.`first name`"``), plus ``ASC``/``DESC`` in ``order_by()`` and
+``AS column`` in ``project()``/``group_by``; anything else is refused. Cypher the
+developer wrote is passed as ``text("...")``, which is inserted verbatim (never
+escaped: never build it from user input).
 
 Where a ``where()`` predicate goes: on the clause that bound the newest alias it
 uses. A filter on the root is therefore applied by the root ``MATCH`` even when
@@ -19,6 +22,7 @@ matching neighbour are kept, with nulls).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
@@ -26,6 +30,7 @@ from weakref import WeakKeyDictionary
 
 from runic.ogm.core.metadata import node_meta
 from runic.ogm.exceptions import QueryBuildError
+from runic.ogm.identifiers import validate_identifier
 from runic.ogm.query.expressions import (
     AggExpr,
     CompoundExpr,
@@ -33,6 +38,7 @@ from runic.ogm.query.expressions import (
     FieldExpressions,
     FilterExpr,
     NegatedExpr,
+    Text,
 )
 from runic.ogm.query.ir import (
     Aggregate,
@@ -77,6 +83,19 @@ T = TypeVar("T")
 BindingKind = Literal["node", "edge", "value"]
 _STRING_OPS = frozenset(
     {CompareOp.CONTAINS, CompareOp.STARTS_WITH, CompareOp.ENDS_WITH, CompareOp.MATCHES}
+)
+_WORD = r"[A-Za-z_][A-Za-z0-9_]*"
+_REF = rf"(?P<alias>{_WORD})(?:\.(?:(?P<prop>{_WORD})|`(?P<quoted>[^`]+)`))?"
+# the string forms accepted where an expression is expected (nothing else gets in)
+_ORDER_KEY = re.compile(
+    rf"\s*{_REF}(?:\s+(?P<dir>ASC|ASCENDING|DESC|DESCENDING))?\s*\Z", re.IGNORECASE
+)
+_ITEM = re.compile(
+    rf"\s*{_REF}(?:\s+AS\s+(?:(?P<col>{_WORD})|`(?P<qcol>[^`]+)`))?\s*\Z", re.IGNORECASE
+)
+_RAW_HINT = (
+    "wrap Cypher you wrote yourself in text('...') (inserted verbatim, never escaped: "
+    "never build it from user input)"
 )
 
 
@@ -323,7 +342,7 @@ class Select(Generic[T]):
         used.add(alias)
         # A database-generated key is the node's id, not a stored property.
         ref: PropRef | IdRef = (
-            IdRef(alias) if getattr(fd, "generated", False) else PropRef(alias, fd.name)
+            IdRef(alias) if getattr(fd, "generated", False) else PropRef(alias, fd.graph_name)
         )
         op = expr.op
         if op is CompareOp.IS_NULL or op is CompareOp.IS_NOT_NULL:
@@ -513,19 +532,67 @@ class Select(Generic[T]):
             _last=last,
         )
 
-    def order_by(self, field: Any, *, desc: bool = False) -> Select[T]:
-        """Add an ORDER BY term: a model field, or raw Cypher text (``"score DESC"``)."""
-        if isinstance(field, str):
-            if not field.strip():
-                raise QueryBuildError("order_by() got an empty string")
-            item = OrderItem(Raw(field), bool(desc))
-        elif isinstance(field, FieldExpressions) and not field.is_relation:
-            item = OrderItem(PropRef(self._alias_for(field, "order_by()"), field.name), bool(desc))
-        else:
+    def order_by(self, *keys: Any, desc: bool = False) -> Select[T]:
+        """Add ORDER BY terms, in order.
+
+        A key is a model field (``User.name``), a ``(key, desc)`` pair, an alias or
+        result column (``"score"``), ``"alias.property"`` with an optional ``ASC`` or
+        ``DESC`` (``"n.age DESC"``), or Cypher wrapped in :func:`~runic.ogm.text`
+        (inserted verbatim). ``desc=True`` sorts the keys not given as pairs in
+        descending order. Any other string is refused, so a sort key taken from a
+        request cannot inject Cypher.
+        """
+        if not keys:
+            raise QueryBuildError("order_by() needs at least one key")
+        items = list(self._order)
+        for key in keys:
+            descending = bool(desc)
+            if isinstance(key, tuple):
+                if len(key) != 2 or not isinstance(key[1], bool):
+                    raise QueryBuildError(
+                        f"order_by() takes (key, desc) pairs with desc a bool, got {key!r}"
+                    )
+                key, descending = key
+            items.append(self._order_item(key, descending))
+        return self._evolve(_order=tuple(items))
+
+    def _order_item(self, key: Any, desc: bool) -> OrderItem:
+        if isinstance(key, Text):
+            return OrderItem(Raw(key.cypher), desc)
+        if isinstance(key, FieldExpressions) and not key.is_relation:
+            return OrderItem(PropRef(self._alias_for(key, "order_by()"), key.graph_name), desc)
+        if not isinstance(key, str):
             raise QueryBuildError(
-                f"order_by() takes a property field (User.name) or a Cypher string, got {field!r}"
+                f"order_by() takes a property field (User.name), an alias, "
+                f"'alias.property [ASC|DESC]' or text('...'), got {key!r}"
             )
-        return self._evolve(_order=(*self._order, item))
+        match = _ORDER_KEY.match(key)
+        if match is None:
+            raise QueryBuildError(
+                f"order_by() got {key!r}: a string must be an alias or result column "
+                "('score'), or 'alias.property' with an optional ASC or DESC "
+                f"('n.age DESC'); use a model field (User.age), or {_RAW_HINT}"
+            )
+        direction = (match["dir"] or "").upper()
+        if direction.startswith("DESC"):
+            desc = True
+        elif direction and desc:
+            raise QueryBuildError(f"order_by({key!r}, desc=True) asks for both orders")
+        ref = self._string_ref(match, "order_by()")
+        return OrderItem(ref if ref is not None else Raw(match["alias"]), desc)
+
+    def _string_ref(self, match: re.Match[str], what: str) -> PropRef | VarRef | None:
+        """The reference a validated ``alias[.property]`` string names.
+
+        ``None`` for a bare word that is no alias in scope (a result column name).
+        """
+        alias = match["alias"]
+        prop = match["prop"] or match["quoted"]
+        if prop is None:
+            return VarRef(alias) if self._known_in_scope(alias) is not None else None
+        self._scoped(alias, f"{what} on {match.group(0).strip()!r}")
+        validate_identifier(prop, f"property name in {what}")
+        return PropRef(alias, prop)
 
     def limit(self, n: int) -> Select[T]:
         """``LIMIT n``."""
@@ -591,7 +658,7 @@ class Select(Generic[T]):
         keys: Sequence[Any]
         if group_by is None:
             keys = ()
-        elif isinstance(group_by, (str, FieldExpressions)):
+        elif isinstance(group_by, (str, FieldExpressions, Text)):
             keys = (group_by,)
         elif isinstance(group_by, Iterable):
             keys = tuple(group_by)
@@ -610,21 +677,41 @@ class Select(Generic[T]):
     def _items(self, fields: Iterable[Any], what: str) -> tuple[Projection, ...]:
         items: list[Projection] = []
         for f in fields:
-            if isinstance(f, str):
-                b = self._known_in_scope(f)
-                if b is not None:
-                    items.append(Projection(VarRef(f), f, b.kind, b.cls))
-                elif not f.strip():
-                    raise QueryBuildError(f"{what} got an empty string")
-                else:
-                    items.append(Projection(Raw(f), raw_column(f)))
+            if isinstance(f, Text):
+                items.append(Projection(Raw(f.cypher), raw_column(f.cypher)))
+            elif isinstance(f, str):
+                items.append(self._string_item(f, what))
             elif isinstance(f, FieldExpressions) and not f.is_relation:
-                items.append(Projection(PropRef(self._alias_for(f, what), f.name), f.name))
+                items.append(Projection(PropRef(self._alias_for(f, what), f.graph_name), f.name))
             else:
                 raise QueryBuildError(
-                    f"{what} takes property fields, alias names or Cypher strings, got {f!r}"
+                    f"{what} takes property fields, alias names, 'alias.property' or "
+                    f"text('...'), got {f!r}"
                 )
         return tuple(items)
+
+    def _string_item(self, f: str, what: str) -> Projection:
+        match = _ITEM.match(f)
+        if match is None:
+            if not f.strip():
+                raise QueryBuildError(f"{what} got an empty string")
+            raise QueryBuildError(
+                f"{what} got {f!r}: a string must be an alias ('n') or 'alias.property', "
+                f"optionally with 'AS column' ('n.city AS city'); {_RAW_HINT}"
+            )
+        column = match["col"] or match["qcol"]
+        ref = self._string_ref(match, what)
+        if ref is None:
+            raise QueryBuildError(
+                f"unknown alias {match['alias']!r} in {what}; in scope: "
+                f"{', '.join(self._scope) or '(none)'}"
+            )
+        if isinstance(ref, VarRef) and column is None:
+            b = self.binding(ref.alias)
+            return Projection(ref, ref.alias, b.kind, b.cls)
+        if column is None:
+            return Projection(ref, check_column(f"{ref.alias}.{match['prop'] or match['quoted']}"))
+        return _NamedProjection(ref, check_column(column))
 
     def _known_in_scope(self, name: str) -> Binding | None:
         if name not in self._scope:
@@ -634,16 +721,26 @@ class Select(Generic[T]):
     def _aggregate_item(self, agg: AggExpr) -> Projection:
         arg: PropRef | VarRef | Raw | None
         f = agg.field
-        if isinstance(f, str):
-            text = f.strip()
-            if text == "*":
+        if isinstance(f, Text):
+            arg = Raw(f.cypher)
+        elif isinstance(f, str):
+            match = _ITEM.match(f)
+            if f.strip() == "*":
                 arg = None
-            elif self._known_in_scope(text) is not None:
-                arg = VarRef(text)
+            elif match is None or match["col"] or match["qcol"]:
+                raise QueryBuildError(
+                    f"{agg.func}() got {f!r}: a string must be '*' (count only), an alias "
+                    f"('f') or 'alias.property' ('n.age'); use a model field, or {_RAW_HINT}"
+                )
             else:
-                arg = Raw(f)
+                arg = self._string_ref(match, f"{agg.func}()")
+                if arg is None:
+                    raise QueryBuildError(
+                        f"unknown alias {f.strip()!r} in {agg.func}(); in scope: "
+                        f"{', '.join(self._scope) or '(none)'}"
+                    )
         else:
-            arg = PropRef(self._alias_for(f, f"{agg.func}()"), f.name)
+            arg = PropRef(self._alias_for(f, f"{agg.func}()"), f.graph_name)
         column = agg.result_alias
         if column is None:
             if isinstance(arg, PropRef):
@@ -765,13 +862,21 @@ def _non_negative(what: str, n: object) -> int:
     return n
 
 
+@dataclass(frozen=True, slots=True)
+class _NamedProjection(Projection):
+    """A projection whose column the developer named (``"n.city AS city"``): kept."""
+
+
 def _unique_columns(items: tuple[Projection, ...], what: str) -> tuple[Projection, ...]:
-    props = [p.column for p in items if isinstance(p.expr, PropRef)]
+    def renamable(p: Projection) -> bool:
+        return isinstance(p.expr, PropRef) and not isinstance(p, _NamedProjection)
+
+    props = [p.column for p in items if renamable(p)]
     clash = {c for c in props if props.count(c) > 1}
     if clash:
         items = tuple(
-            replace(p, column=f"{p.expr.alias}_{p.expr.prop}")
-            if isinstance(p.expr, PropRef) and p.column in clash
+            replace(p, column=f"{p.expr.alias}_{p.column}")
+            if isinstance(p.expr, PropRef) and renamable(p) and p.column in clash
             else p
             for p in items
         )
@@ -837,7 +942,7 @@ def fulltext_search(cls: type[T], *, query: str, fields: Sequence[Any] | None = 
                 f"fulltext_search(fields=...): {name!r} is not a property of "
                 f"{_describe(cls)}; properties: {', '.join(meta.fields)}"
             )
-        names.append(name)
+        names.append(meta.fields[name].graph_name)
     clause = FulltextSource(
         NodePattern("n", meta.labels, cls), meta.primary_label, Param(query), tuple(names)
     )
@@ -883,7 +988,7 @@ def vector_search(
     clause = VectorSource(
         NodePattern("n", meta.labels, cls),
         meta.primary_label,
-        field.name,
+        field.graph_name,
         Param(value, fn),
         k,
         score_alias,

@@ -30,12 +30,14 @@ __all__ = [
     "FieldExpressions",
     "FilterExpr",
     "NegatedExpr",
+    "Text",
     "avg",
     "collect",
     "count",
     "max_",
     "min_",
     "sum_",
+    "text",
 ]
 
 
@@ -127,6 +129,7 @@ class FieldExpressions:
     __hash__ = object.__hash__
 
     name: str
+    graph_name: str
     owner: type
     converter: TypeConverter | None
     interned: bool
@@ -229,6 +232,33 @@ def _as_list(fd: FieldExpressions, values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(values)
 
 
+# -- raw Cypher -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Cypher text written by the developer, inserted verbatim: see :func:`text`."""
+
+    cypher: str
+
+
+def text(cypher: str) -> Text:
+    """Mark ``cypher`` as raw Cypher for ``order_by()``, ``project()``, ``group_by=``
+    and aggregate functions: ``order_by(text("size(n.tags) DESC"))``.
+
+    The text is inserted into the query exactly as given: it is **not escaped,
+    quoted or validated**. Never build it from user input (a request parameter, a
+    form field): a sort key chosen at run time is a model field, an alias or an
+    ``"alias.property [ASC|DESC]"`` string, and values go through ``where()``,
+    which always sends them as parameters.
+    """
+    if not isinstance(cypher, str):
+        raise QueryBuildError(f"text() takes a str of Cypher, got {type(cypher).__name__}")
+    if not cypher.strip():
+        raise QueryBuildError("text() got an empty string")
+    return Text(cypher)
+
+
 # -- aggregates -----------------------------------------------------------------------
 
 
@@ -236,8 +266,8 @@ def _as_list(fd: FieldExpressions, values: Iterable[Any]) -> tuple[Any, ...]:
 class AggExpr:
     """An aggregation for ``aggregate()``: ``func([DISTINCT] field) AS result_alias``.
 
-    ``field`` is a field descriptor, ``"*"`` (``count`` only), or raw Cypher text
-    written by the developer (an alias such as ``"f"`` or an expression).
+    ``field`` is a field descriptor, ``"*"`` (``count`` only), an alias (``"f"``),
+    ``"alias.property"``, or Cypher wrapped in :func:`text` (inserted verbatim).
     """
 
     func: AggregateFunction
@@ -253,9 +283,10 @@ class AggExpr:
 def _agg(func: AggregateFunction, field: Any, distinct: bool) -> AggExpr:
     if isinstance(field, str) and field.strip() == "*" and func != "count":
         raise QueryBuildError(f"{func}(*) is not valid Cypher; pass a field")
-    if not isinstance(field, (str, FieldExpressions)):
+    if not isinstance(field, (str, FieldExpressions, Text)):
         raise QueryBuildError(
-            f"{func}() takes a model field or a Cypher expression string, got {field!r}"
+            f"{func}() takes a model field, an alias, 'alias.property' or text('...'), "
+            f"got {field!r}"
         )
     if isinstance(field, FieldExpressions) and field.is_relation:
         raise QueryBuildError(

@@ -7,8 +7,9 @@ Values only ever appear inside :class:`Param` nodes; a dialect names them
 of the same shape render to the same text. Aliases, labels, relationship types and
 property names are plain strings here, validated and escaped by the dialect.
 
-:class:`Raw` holds Cypher text written by the developer (``order_by("score DESC")``,
-``project("n.city")``); it is rendered verbatim and must never contain user input.
+:class:`Raw` holds Cypher text written by the developer and passed through
+``text()`` (``order_by(text("size(n.tags) DESC"))``), or a validated result column
+name; it is rendered verbatim and must never contain user input.
 """
 
 from __future__ import annotations

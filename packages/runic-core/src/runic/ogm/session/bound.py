@@ -78,9 +78,9 @@ class _BoundBase(Generic[T]):
         """Insert a ``WITH`` stage carrying ``aliases``."""
         return self._wrap(self.statement.with_(*aliases))
 
-    def order_by(self: B, field: Any, *, desc: bool = False) -> B:
-        """Add an ``ORDER BY`` term."""
-        return self._wrap(self.statement.order_by(field, desc=desc))
+    def order_by(self: B, *keys: Any, desc: bool = False) -> B:
+        """Add ``ORDER BY`` terms (see :meth:`~runic.ogm.query.Select.order_by`)."""
+        return self._wrap(self.statement.order_by(*keys, desc=desc))
 
     def limit(self: B, n: int) -> B:
         """Set ``LIMIT``."""

@@ -326,7 +326,7 @@ class SessionCore:
                 if desc.converter is None
                 else [_to_graph(desc, entity.__dict__[name]) for entity in entities]
             )
-            keys.setdefault((facts.meta.primary_label, name), []).extend(values)
+            keys.setdefault((facts.meta.primary_label, desc.graph_name), []).extend(values)
         return keys
 
     def _raise_duplicates(self, existing: QueryResult) -> None:

@@ -254,7 +254,7 @@ def _set_items(
     dialect: GraphDialect, fields: Sequence[FieldDescriptor], offset: int
 ) -> list[tuple[str, str]]:
     return [
-        (escape(desc.name), _value_expr(dialect, desc, f"row[{i + offset}]"))
+        (escape(desc.graph_name), _value_expr(dialect, desc, f"row[{i + offset}]"))
         for i, desc in enumerate(fields)
     ]
 

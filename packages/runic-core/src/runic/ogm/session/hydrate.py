@@ -25,15 +25,16 @@ __all__ = ["decode_edge", "decode_node", "field_plan", "identity_key"]
 _MUTABLE = (list, dict, set, bytearray)  # as runic.ogm.core.state: snapshot by deep copy
 # values of these exact types never need a deep-copied snapshot
 _IMMUTABLE_TYPES = frozenset({str, int, float, bool, type(None), bytes})
-_PLANS: dict[type, tuple[tuple[str, TypeConverter | None, bool], ...]] = {}
+_FieldPlan = tuple[tuple[str, str, "TypeConverter | None", bool], ...]
+_PLANS: dict[type, _FieldPlan] = {}
 
 
-def field_plan(cls: type) -> tuple[tuple[str, TypeConverter | None, bool], ...]:
-    """``(name, converter, generated)`` for each property field of ``cls`` (cached)."""
+def field_plan(cls: type) -> _FieldPlan:
+    """``(name, graph name, converter, generated)`` per property field of ``cls`` (cached)."""
     plan = _PLANS.get(cls)
     if plan is None:
         fields: Any = cls.__dict__["__runic_meta__"].fields
-        plan = tuple((n, d.converter, d.generated) for n, d in fields.items())
+        plan = tuple((n, d.graph_name, d.converter, d.generated) for n, d in fields.items())
         _PLANS[cls] = plan
     return plan
 
@@ -41,13 +42,13 @@ def field_plan(cls: type) -> tuple[tuple[str, TypeConverter | None, bool], ...]:
 class _NodePlan:
     """How nodes with one label set become instances of one class (cached per labels).
 
-    ``names`` are the property fields; when none converts and the key is not
-    generated (``plain``), a node whose properties are exactly those fields is
-    copied into the instance dict in one step.
+    ``names`` are the property fields; when none converts, none is stored under
+    another graph name and the key is not generated (``plain``), a node whose
+    properties are exactly those fields is copied into the instance dict in one step.
     """
 
     __slots__ = ("cls", "fields", "label", "names", "pk_converter", "pk_generated", "pk_name",
-                 "plain")
+                 "pk_prop", "plain")
 
     def __init__(self, cls: type[Node]) -> None:
         meta = cls.__runic_meta__
@@ -57,9 +58,12 @@ class _NodePlan:
         pk_desc = meta.fields[self.pk_name] if self.pk_name is not None else None
         self.pk_generated = pk_desc is not None and pk_desc.generated
         self.pk_converter = pk_desc.converter if pk_desc is not None else None
+        self.pk_prop: str = pk_desc.graph_name if pk_desc is not None else ""
         self.fields = field_plan(cls)
-        self.names = frozenset(name for name, _, _ in self.fields)
-        self.plain = all(conv is None and not gen for _, conv, gen in self.fields)
+        self.names = frozenset(name for name, _, _, _ in self.fields)
+        self.plain = all(
+            conv is None and not gen and prop == name for name, prop, conv, gen in self.fields
+        )
 
 
 _NODE_PLANS: dict[tuple[tuple[str, ...], type | None], _NodePlan] = {}
@@ -103,7 +107,7 @@ def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None 
     if pk_name is None:
         key = ("#", graph_id)
     else:
-        pk_value = graph_id if plan.pk_generated else props.get(pk_name)
+        pk_value = graph_id if plan.pk_generated else props.get(plan.pk_prop)
         if pk_value is None:
             key = ("#", graph_id)
         else:
@@ -145,7 +149,7 @@ def _fill_expired(obj: Any, cls: type, props: Any, graph_id: Any) -> bool:
     state: EntityState = values[STATE_KEY]
     if state.graph_id is None:
         state.graph_id = graph_id
-    missing = [n for n, _, _ in field_plan(cls) if n not in values]
+    missing = [n for n, _, _, _ in field_plan(cls) if n not in values]
     if not missing:
         return False
     meta: Any = cls.__dict__["__runic_meta__"]
@@ -157,17 +161,17 @@ def _fill_expired(obj: Any, cls: type, props: Any, graph_id: Any) -> bool:
 
 def _read_fields(
     values: dict[str, Any],
-    fields: Sequence[tuple[str, TypeConverter | None, bool]],
+    fields: Sequence[tuple[str, str, TypeConverter | None, bool]],
     props: Any,
     graph_id: Any,
     pk_name: str | None,
 ) -> None:
     """Set each of ``fields`` in ``values`` from the node's properties (converted)."""
-    for name, converter, generated in fields:
+    for name, prop, converter, generated in fields:
         if generated and name == pk_name:
             values[name] = graph_id  # a generated key is the node's id
             continue
-        value = props.get(name)
+        value = props.get(prop)
         if value is not None and converter is not None:
             value = converter.from_graph(value)
         values[name] = value
@@ -181,8 +185,8 @@ def decode_edge(edge: GraphEdge, expected: type[Edge] | None = None) -> Any:
     obj = cls.__new__(cls)
     values = obj.__dict__
     props = edge.properties
-    for name, converter, _ in field_plan(cls):
-        value = props.get(name)
+    for name, prop, converter, _ in field_plan(cls):
+        value = props.get(prop)
         if value is not None and converter is not None:
             value = converter.from_graph(value)
         values[name] = value

@@ -97,7 +97,7 @@ def _pk_expr(dialect: GraphDialect, meta: NodeMeta) -> str:
     desc = meta.fields[meta.pk_field_name or ""]
     if desc.generated:
         return dialect.node_id_expr("n")
-    return f"n.{escape(desc.name)}"
+    return f"n.{escape(desc.graph_name)}"
 
 
 def get_statement(
@@ -121,7 +121,7 @@ def _get_text(
     if desc.generated:
         match = f"MATCH (n{_labels(dialect, meta.labels)}) WHERE {dialect.node_id_expr('n')} = $pk"
     else:
-        match = dialect.render_key_match("n", meta.labels, escape(desc.name), "$pk")
+        match = dialect.render_key_match("n", meta.labels, escape(desc.graph_name), "$pk")
     cypher = f"{match}{stages} RETURN n{''.join(', ' + c for c in carried)}"
     return cypher, ("n", *carried), tuple(descs)
 
