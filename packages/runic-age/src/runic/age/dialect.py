@@ -230,7 +230,8 @@ class AGEDialect(CypherDialect):
         parts.append(
             f"UNWIND {rows} AS row MATCH ({a}) WHERE {nid(a)} = row[0] "
             f"MATCH ({b}) WHERE {nid(b)} = row[1] OPTIONAL MATCH {rel.render(old)} "
-            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL CREATE {rel.render(var)} SET {sets}"
+            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL CREATE {rel.written().render(var)} "
+            f"SET {sets}"
         )
         return parts
 

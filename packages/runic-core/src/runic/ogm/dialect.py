@@ -99,6 +99,16 @@ class RelPattern:
     direction: str
     end: str
 
+    def written(self) -> RelPattern:
+        """The pattern an edge is created with: ``BOTH`` is written ``OUTGOING``.
+
+        Backends create directed edges only; a ``BOTH`` relation's edge goes from
+        the relation's owner to its target, and is matched in either direction.
+        """
+        if self.direction != "BOTH":
+            return self
+        return RelPattern(self.start, self.rel_type, "OUTGOING", self.end)
+
     def render(self, var: str, start: str | None = None, end: str | None = None) -> str:
         """``(start)-[var:`T`]->(end)`` (the node variables may be replaced)."""
         rel = f"{var}:{escape(self.rel_type)}"
@@ -382,6 +392,8 @@ class CypherDialect:
         row[0] AS ak, row[1] AS bk MATCH (a) ... MATCH (b) ... MERGE (a)-[var:T]->(b)
         [ON CREATE] SET ...``.
         """
+        if rel.direction == "BOTH":
+            return self.render_merge_either_way(rows, rel, var, items, only_on_create)
         a, b = rel.start, rel.end
         nid = self.node_id_expr
         # Ids bound to variables first: FalkorDB seeks ``id(a) = ka``, scans for row[0].
@@ -396,6 +408,39 @@ class CypherDialect:
         elif items:
             text += " " + self.render_set(var, items, "row")
         return [text]
+
+    def render_merge_either_way(
+        self,
+        rows: str,
+        rel: RelPattern,
+        var: str,
+        items: Sequence[tuple[str, str]],
+        only_on_create: bool,
+    ) -> list[str]:
+        """Merge parts of a ``BOTH`` relation: an edge either way counts as existing.
+
+        No backend creates an undirected edge (``MERGE (a)-[r]-(b)`` is refused or
+        picks a direction), so: set ``items`` on the edges found in either
+        direction (unless ``only_on_create``), then create ``a -> b`` for the rows
+        that have none.
+        """
+        a, b = rel.start, rel.end
+        nid = self.node_id_expr
+        ak, bk, old = f"{a}k", f"{b}k", f"{var}o"
+        bind = f"UNWIND {rows} AS row WITH row, row[0] AS {ak}, row[1] AS {bk} "
+        parts: list[str] = []
+        if items and not only_on_create:
+            found = self.render_edge_match(rel.render(var), f"{nid(a)} = {ak} AND {nid(b)} = {bk}")
+            parts.append(f"{bind}{found} {self.render_set(var, items, 'row')}")
+        text = (
+            f"{bind}MATCH ({a}) WHERE {nid(a)} = {ak} MATCH ({b}) WHERE {nid(b)} = {bk} "
+            f"OPTIONAL MATCH {rel.render(old)} WITH row, {a}, {b}, {old} WHERE {old} IS NULL "
+            f"CREATE {rel.written().render(var)}"
+        )
+        if items:
+            text += " " + self.render_set(var, items, "row")
+        parts.append(text)
+        return parts
 
     def render_node(self, node: NodePattern, *, labels: bool = True) -> str:
         """``(alias:`Label`)`` (or ``(alias)`` when the variable is already bound)."""

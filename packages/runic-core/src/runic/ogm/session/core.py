@@ -774,6 +774,9 @@ class SessionCore:
     def _set_relation(self, entity: Any, desc: FieldDescriptor, nodes: Sequence[Any]) -> None:
         target_cls = desc.resolve_target()
         targets = [decode_node(self, n, target_cls) for n in nodes if n is not None]
+        if desc.direction == "BOTH" and len(targets) > 1:
+            # edges both ways (or a loop, matched from either end) give a target twice
+            targets = list({id(t): t for t in targets}.values())
         values = entity.__dict__
         state: EntityState = values[STATE_KEY]
         if desc.name in state.changed:

@@ -94,6 +94,8 @@ class FlushPlan:
         self.edge_clears: dict[tuple[Any, ...], _ClearGroup] = {}
         self.node_deletes: list[Any] = []
         self._group_index: dict[tuple[Any, ...], int] = {}
+        # BOTH relations: (type, edge fields, only_on_create, {ends}) -> the staged row
+        self._either_way: dict[tuple[Any, ...], list[Any]] = {}
 
     def __bool__(self) -> bool:
         return bool(
@@ -165,6 +167,12 @@ class FlushPlan:
         ``fresh``: the statement removes every such edge of the source first
         (:meth:`clear_edges`), so the edge is created without the ``MERGE`` check.
         """
+        if direction == "BOTH":
+            fresh = False  # created only where no edge exists either way (see render_flush)
+            if self._staged_either_way(
+                rel_type, src, tgt, edge_fields, edge_values, only_on_create
+            ):
+                return
         src_new = src.group if isinstance(src, NewRef) else None
         tgt_new = tgt.group if isinstance(tgt, NewRef) else None
         key = (rel_type, direction, edge_fields, src_new, tgt_new, only_on_create, fresh)
@@ -175,7 +183,30 @@ class FlushPlan:
             )
         s = src.row if isinstance(src, NewRef) else src
         t = tgt.row if isinstance(tgt, NewRef) else tgt
-        group.rows.append([s, t, *edge_values])
+        row = [s, t, *edge_values]
+        group.rows.append(row)
+        if direction == "BOTH":
+            self._either_way[(rel_type, edge_fields, only_on_create, frozenset((src, tgt)))] = row
+
+    def _staged_either_way(
+        self,
+        rel_type: str,
+        src: Ref,
+        tgt: Ref,
+        edge_fields: tuple[FieldDescriptor, ...],
+        edge_values: Sequence[Any],
+        only_on_create: bool,
+    ) -> bool:
+        """True when an edge of a ``BOTH`` relation between the two ends is staged.
+
+        Its properties become ``edge_values`` (the last staging wins, as for
+        ``MERGE``); one edge, whichever end assigned or related it first.
+        """
+        row = self._either_way.get((rel_type, edge_fields, only_on_create, frozenset((src, tgt))))
+        if row is None:
+            return False
+        row[2:] = edge_values
+        return True
 
     def merge_edges(
         self,
@@ -189,6 +220,10 @@ class FlushPlan:
         fresh: bool = False,
     ) -> None:
         """:meth:`merge_edge` from one source to several targets (one group look-up)."""
+        if direction == "BOTH":
+            for tgt in targets:
+                self.merge_edge(rel_type, direction, src, tgt, edge_fields, edge_values)
+            return
         src_new = src.group if isinstance(src, NewRef) else None
         s = src.row if isinstance(src, NewRef) else src
         groups: dict[int | None, list[list[Any]]] = {}
@@ -236,6 +271,11 @@ def _arrow(direction: str, rel: str) -> tuple[str, str]:
 def _pattern(a: str, direction: str, rel: str, b: str) -> str:
     _, arrow = _arrow(direction, rel)
     return f"({a}){arrow}({b})"
+
+
+def _written(direction: str) -> str:
+    """The direction an edge is created in: a ``BOTH`` relation's goes owner -> target."""
+    return "OUTGOING" if direction == "BOTH" else direction
 
 
 def _value_expr(dialect: GraphDialect, desc: FieldDescriptor, ref: str) -> str:
@@ -314,7 +354,7 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         p = param(edge.rows)
         if edge.fresh:  # the edges were all removed above: CREATE, no MERGE check
             a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
-            pattern = _pattern(a, edge.direction, f"{r}:{escape(edge.rel_type)}", b)
+            pattern = _pattern(a, _written(edge.direction), f"{r}:{escape(edge.rel_type)}", b)
             text = (
                 f"UNWIND ${p} AS row WITH row, row[0] AS {ka} MATCH ({a}) WHERE {nid(a)} = {ka} "
                 f"WITH row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb} "
@@ -378,7 +418,8 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
             text += (
                 f" WITH {keep}row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb}"
             )
-        pattern = _pattern(a, edge.direction, f"{r}:{escape(edge.rel_type)}", b)
+        # one end is new, so no edge can exist yet: CREATE (a BOTH relation's goes a -> b)
+        pattern = _pattern(a, _written(edge.direction), f"{r}:{escape(edge.rel_type)}", b)
         text += f" CREATE {pattern}"
         if edge.edge_fields:
             text += f" SET {_set_clause(dialect, r, edge.edge_fields, 2)}"
