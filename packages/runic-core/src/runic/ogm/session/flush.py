@@ -284,7 +284,7 @@ def _value_expr(dialect: GraphDialect, desc: FieldDescriptor, ref: str) -> str:
         fn = "intern"
     if fn is None:
         return ref
-    wrapped = dialect.wrap_param(fn, ref)
+    wrapped = dialect.wrap_param(fn, ref, desc.qualname)
     if wrapped == ref:
         return ref
     return f"CASE WHEN {ref} IS NULL THEN null ELSE {wrapped} END"
