@@ -14,6 +14,10 @@ never stops the chain). Creations collect their nodes into lists (``_n0``,
 ``_n1`` ...) that later parts index, and the statement returns the new nodes'
 ids so the session can record them (and fill ``generated=True`` keys).
 
+Edges of ``direction="BOTH"`` relations are created ``owner -> target`` (no
+backend stores undirected edges) and found, merged and deleted in either
+direction; one pair staged from both ends is one edge.
+
 Dialect hooks adapt the text to a backend: ``render_labels`` /
 ``render_create_labels`` (label emulation), ``render_id_list`` (``None``: the
 ids are collected next to the nodes), ``flush_variable`` (per-part variable
