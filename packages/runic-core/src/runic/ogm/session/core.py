@@ -739,7 +739,9 @@ class SessionCore:
         if not result.rows:
             return None
         entities = self._hydrate_fetch(result, cls, fetched)
-        yield from self._eager_after(entities, fetched)
+        if fetched or (entities and type(entities[0]) is not cls):
+            # eager relations (of cls, of a subclass, of fetch= targets)
+            yield from self._eager_after(entities, fetched)
         return entities[0] if entities else None
 
     def find_all(
@@ -1044,8 +1046,15 @@ def _eager_relations(cls: type) -> tuple[FieldDescriptor, ...]:
         return found
 
 
+_EAGER_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _eager_names(cls: type) -> tuple[str, ...]:
-    return tuple(d.name for d in _eager_relations(cls))
+    try:
+        return _EAGER_NAMES[cls]
+    except KeyError:
+        names = _EAGER_NAMES[cls] = tuple(d.name for d in _eager_relations(cls))
+        return names
 
 
 def _with_eager(fetch: Sequence[str] | None, eager: tuple[str, ...]) -> Sequence[str]:
