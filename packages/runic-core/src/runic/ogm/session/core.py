@@ -868,7 +868,7 @@ class SessionCore:
         classes = {cls for cls in set(map(type, items)) if _eager_relations(cls)}
         if not classes:
             return None  # the common case: one set of the classes, no statement
-        level = [e for e in items if type(e) in classes]
+        level = list({id(e): e for e in items if type(e) in classes}.values())
         used: set[FieldDescriptor] = set()
         while level:
             follow: dict[FieldDescriptor, list[Any]] = {}
@@ -883,13 +883,14 @@ class SessionCore:
                 missing = [e for e in group if desc.name not in e.__dict__]
                 if missing:
                     yield from self._load_relation(missing, desc)
-            level = [
-                target
+            reached = {
+                id(target): target
                 for desc, group in follow.items()
                 for entity in group
                 for target in _targets(entity.__dict__.get(desc.name))
                 if _eager_relations(type(target))
-            ]
+            }
+            level = list(reached.values())
         return None
 
     def refresh(self, entity: Any) -> Op[None]:
