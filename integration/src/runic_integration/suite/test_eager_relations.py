@@ -189,3 +189,18 @@ async def test_an_unflushed_assignment_is_kept_by_an_eager_read(db: RunicDB) -> 
     assert db.values(
         "MATCH (:ItEagerAuthor {id: 'a1'})-[:IT_WROTE]->(b) RETURN b.id AS b", column="b"
     ) == []
+
+
+@backend_test
+async def test_refresh_reads_eager_relations_again(db: RunicDB) -> None:
+    await _library(db, 2)
+    async with db.session() as session:
+        a1 = await session.get(Author, "a1")
+        assert a1 is not None and len(a1.books) == 2
+        db.raw(
+            "MATCH (:ItEagerAuthor {id: 'a1'})-[w:IT_WROTE]->(:ItEagerBook {id: 'b1x'}) DELETE w",
+            write=True,
+        )
+        await session.refresh(a1)
+        assert [b.id for b in a1.books] == ["b1y"]  # no LazyLoadError in async
+        assert a1.mentor is not None and a1.mentor.id == "a0"

@@ -914,6 +914,7 @@ class SessionCore:
         state.clear_changed()
         self.dirty.pop(id(entity), None)
         decode_node(self, node, type(entity))
+        yield from self.load_eager([entity])  # its lazy=False relations, read again
         return None
 
     def load_expired(self, entity: Any) -> Op[None]:
