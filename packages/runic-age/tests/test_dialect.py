@@ -372,3 +372,18 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
     )
     assert read("MATCH (n:AgPerson) RETURN n.id") == [('"ada"',)]
     assert read("MATCH ()-[r:AG_KNOWS]->() RETURN count(r)") == [("0",)]
+
+
+def test_cypher_fn_calls_only_age_functions() -> None:
+    dialect = AGEDialect()
+    assert dialect.wrap_param("toUpper", "$p0", "Item.code") == "toUpper($p0)"
+    assert dialect.wrap_param("tolower", "$p0") == "tolower($p0)"
+    for plain in ("vecf32", "point", "intern"):  # stored as lists, maps, strings
+        assert dialect.wrap_param(plain, "$p0") == "$p0"
+    with pytest.raises(UnsupportedFeatureError) as caught:
+        dialect.wrap_param("my.fn", "$p0", "Item.code")
+    assert caught.value.backend == "age"
+    assert "my.fn()" in str(caught.value) and "Item.code" in str(caught.value)
+    # no list comprehension on AGE: IN compares with each value wrapped by index
+    assert dialect.wrap_param_list("toUpper", "$p0", 2) == "[toUpper($p0[0]), toUpper($p0[1])]"
+    assert dialect.wrap_param_list("vecf32", "$p0", 2) == "$p0"

@@ -63,7 +63,8 @@ def test_identity_and_capabilities() -> None:
         ("point", "point($p0)"),
         ("intern", "intern($p0)"),
         (None, "$p0"),
-        ("toUpper", "$p0"),
+        ("toUpper", "toUpper($p0)"),
+        ("my.udf", "my.udf($p0)"),
     ],
 )
 def test_value_wrapping(fn: str | None, expected: str) -> None:

@@ -17,7 +17,9 @@ Differences from the openCypher reference dialect:
 * No fulltext or vector procedures, no ``point``/``vecf32``/``intern``
   constructors: search statements fail with
   :class:`~runic.ogm.exceptions.UnsupportedFeatureError` before anything is
-  sent; vectors and points are stored as lists and maps.
+  sent; vectors and points are stored as lists and maps. A converter's
+  ``cypher_fn`` may name only AGE's own functions (:data:`AGE_FUNCTIONS`, e.g.
+  ``toUpper``): any other name is an UnsupportedFeatureError.
 * No list comprehensions and no ``ON CREATE SET``; a vertex or edge variable
   cannot be declared again in a later query part; a ``SET`` on an edge a
   ``MERGE`` just created is lost; a ``MATCH`` on a relationship type that does
@@ -53,7 +55,7 @@ from runic.ogm.query.ir import (
     VarRef,
 )
 
-__all__ = ["RESERVED_WORDS", "AGEDialect"]
+__all__ = ["AGE_FUNCTIONS", "RESERVED_WORDS", "AGEDialect"]
 
 BACKEND = "age"
 
@@ -65,6 +67,17 @@ RESERVED_WORDS = frozenset(
         "ends", "exists", "explain", "false", "in", "is", "limit", "match", "merge", "not", "null",
         "optional", "or", "order", "remove", "return", "set", "skip", "starts", "then", "true",
         "union", "unwind", "verbose", "when", "where", "with", "xor", "yield",
+    }
+)
+
+#: The functions a converter's ``cypher_fn`` may name on AGE (lower case): AGE's own
+#: one-value functions. AGE's Cypher calls no user-defined functions.
+AGE_FUNCTIONS = frozenset(
+    {
+        "abs", "acos", "asin", "atan", "ceil", "cos", "cot", "degrees", "exp", "floor",
+        "head", "keys", "last", "length", "log", "log10", "ltrim", "properties", "radians",
+        "reverse", "round", "rtrim", "sign", "sin", "size", "sqrt", "tail", "tan",
+        "toboolean", "tofloat", "tointeger", "tolower", "tostring", "toupper", "trim",
     }
 )
 
@@ -102,6 +115,8 @@ class AGEDialect(CypherDialect):
     name = BACKEND
     capabilities = frozenset({Capability.TRANSACTIONS, Capability.ASYNC})
     param_functions: frozenset[str] = frozenset()
+    plain_functions = frozenset({"vecf32", "point", "intern"})
+    callable_functions = AGE_FUNCTIONS
 
     # -- capability check -----------------------------------------------------------
 
@@ -111,6 +126,16 @@ class AGEDialect(CypherDialect):
         for capability in sorted(missing):
             feature, hint = _MISSING.get(capability, (str(capability), None))
             raise UnsupportedFeatureError(BACKEND, feature, hint)
+
+    def wrap_param_list(
+        self, cypher_fn: str, ref: str, size: int, field: str | None = None
+    ) -> str:
+        """``[fn(ref[0]), fn(ref[1]), ...]``: AGE has no list comprehension."""
+        first = self.wrap_param(cypher_fn, f"{ref}[0]", field)
+        if first == f"{ref}[0]":
+            return ref
+        items = [self.wrap_param(cypher_fn, f"{ref}[{i}]", field) for i in range(size)]
+        return f"[{', '.join(items)}]"
 
     # -- label emulation ----------------------------------------------------------------
 
@@ -230,7 +255,8 @@ class AGEDialect(CypherDialect):
         parts.append(
             f"UNWIND {rows} AS row MATCH ({a}) WHERE {nid(a)} = row[0] "
             f"MATCH ({b}) WHERE {nid(b)} = row[1] OPTIONAL MATCH {rel.render(old)} "
-            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL CREATE {rel.render(var)} SET {sets}"
+            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL CREATE {rel.written().render(var)} "
+            f"SET {sets}"
         )
         return parts
 

@@ -18,8 +18,9 @@ read-only routing   enforced by the server  routing hint only         routing hi
 
 Common to all three: ``point($p)`` builds geographic points from
 ``{latitude, longitude}`` maps; vectors are stored as plain float lists (there is
-no ``vecf32()``) and strings as plain values (there is no ``intern()``); every
-backend has multi-statement transactions.
+no ``vecf32()``) and strings as plain values (there is no ``intern()``); any other
+converter ``cypher_fn`` is called as named (built-in or user-defined functions, the
+server resolves it); every backend has multi-statement transactions.
 
 Each dialect also renders schema DDL (indexes, unique constraints, fulltext and
 vector indexes) in its backend's syntax; ArcadeDB's Cypher cannot create
@@ -118,8 +119,10 @@ class BoltDialect(CypherDialect):
     name = "bolt"
     id_kind: ClassVar[IdKind] = "element"
     capabilities = _BASE_CAPABILITIES
-    # No vecf32()/intern(): vectors and interned strings are stored as plain values.
+    # No vecf32()/intern(): vectors and interned strings are stored as plain values
+    # (plain_functions); any other cypher_fn is called as named (user-defined too).
     param_functions = frozenset({"point"})
+    plain_functions = frozenset({"vecf32", "intern"})
 
     # -- ids --------------------------------------------------------------------------
 

@@ -4,8 +4,11 @@
 ``Select.build()`` uses when no backend is bound). A backend subclasses it and
 overrides small hooks:
 
-* ``name``, ``capabilities``, ``param_functions`` -- class attributes;
-* :meth:`~CypherDialect.wrap_param` -- native value constructors (``vecf32($p0)``);
+* ``name``, ``capabilities``, ``param_functions``, ``plain_functions``,
+  ``callable_functions`` -- class attributes;
+* :meth:`~CypherDialect.wrap_param` -- a converter's ``cypher_fn`` around a value
+  (``vecf32($p0)``, ``toUpper($p0)``), or UnsupportedFeatureError where the backend
+  cannot call it;
 * :meth:`~CypherDialect.node_id_expr` / :meth:`~CypherDialect.edge_id_expr`;
 * :meth:`~CypherDialect.quote_identifier`, :meth:`~CypherDialect.render_labels`,
   :meth:`~CypherDialect.render_create_labels` (e.g. label emulation on
@@ -27,6 +30,7 @@ before anything is sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -99,6 +103,16 @@ class RelPattern:
     direction: str
     end: str
 
+    def written(self) -> RelPattern:
+        """The pattern an edge is created with: ``BOTH`` is written ``OUTGOING``.
+
+        Backends create directed edges only; a ``BOTH`` relation's edge goes from
+        the relation's owner to its target, and is matched in either direction.
+        """
+        if self.direction != "BOTH":
+            return self
+        return RelPattern(self.start, self.rel_type, "OUTGOING", self.end)
+
     def render(self, var: str, start: str | None = None, end: str | None = None) -> str:
         """``(start)-[var:`T`]->(end)`` (the node variables may be replaced)."""
         rel = f"{var}:{escape(self.rel_type)}"
@@ -126,8 +140,9 @@ class GraphDialect(Protocol):
         """Render ``query``; raise UnsupportedFeatureError for a missing feature."""
         ...
 
-    def wrap_param(self, cypher_fn: str | None, ref: str) -> str:
-        """Wrap a parameter reference in a native constructor (or return it as is)."""
+    def wrap_param(self, cypher_fn: str | None, ref: str, field: str | None = None) -> str:
+        """``cypher_fn(ref)``, ``ref`` (a constructor stored plainly), or raise
+        UnsupportedFeatureError naming ``field`` when the backend cannot call it."""
         ...
 
     def quote_identifier(self, name: str) -> str:
@@ -205,17 +220,15 @@ class RenderContext:
         ref = self.ref(param.value)
         if param.cypher_fn is None:
             return ref
-        return self.dialect.wrap_param(param.cypher_fn, ref)
+        return self.dialect.wrap_param(param.cypher_fn, ref, param.field)
 
     def param_list(self, param: Param) -> str:
         """Store a list :class:`Param` whose *elements* need ``cypher_fn`` wrapping."""
         ref = self.ref(param.value)
         if param.cypher_fn is None:
             return ref
-        wrapped = self.dialect.wrap_param(param.cypher_fn, "__x")
-        if wrapped == "__x":
-            return ref
-        return f"[__x IN {ref} | {wrapped}]"
+        size = len(param.value) if isinstance(param.value, (list, tuple)) else 0
+        return self.dialect.wrap_param_list(param.cypher_fn, ref, size, param.field)
 
 
 _FEATURES: dict[Capability, tuple[str, str]] = {
@@ -239,8 +252,15 @@ class CypherDialect:
 
     name: str = "cypher"
     capabilities: frozenset[Capability] = frozenset({Capability.MULTI_LABEL})
-    #: Cypher functions that ``wrap_param`` applies (converter ``cypher_fn`` values).
+    #: runic's value constructors (the built-in converters' ``cypher_fn``) the backend has.
     param_functions: frozenset[str] = frozenset({"point"})
+    #: runic's constructors the backend lacks: the value is stored as it is (a vector as
+    #: a list of floats, an interned string as a string).
+    plain_functions: frozenset[str] = frozenset({"vecf32", "intern"})
+    #: Which other functions a converter's ``cypher_fn`` may name: ``None`` for any
+    #: valid name (built-in or user-defined: the server resolves it), or the names
+    #: (lower case) of the only functions the backend can call.
+    callable_functions: frozenset[str] | None = None
 
     def supports(self, capability: Capability) -> bool:
         """True when ``capability`` is in :attr:`capabilities`."""
@@ -279,11 +299,43 @@ class CypherDialect:
         """Validate a variable name; variables are rendered unquoted."""
         return check_alias(name, internal=True)
 
-    def wrap_param(self, cypher_fn: str | None, ref: str) -> str:
-        """``fn(ref)`` when ``cypher_fn`` is in :attr:`param_functions`, else ``ref``."""
-        if cypher_fn is not None and cypher_fn in self.param_functions:
+    def wrap_param(self, cypher_fn: str | None, ref: str, field: str | None = None) -> str:
+        """A value reference written through a converter's ``cypher_fn``.
+
+        ``fn(ref)`` for a constructor in :attr:`param_functions` or any other valid
+        name the backend can call (:attr:`callable_functions`); ``ref`` as it is
+        for ``None`` and for :attr:`plain_functions`. A name that is not a valid
+        (optionally dotted) function name is a QueryBuildError, a function the
+        backend cannot call an UnsupportedFeatureError naming ``field``.
+        """
+        if cypher_fn is None:
+            return ref
+        if cypher_fn in self.param_functions:
             return f"{cypher_fn}({ref})"
-        return ref
+        if cypher_fn in self.plain_functions:
+            return ref
+        name = check_function_name(cypher_fn, field)
+        allowed = self.callable_functions
+        if allowed is not None and name.lower() not in allowed:
+            raise UnsupportedFeatureError(
+                self.name,
+                f"the Cypher function {name}() (cypher_fn of the converter of "
+                f"{field or 'a field'})",
+                f"{self.name} can call only its own functions ({', '.join(sorted(allowed))}); "
+                "convert the value in the converter's to_graph() instead, or name one of "
+                "those",
+            )
+        return f"{name}({ref})"
+
+    def wrap_param_list(
+        self, cypher_fn: str, ref: str, size: int, field: str | None = None
+    ) -> str:
+        """List parameter ``ref`` (``size`` values) with ``cypher_fn`` applied to each:
+        ``[__x IN ref | fn(__x)]`` (``ref`` when :meth:`wrap_param` leaves values as is)."""
+        wrapped = self.wrap_param(cypher_fn, "__x", field)
+        if wrapped == "__x":
+            return ref
+        return f"[__x IN {ref} | {wrapped}]"
 
     def node_id_expr(self, var: str) -> str:
         """``id(var)``."""
@@ -382,6 +434,8 @@ class CypherDialect:
         row[0] AS ak, row[1] AS bk MATCH (a) ... MATCH (b) ... MERGE (a)-[var:T]->(b)
         [ON CREATE] SET ...``.
         """
+        if rel.direction == "BOTH":
+            return self.render_merge_either_way(rows, rel, var, items, only_on_create)
         a, b = rel.start, rel.end
         nid = self.node_id_expr
         # Ids bound to variables first: FalkorDB seeks ``id(a) = ka``, scans for row[0].
@@ -396,6 +450,39 @@ class CypherDialect:
         elif items:
             text += " " + self.render_set(var, items, "row")
         return [text]
+
+    def render_merge_either_way(
+        self,
+        rows: str,
+        rel: RelPattern,
+        var: str,
+        items: Sequence[tuple[str, str]],
+        only_on_create: bool,
+    ) -> list[str]:
+        """Merge parts of a ``BOTH`` relation: an edge either way counts as existing.
+
+        No backend creates an undirected edge (``MERGE (a)-[r]-(b)`` is refused or
+        picks a direction), so: set ``items`` on the edges found in either
+        direction (unless ``only_on_create``), then create ``a -> b`` for the rows
+        that have none.
+        """
+        a, b = rel.start, rel.end
+        nid = self.node_id_expr
+        ak, bk, old = f"{a}k", f"{b}k", f"{var}o"
+        bind = f"UNWIND {rows} AS row WITH row, row[0] AS {ak}, row[1] AS {bk} "
+        parts: list[str] = []
+        if items and not only_on_create:
+            found = self.render_edge_match(rel.render(var), f"{nid(a)} = {ak} AND {nid(b)} = {bk}")
+            parts.append(f"{bind}{found} {self.render_set(var, items, 'row')}")
+        text = (
+            f"{bind}MATCH ({a}) WHERE {nid(a)} = {ak} MATCH ({b}) WHERE {nid(b)} = {bk} "
+            f"OPTIONAL MATCH {rel.render(old)} WITH row, {a}, {b}, {old} WHERE {old} IS NULL "
+            f"CREATE {rel.written().render(var)}"
+        )
+        if items:
+            text += " " + self.render_set(var, items, "row")
+        parts.append(text)
+        return parts
 
     def render_node(self, node: NodePattern, *, labels: bool = True) -> str:
         """``(alias:`Label`)`` (or ``(alias)`` when the variable is already bound)."""
@@ -587,6 +674,22 @@ class CypherDialect:
     def render_limit(self, limit: int, ctx: RenderContext) -> str:
         """``LIMIT n`` (a validated integer literal)."""
         return f"LIMIT {_count_literal('limit', limit)}"
+
+
+_FUNCTION_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def check_function_name(name: object, field: str | None = None) -> str:
+    """Validate a Cypher function name: identifiers joined by dots (``my.fn``)."""
+    if not isinstance(name, str) or not all(
+        _FUNCTION_PART.match(part) for part in name.split(".")
+    ):
+        raise QueryBuildError(
+            f"cypher_fn {name!r} of the converter of {field or 'a field'} is not a Cypher "
+            "function name; use letters, digits and underscores (not first), parts joined "
+            "by dots (e.g. 'toUpper' or 'my.fn')"
+        )
+    return name
 
 
 def _count_literal(what: str, n: object) -> int:

@@ -4,7 +4,8 @@ Differences from the openCypher reference dialect:
 
 * native value constructors: ``vecf32($p)`` (32-bit float vectors), ``point($p)``
   (geographic points from ``{latitude, longitude}`` maps) and ``intern($p)``
-  (strings stored once and shared);
+  (strings stored once and shared); any other converter ``cypher_fn`` is called as
+  named (built-in functions and user-defined ``lib.fn`` functions alike);
 * fulltext search through ``CALL db.idx.fulltext.queryNodes('Label', $q)
   YIELD node AS n`` (the query is RediSearch syntax; ``fields`` restrict it with
   ``@a|b:(...)``);
@@ -62,6 +63,8 @@ class FalkorDBDialect(CypherDialect):
         }
     )
     param_functions = frozenset({"vecf32", "point", "intern"})
+    plain_functions: frozenset[str] = frozenset()
+    # any other valid cypher_fn is called: built-ins (toUpper) and UDFs (``lib.fn``)
 
     def render_skip(self, skip: int, ctx: RenderContext) -> str:
         """``SKIP $pN``: page offsets are parameters, so paging reuses one cached plan."""

@@ -355,10 +355,11 @@ class Select(Generic[T]):
                 value = _convert(fd, value)
             return Comparison(ref, op, Param(value))
         fn = converter.cypher_fn if converter is not None else None
+        named = _field_name(fd) if fn is not None else None  # for the dialect's errors
         if op is CompareOp.IN:
             values = [_convert(fd, v) for v in expr.value]
-            return Comparison(ref, op, Param(values, fn))
-        return Comparison(ref, op, Param(_convert(fd, expr.value), fn))
+            return Comparison(ref, op, Param(values, fn, named))
+        return Comparison(ref, op, Param(_convert(fd, expr.value), fn, named))
 
     def traverse(
         self,
@@ -989,7 +990,7 @@ def vector_search(
         NodePattern("n", meta.labels, cls),
         meta.primary_label,
         field.graph_name,
-        Param(value, fn),
+        Param(value, fn, _field_name(field) if fn is not None else None),
         k,
         score_alias,
     )

@@ -87,10 +87,12 @@ class Param:
 
     ``cypher_fn`` names a function the dialect may wrap around the reference
     (``vecf32($p0)``); for ``IN`` comparisons it applies to each list element.
+    ``field`` (``Owner.name``) names the field it came from, for error messages.
     """
 
     value: Any
     cypher_fn: str | None = None
+    field: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

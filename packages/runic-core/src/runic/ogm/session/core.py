@@ -725,17 +725,23 @@ class SessionCore:
             raise MetadataError(f"{cls.__name__} has no primary key; use a query instead")
         if pk is None or type(pk) is not facts.pk_type:
             reads.check_pk_type(meta, pk)
+        eager = _eager_names(cls)
         held = self.identity.get((meta.primary_label, pk))
         if held is not None and isinstance(held, cls):
             if held.__dict__[STATE_KEY].deleted:
                 return None  # staged for deletion in this session
-            if not fetch or all(n in held.__dict__ for n in fetch):
+            if (not fetch or all(n in held.__dict__ for n in fetch)) and (
+                not eager or all(n in held.__dict__ for n in eager)
+            ):
                 return held
-        stmt, fetched = reads.get_statement(self.dialect, meta, pk, fetch or ())
+        stmt, fetched = reads.get_statement(self.dialect, meta, pk, _with_eager(fetch, eager))
         result = yield stmt
         if not result.rows:
             return None
         entities = self._hydrate_fetch(result, cls, fetched)
+        if fetched or (entities and type(entities[0]) is not cls):
+            # eager relations (of cls, of a subclass, of fetch= targets)
+            yield from self._eager_after(entities, fetched)
         return entities[0] if entities else None
 
     def find_all(
@@ -751,10 +757,13 @@ class SessionCore:
         self.check_open()
         meta = node_meta(cls)
         stmt, fetched = reads.find_all_statement(
-            self.dialect, meta, fetch or (), skip=skip, limit=limit, ids=ids
+            self.dialect, meta, _with_eager(fetch, _eager_names(meta.cls)), skip=skip,
+            limit=limit, ids=ids,
         )
         result = yield stmt
-        return self._hydrate_fetch(result, cls, fetched)
+        entities = self._hydrate_fetch(result, cls, fetched)
+        yield from self._eager_after(entities, fetched)
+        return entities
 
     def _hydrate_fetch(
         self, result: QueryResult, cls: type[Node], fetched: Sequence[FieldDescriptor]
@@ -774,6 +783,9 @@ class SessionCore:
     def _set_relation(self, entity: Any, desc: FieldDescriptor, nodes: Sequence[Any]) -> None:
         target_cls = desc.resolve_target()
         targets = [decode_node(self, n, target_cls) for n in nodes if n is not None]
+        if desc.direction == "BOTH" and len(targets) > 1:
+            # edges both ways (or a loop, matched from either end) give a target twice
+            targets = list({id(t): t for t in targets}.values())
         values = entity.__dict__
         state: EntityState = values[STATE_KEY]
         if desc.name in state.changed:
@@ -784,7 +796,7 @@ class SessionCore:
         self.watched[id(entity)] = entity
 
     def load_relation(self, entities: Sequence[Any], name: str) -> Op[None]:
-        """Load relation ``name`` of every entity in one query."""
+        """Load relation ``name`` of every entity in one query (and the targets' eager ones)."""
         self.check_open()
         if not entities:
             return None
@@ -796,6 +808,13 @@ class SessionCore:
                 f"{cls.__name__} has no relation {name!r}; its relations are: "
                 f"{', '.join(meta.relations) or '(none)'}"
             )
+        yield from self._load_relation(entities, desc)
+        yield from self._eager_after((), [desc], entities)
+        return None
+
+    def _load_relation(self, entities: Sequence[Any], desc: FieldDescriptor) -> Op[None]:
+        """One statement loading relation ``desc`` of ``entities``."""
+        cls, name = type(entities[0]), desc.name
         by_id: dict[Any, list[Any]] = {}
         for entity in entities:
             state = entity.__dict__.get(STATE_KEY)
@@ -815,6 +834,63 @@ class SessionCore:
         for graph_id, nodes in result.rows:
             for entity in by_id.get(graph_id, ()):
                 self._set_relation(entity, desc, nodes)
+        return None
+
+    # -- eager (lazy=False) relations ---------------------------------------------------
+
+    def _eager_after(
+        self,
+        entities: Sequence[Any],
+        fetched: Sequence[FieldDescriptor],
+        sources: Sequence[Any] | None = None,
+    ) -> Op[None]:
+        """:meth:`load_eager` for what a read returned: ``entities`` and the targets of
+        their ``fetched`` relations (of ``sources`` when given); the targets of eager
+        relations are the next level of :meth:`load_eager` itself."""
+        level = list(entities)
+        for desc in fetched:
+            if not desc.lazy and sources is None:
+                continue
+            for entity in entities if sources is None else sources:
+                level.extend(_targets(entity.__dict__.get(desc.name)))
+        yield from self.load_eager(level)
+
+    def load_eager(self, entities: Iterable[Any]) -> Op[None]:
+        """Load the ``lazy=False`` relations of ``entities`` and of the nodes they reach.
+
+        One statement per relation, whatever the number of entities: the
+        entities are taken level by level, and each ``lazy=False`` relation is
+        followed once per read (so cycles such as A to B to A, and
+        self-references, stop at a relation already followed). A relation
+        already loaded on an entity is not loaded again.
+        """
+        items = entities if isinstance(entities, list) else list(entities)
+        classes = {cls for cls in set(map(type, items)) if _eager_relations(cls)}
+        if not classes:
+            return None  # the common case: one set of the classes, no statement
+        level = list({id(e): e for e in items if type(e) in classes}.values())
+        used: set[FieldDescriptor] = set()
+        while level:
+            follow: dict[FieldDescriptor, list[Any]] = {}
+            for cls, group in _by_class(level).items():
+                for desc in _eager_relations(cls):
+                    if desc not in used:
+                        follow.setdefault(desc, []).extend(group)
+            if not follow:
+                break
+            used.update(follow)
+            for desc, group in follow.items():
+                missing = [e for e in group if desc.name not in e.__dict__]
+                if missing:
+                    yield from self._load_relation(missing, desc)
+            reached = {
+                id(target): target
+                for desc, group in follow.items()
+                for entity in group
+                for target in _targets(entity.__dict__.get(desc.name))
+                if _eager_relations(type(target))
+            }
+            level = list(reached.values())
         return None
 
     def refresh(self, entity: Any) -> Op[None]:
@@ -838,6 +914,7 @@ class SessionCore:
         state.clear_changed()
         self.dirty.pop(id(entity), None)
         decode_node(self, node, type(entity))
+        yield from self.load_eager([entity])  # its lazy=False relations, read again
         return None
 
     def load_expired(self, entity: Any) -> Op[None]:
@@ -955,6 +1032,39 @@ def _watched_changed(entity: Any) -> bool:
         elif len(previous) != 1 or previous[0] is not value:
             return True
     return False
+
+
+_EAGER: dict[type, tuple[FieldDescriptor, ...]] = {}
+
+
+def _eager_relations(cls: type) -> tuple[FieldDescriptor, ...]:
+    """The ``lazy=False`` relations of ``cls`` (none for anything but a Node class)."""
+    try:
+        return _EAGER[cls]
+    except KeyError:
+        meta = getattr(cls, "__runic_meta__", None)
+        relations = getattr(meta, "relations", None) if isinstance(meta, NodeMeta) else None
+        found = _EAGER[cls] = tuple(d for d in (relations or {}).values() if not d.lazy)
+        return found
+
+
+_EAGER_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _eager_names(cls: type) -> tuple[str, ...]:
+    try:
+        return _EAGER_NAMES[cls]
+    except KeyError:
+        names = _EAGER_NAMES[cls] = tuple(d.name for d in _eager_relations(cls))
+        return names
+
+
+def _with_eager(fetch: Sequence[str] | None, eager: tuple[str, ...]) -> Sequence[str]:
+    """``fetch`` plus the ``lazy=False`` relations (loaded in the same statement)."""
+    if not eager:
+        return fetch or ()
+    names = list(fetch or ())
+    return names + [n for n in eager if n not in names]
 
 
 def _targets(value: Any) -> list[Any]:

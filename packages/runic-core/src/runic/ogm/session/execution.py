@@ -8,7 +8,7 @@ Pure code shared by both session flavours; the result shape is chosen by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.exceptions import QueryBuildError
@@ -77,7 +77,21 @@ def select_op(core: SessionCore, stmt: Any, mode: Mode) -> Op[Any]:
         value = result.scalar()
         return int(value) if value is not None else 0
     with gc_paused(len(result.rows)):
-        return _shape(core, compiled, result, mode)
+        shaped = _shape(core, compiled, result, mode)
+    # the lazy=False relations of the entities returned: one statement per relation
+    yield from core.load_eager(_returned(shaped, mode))
+    return shaped
+
+
+def _returned(shaped: Any, mode: Mode) -> list[Any]:
+    """The values a shaped result holds (entities among them)."""
+    if mode == "scalars":
+        return cast("list[Any]", shaped)
+    if mode == "scalar":
+        return [] if shaped is None else [shaped]
+    if mode == "rows":
+        return [value for row in shaped for value in row.values()]
+    return [value for row in shaped for value in row]
 
 
 def _shape(core: SessionCore, compiled: CompiledQuery, result: QueryResult, mode: Mode) -> Any:

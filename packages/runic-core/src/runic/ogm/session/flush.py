@@ -14,6 +14,10 @@ never stops the chain). Creations collect their nodes into lists (``_n0``,
 ``_n1`` ...) that later parts index, and the statement returns the new nodes'
 ids so the session can record them (and fill ``generated=True`` keys).
 
+Edges of ``direction="BOTH"`` relations are created ``owner -> target`` (no
+backend stores undirected edges) and found, merged and deleted in either
+direction; one pair staged from both ends is one edge.
+
 Dialect hooks adapt the text to a backend: ``render_labels`` /
 ``render_create_labels`` (label emulation), ``render_id_list`` (``None``: the
 ids are collected next to the nodes), ``flush_variable`` (per-part variable
@@ -94,6 +98,8 @@ class FlushPlan:
         self.edge_clears: dict[tuple[Any, ...], _ClearGroup] = {}
         self.node_deletes: list[Any] = []
         self._group_index: dict[tuple[Any, ...], int] = {}
+        # BOTH relations: (type, edge fields, only_on_create, {ends}) -> the staged row
+        self._either_way: dict[tuple[Any, ...], list[Any]] = {}
 
     def __bool__(self) -> bool:
         return bool(
@@ -165,6 +171,12 @@ class FlushPlan:
         ``fresh``: the statement removes every such edge of the source first
         (:meth:`clear_edges`), so the edge is created without the ``MERGE`` check.
         """
+        if direction == "BOTH":
+            fresh = False  # created only where no edge exists either way (see render_flush)
+            if self._staged_either_way(
+                rel_type, src, tgt, edge_fields, edge_values, only_on_create
+            ):
+                return
         src_new = src.group if isinstance(src, NewRef) else None
         tgt_new = tgt.group if isinstance(tgt, NewRef) else None
         key = (rel_type, direction, edge_fields, src_new, tgt_new, only_on_create, fresh)
@@ -175,7 +187,30 @@ class FlushPlan:
             )
         s = src.row if isinstance(src, NewRef) else src
         t = tgt.row if isinstance(tgt, NewRef) else tgt
-        group.rows.append([s, t, *edge_values])
+        row = [s, t, *edge_values]
+        group.rows.append(row)
+        if direction == "BOTH":
+            self._either_way[(rel_type, edge_fields, only_on_create, frozenset((src, tgt)))] = row
+
+    def _staged_either_way(
+        self,
+        rel_type: str,
+        src: Ref,
+        tgt: Ref,
+        edge_fields: tuple[FieldDescriptor, ...],
+        edge_values: Sequence[Any],
+        only_on_create: bool,
+    ) -> bool:
+        """True when an edge of a ``BOTH`` relation between the two ends is staged.
+
+        Its properties become ``edge_values`` (the last staging wins, as for
+        ``MERGE``); one edge, whichever end assigned or related it first.
+        """
+        row = self._either_way.get((rel_type, edge_fields, only_on_create, frozenset((src, tgt))))
+        if row is None:
+            return False
+        row[2:] = edge_values
+        return True
 
     def merge_edges(
         self,
@@ -189,6 +224,10 @@ class FlushPlan:
         fresh: bool = False,
     ) -> None:
         """:meth:`merge_edge` from one source to several targets (one group look-up)."""
+        if direction == "BOTH":
+            for tgt in targets:
+                self.merge_edge(rel_type, direction, src, tgt, edge_fields, edge_values)
+            return
         src_new = src.group if isinstance(src, NewRef) else None
         s = src.row if isinstance(src, NewRef) else src
         groups: dict[int | None, list[list[Any]]] = {}
@@ -238,13 +277,18 @@ def _pattern(a: str, direction: str, rel: str, b: str) -> str:
     return f"({a}){arrow}({b})"
 
 
+def _written(direction: str) -> str:
+    """The direction an edge is created in: a ``BOTH`` relation's goes owner -> target."""
+    return "OUTGOING" if direction == "BOTH" else direction
+
+
 def _value_expr(dialect: GraphDialect, desc: FieldDescriptor, ref: str) -> str:
     fn = desc.converter.cypher_fn if desc.converter is not None else None
     if fn is None and desc.interned:
         fn = "intern"
     if fn is None:
         return ref
-    wrapped = dialect.wrap_param(fn, ref)
+    wrapped = dialect.wrap_param(fn, ref, desc.qualname)
     if wrapped == ref:
         return ref
     return f"CASE WHEN {ref} IS NULL THEN null ELSE {wrapped} END"
@@ -314,7 +358,7 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         p = param(edge.rows)
         if edge.fresh:  # the edges were all removed above: CREATE, no MERGE check
             a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
-            pattern = _pattern(a, edge.direction, f"{r}:{escape(edge.rel_type)}", b)
+            pattern = _pattern(a, _written(edge.direction), f"{r}:{escape(edge.rel_type)}", b)
             text = (
                 f"UNWIND ${p} AS row WITH row, row[0] AS {ka} MATCH ({a}) WHERE {nid(a)} = {ka} "
                 f"WITH row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb} "
@@ -378,7 +422,8 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
             text += (
                 f" WITH {keep}row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb}"
             )
-        pattern = _pattern(a, edge.direction, f"{r}:{escape(edge.rel_type)}", b)
+        # one end is new, so no edge can exist yet: CREATE (a BOTH relation's goes a -> b)
+        pattern = _pattern(a, _written(edge.direction), f"{r}:{escape(edge.rel_type)}", b)
         text += f" CREATE {pattern}"
         if edge.edge_fields:
             text += f" SET {_set_clause(dialect, r, edge.edge_fields, 2)}"
