@@ -300,16 +300,25 @@ class SessionCore:
             if not plan:
                 self.edge_ops.clear()
                 return None
-            check = reads.existing_keys_statement(self._new_keys(pending), self.dialect)
+            keys = self._new_keys(pending)
+            plan.guard(keys)
             # what this flush writes: staging calls made while its statement runs (tasks
             # sharing an AsyncSession) stay staged for the next flush
             staged = (list(self.deleted.values()), len(self.edge_ops))
-        if check is not None:
-            existing = yield check
-            self._raise_duplicates(existing)
-        with gc_paused(size):
             stmt = render_flush(plan, self.dialect)
+            check = reads.existing_keys_statement(keys, self.dialect)
+        if check is not None:
+            # the keys are checked by the write itself (plan.guarded) or by a read first;
+            # a lock (AGE) makes a concurrent inserter of the same key wait for us
+            lock = self.dialect.key_lock_statement(keys)
+            if lock is not None:
+                yield lock
+            if not plan.guarded:
+                self._raise_duplicates((yield check))
         result = yield stmt
+        if plan.guarded and check is not None and not result.rows:
+            # the guard found a key taken, so nothing was written: which one?
+            self._raise_duplicates((yield check))
         with gc_paused(size):
             self._apply(plan, created, updated, result, staged)
         return None
@@ -337,6 +346,7 @@ class SessionCore:
             return
         found = [(label, key) for label, keys in zip(existing.columns, existing.rows[0],
                                                      strict=True) for key in keys]
+        found = list(dict.fromkeys(found))  # once each, if the graph holds it twice
         if found:
             shown = ", ".join(self._describe_key(label, key) for label, key in found[:5])
             more = f" and {len(found) - 5} more" if len(found) > 5 else ""
