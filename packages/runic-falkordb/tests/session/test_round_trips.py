@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from session_models import Blob, Company, Counter, Person, Ticket
 
-from runic.ogm import AsyncSession, QueryExecutionError, Repository, Session
+from runic.ogm import AsyncSession, DuplicateEntityError, QueryExecutionError, Repository, Session
 
 SIZES = [10, 1000]
 
@@ -133,6 +133,25 @@ async def test_async_round_trips(asession: AsyncSession, arec: Any, raw: Any) ->
     await asession.commit()
     assert [c.write for c in arec.calls] == [True]
     assert raw.value("MATCH (c:SCounter) WHERE c.value = 7 RETURN count(c)") == 1000
+
+
+def test_a_taken_key_fails_the_checking_write(session: Session, rec: Any, raw: Any) -> None:
+    raw.rows("CREATE (:SCounter {id: 1, value: 1}), (:SCounter {id: 2, value: 2})")
+    two = session.get(Counter, 2)
+    assert two is not None
+    two.value = 20  # an update in the same flush: it runs after the key check
+    session.add(Counter(id=3, value=3))
+    session.add(Counter(id=1, value=9))
+    rec.reset()
+    with pytest.raises(DuplicateEntityError, match=r"cannot insert Counter\(id=1\): a node"):
+        session.flush()
+    # the write found a key taken and wrote nothing; one read then names the key
+    assert [c.write for c in rec.calls] == [True, False]
+    assert rec.calls[0].cypher.startswith(
+        "OPTIONAL MATCH (_g0:`SCounter`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 "
+        "WITH _h0 AS _dup WHERE _dup = 0 CALL { UNWIND $w0 AS row"
+    )
+    assert raw.rows("MATCH (c:SCounter) RETURN c.id, c.value ORDER BY c.id") == [[1, 1], [2, 2]]
 
 
 # -- failing flushes --------------------------------------------------------------------
