@@ -183,3 +183,27 @@ async def test_arcadedb_key_window_until_commit(db: RunicDB) -> None:
             third.flush()
     finally:
         third.close()
+
+
+@backend_test
+async def test_a_taken_key_in_a_mixed_flush_writes_nothing(db: RunicDB) -> None:
+    # the key check of a flush that also updates and deletes (FalkorDB: the check leads
+    # the one write statement, the rest runs in a subquery after it)
+    async with db.session() as seeding:
+        seeding.add_all([Person(id="ada", name="Ada", age=1), Person(id="bob", name="Bob")])
+    session = db.session()
+    ada = await session.get(Person, "ada")
+    bob = await session.get(Person, "bob")
+    assert ada is not None and bob is not None
+    ada.age = 2
+    session.delete(bob)
+    session.add(Person(id="cy", name="Cy"))
+    session.add(Person(id="ada2", name="Ada 2"))
+    db.raw("CREATE (:ItPerson {id: 'ada2', name: 'Other', active: true, tags: []})", write=True)
+    with pytest.raises(DuplicateEntityError, match=r"cannot insert Person\(id='ada2'\)"):
+        await session.flush()
+    rows = db.rows(
+        "MATCH (n:ItPerson) RETURN n.id AS id, n.age AS age ORDER BY n.id", columns=("id", "age")
+    )
+    assert rows == [("ada", 1), ("ada2", None), ("bob", None)]
+    await session.close()
