@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from runic.age import AGEDialect, AGEDriver, decode_agtype, wrap_cypher
-from runic.age.dialect import _LOCK_STATEMENT, lock_id
+from runic.age.dialect import _LOCK_STATEMENT, KEY_LOCKS_PER_LABEL, lock_id
 from runic.ogm import (
     Capability,
     Edge,
@@ -382,3 +382,19 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
     )
     assert read("MATCH (n:AgPerson) RETURN n.id") == [('"ada"',)]
     assert read("MATCH ()-[r:AG_KNOWS]->() RETURN count(r)") == [("0",)]
+
+
+def test_key_lock_statement() -> None:
+    """A shared lock per label and one per key; above the limit one exclusive label lock."""
+    dialect = AGEDialect()
+    few = dialect.key_lock_statement({("P", "id"): ["a", "b", "a"], ("Q", "n"): [1.0]})
+    assert few is not None and few.write and few.columns == ("locked",)
+    assert few.params == {
+        "labels": sorted([[lock_id("P", "id"), False], [lock_id("Q", "n"), False]]),
+        "keys": sorted([lock_id("P", "id", "a"), lock_id("P", "id", "b"), lock_id("Q", "n", 1)]),
+    }
+    assert lock_id("Q", "n", 1) == lock_id("Q", "n", 1.0) != lock_id("Q", "n", "1")
+    many = dialect.key_lock_statement({("P", "id"): list(range(KEY_LOCKS_PER_LABEL + 1))})
+    assert many is not None
+    assert many.params == {"labels": [[lock_id("P", "id"), True]], "keys": []}
+    assert dialect.key_lock_statement({}) is None
