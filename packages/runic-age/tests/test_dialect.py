@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from runic.age import AGEDialect, AGEDriver, decode_agtype, wrap_cypher
+from runic.age.dialect import _LOCK_STATEMENT, KEY_LOCKS_PER_LABEL, lock_id
 from runic.ogm import (
     Capability,
     Edge,
@@ -284,29 +285,36 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
             AgPerson(id="ada", name="Ada", home=AgCity(code="PAR", name="Paris", pop=2)),
             AgPerson(id="bob", name="Bob"),
         ])
-    check, create = rec.sent
-    assert check == (
-        _wrapped(
-            g,
-            "OPTIONAL MATCH (n0:`AgPerson`) WHERE n0.`id` IN $k0 WITH collect(n0.`id`) AS d0 "
-            "OPTIONAL MATCH (n1:`AgPlace`) WHERE n1.`code` IN $k1 WITH d0, "
-            "collect(n1.`code`) AS d1 RETURN d0 AS `AgPerson`, d1 AS `AgPlace`",
-            '"AgPerson" agtype, "AgPlace" agtype',
-        ),
-        {"k0": ["ada", "bob"], "k1": ["PAR"]},
-        ("AgPerson", "AgPlace"),
+    lock, create = rec.sent
+    # advisory locks on the new keys first (a shared one per label, one per key) ...
+    assert lock == (
+        _wrapped(g, _LOCK_STATEMENT, '"locked" agtype'),
+        {
+            "labels": sorted(
+                [[lock_id("AgPerson", "id"), False], [lock_id("AgPlace", "code"), False]]
+            ),
+            "keys": sorted(
+                [lock_id("AgPerson", "id", "ada"), lock_id("AgPerson", "id", "bob"),
+                 lock_id("AgPlace", "code", "PAR")]
+            ),
+        },
+        ("locked",),
     )
+    # ... then one write that checks them itself: no row (nothing written) if one exists
     assert create == (
         _wrapped(
             g,
+            "OPTIONAL MATCH (_g0:`AgPerson`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 "
+            "OPTIONAL MATCH (_g1:`AgPlace`) WHERE _g1.`code` IN $g1 "
+            "WITH _h0, count(_g1) AS _h1 WITH _h0 + _h1 AS _dup WHERE _dup = 0 "
             "UNWIND $w0 AS row CREATE (n0:`AgPerson` {`id`: row[0], `name`: row[1], "
-            "`age`: row[2]}) WITH collect(n0) AS _n0, collect(id(n0)) AS _i0 "
+            "`age`: row[2]}) WITH _dup, collect(n0) AS _n0, collect(id(n0)) AS _i0 "
             "UNWIND $w1 AS row CREATE (n1:`AgPlace` {`_labels`: ['AgCity'], `code`: row[0], "
             "`name`: row[1], `emb`: row[2], `pop`: row[3]}) "
-            "WITH _n0, _i0, collect(n1) AS _n1, collect(id(n1)) AS _i1 "
-            "UNWIND $w2 AS row WITH _n0, _i0, _n1, _i1, row, _n0[row[0]] AS a2 "
-            "WITH _n0, _i0, _n1, _i1, row, a2, _n1[row[1]] AS b2 "
-            "CREATE (a2)-[r2:`AG_LIVES_IN`]->(b2) WITH _n0, _i0, _n1, _i1, count(*) AS _c "
+            "WITH _dup, _n0, _i0, collect(n1) AS _n1, collect(id(n1)) AS _i1 "
+            "UNWIND $w2 AS row WITH _dup, _n0, _i0, _n1, _i1, row, _n0[row[0]] AS a2 "
+            "WITH _dup, _n0, _i0, _n1, _i1, row, a2, _n1[row[1]] AS b2 "
+            "CREATE (a2)-[r2:`AG_LIVES_IN`]->(b2) WITH _dup, _n0, _i0, _n1, _i1, count(*) AS _c "
             "RETURN _i0 AS i0, _i1 AS i1",
             '"i0" agtype, "i1" agtype',
         ),
@@ -314,6 +322,8 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
             "w0": [("ada", "Ada", None), ("bob", "Bob", None)],  # plain rows stay tuples
             "w1": [["PAR", "Paris", [], 2]],
             "w2": [[0, 0]],
+            "g0": ["ada", "bob"],
+            "g1": ["PAR"],
         },
         ("i0", "i1"),
     )
@@ -387,3 +397,17 @@ def test_cypher_fn_calls_only_age_functions() -> None:
     # no list comprehension on AGE: IN compares with each value wrapped by index
     assert dialect.wrap_param_list("toUpper", "$p0", 2) == "[toUpper($p0[0]), toUpper($p0[1])]"
     assert dialect.wrap_param_list("vecf32", "$p0", 2) == "$p0"
+def test_key_lock_statement() -> None:
+    """A shared lock per label and one per key; above the limit one exclusive label lock."""
+    dialect = AGEDialect()
+    few = dialect.key_lock_statement({("P", "id"): ["a", "b", "a"], ("Q", "n"): [1.0]})
+    assert few is not None and few.write and few.columns == ("locked",)
+    assert few.params == {
+        "labels": sorted([[lock_id("P", "id"), False], [lock_id("Q", "n"), False]]),
+        "keys": sorted([lock_id("P", "id", "a"), lock_id("P", "id", "b"), lock_id("Q", "n", 1)]),
+    }
+    assert lock_id("Q", "n", 1) == lock_id("Q", "n", 1.0) != lock_id("Q", "n", "1")
+    many = dialect.key_lock_statement({("P", "id"): list(range(KEY_LOCKS_PER_LABEL + 1))})
+    assert many is not None
+    assert many.params == {"labels": [[lock_id("P", "id"), True]], "keys": []}
+    assert dialect.key_lock_statement({}) is None

@@ -338,3 +338,28 @@ def test_names_in_string_literals_are_escaped() -> None:
     assert string_literal("back\\slash", "label") == "'back\\\\slash'"
     assert NEO4J.vector_index_name("Doc", "vec") == "runic_vec_Doc_vec"
     assert Knows.__runic_meta__ is not None  # the edge model registered
+
+
+def test_flush_key_guard() -> None:
+    """A creation-only flush checks its keys itself; with earlier parts it cannot here."""
+    fields = Person.__runic_meta__.fields
+    plan = FlushPlan()
+    plan.create(("BtPerson",), (fields["id"],), ["ada"])
+    plan.guard({("BtPerson", "id"): ["ada"]})
+    stmt = render_flush(plan, ARCADEDB)
+    assert plan.guarded
+    assert stmt.cypher == (
+        "OPTIONAL MATCH (_g0:`BtPerson`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 "
+        "WITH _h0 AS _dup WHERE _dup = 0 "
+        "UNWIND $w0 AS row CREATE (n:`BtPerson`) SET n.`id` = row[0] "
+        "WITH _dup, collect(n) AS _n0 RETURN [x IN _n0 | id(x)] AS i0"
+    )
+    assert stmt.params == {"w0": [["ada"]], "g0": ["ada"]}
+    mixed = FlushPlan()
+    mixed.create(("BtPerson",), (fields["id"],), ["bob"])
+    mixed.delete_node(11)
+    mixed.guard({("BtPerson", "id"): ["bob"]})
+    stmt = render_flush(mixed, ARCADEDB)
+    assert not mixed.guarded  # no subqueries: the session reads the keys first
+    assert stmt.cypher.startswith("UNWIND $w0 AS i MATCH (n) WHERE id(n) = i DETACH DELETE n ")
+    assert "g0" not in stmt.params

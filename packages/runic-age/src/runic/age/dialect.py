@@ -30,12 +30,16 @@ Differences from the openCypher reference dialect:
   column names, go through a ``WITH`` stage (:meth:`render_return`).
 * ``SKIP``/``LIMIT`` are parameters, so every page runs the same prepared
   statement.
+* A flush inserting primary keys first takes PostgreSQL advisory locks on them
+  (:meth:`key_lock_statement`), held until the transaction ends: a concurrent
+  transaction inserting the same key waits, and its key check then sees the node.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from runic.age.agtype import LABELS_PROPERTY
@@ -54,8 +58,9 @@ from runic.ogm.query.ir import (
     ReturnClause,
     VarRef,
 )
+from runic.ogm.session.ops import Statement
 
-__all__ = ["AGE_FUNCTIONS", "RESERVED_WORDS", "AGEDialect"]
+__all__ = ["AGE_FUNCTIONS", "KEY_LOCKS_PER_LABEL", "RESERVED_WORDS", "AGEDialect", "lock_id"]
 
 BACKEND = "age"
 
@@ -95,6 +100,35 @@ _MISSING: dict[Capability, tuple[str, str]] = {
         "AGE has no vector indexes; use a backend with vector search (e.g. FalkorDB)",
     ),
 }
+
+
+#: A flush inserting more keys of one label than this locks the whole label (one
+#: exclusive lock) instead of each key (a shared lock on the label plus one per key):
+#: PostgreSQL's lock table is small (``max_locks_per_transaction``).
+KEY_LOCKS_PER_LABEL = 32
+
+_LOCK_STATEMENT = (
+    "UNWIND $labels AS l WITH l, CASE WHEN l[1] "
+    "THEN pg_catalog.pg_advisory_xact_lock(l[0]::pg_bigint) "
+    "ELSE pg_catalog.pg_advisory_xact_lock_shared(l[0]::pg_bigint) END AS _l "
+    "WITH count(*) AS _c UNWIND $keys AS k "
+    "WITH pg_catalog.pg_advisory_xact_lock(k::pg_bigint) AS _l RETURN count(*) AS locked"
+)
+
+
+def lock_id(*parts: Any) -> int:
+    """A signed 64-bit advisory lock id for ``parts`` (label, property[, key value]).
+
+    Numbers that compare equal in Cypher (``1`` and ``1.0``) get the same id.
+    """
+    words = []
+    for part in parts:
+        if isinstance(part, float) and part.is_integer():
+            part = int(part)
+        words.append(f"{type(part).__name__}:{part!r}")
+    text = "\x1f".join(words).encode("utf-8", "surrogatepass")
+    digest = hashlib.blake2b(text, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _count(what: str, n: object) -> int:
@@ -259,6 +293,36 @@ class AGEDialect(CypherDialect):
             f"SET {sets}"
         )
         return parts
+
+    def key_lock_statement(
+        self, keys: Mapping[tuple[str, str], Sequence[Any]]
+    ) -> Statement | None:
+        """Advisory locks on the keys a flush inserts, held until the transaction ends.
+
+        PostgreSQL runs transactions in read committed: two of them inserting one key
+        each see no node and both insert. Locked first, the second waits until the
+        first commits (or rolls back); its key check, a later statement, then sees
+        the node. Per (label, key property): a shared lock on the label and an
+        exclusive one per key, or above :data:`KEY_LOCKS_PER_LABEL` keys one
+        exclusive lock on the label. Label locks are taken first, in id order, then
+        key locks in id order. The ids hash the label, property and key (not the
+        graph: graphs of one database that share a label share its locks).
+        """
+        labels: dict[int, bool] = {}
+        key_ids: set[int] = set()
+        for (label, prop), values in keys.items():
+            ids = {lock_id(label, prop, value) for value in values}
+            whole = len(ids) > KEY_LOCKS_PER_LABEL
+            labels[lock_id(label, prop)] = whole
+            if not whole:
+                key_ids |= ids
+        if not labels:
+            return None
+        params = {
+            "labels": [[lid, labels[lid]] for lid in sorted(labels)],
+            "keys": sorted(key_ids),
+        }
+        return Statement(_LOCK_STATEMENT, params, ("locked",), write=True)
 
     # -- RETURN -----------------------------------------------------------------------------
 

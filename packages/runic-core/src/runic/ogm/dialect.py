@@ -17,6 +17,9 @@ overrides small hooks:
   :meth:`~CypherDialect.render_edge_match`, :meth:`~CypherDialect.render_merge_parts`
   -- how the session's flush statement returns new ids, names its variables,
   finds the edges it deletes and merges edges between existing nodes;
+* :meth:`~CypherDialect.render_key_guard`, :meth:`~CypherDialect.render_guarded`,
+  :meth:`~CypherDialect.key_lock_statement` -- how a flush makes sure the keys it
+  inserts are not in the graph yet (see :mod:`runic.ogm.session.flush`);
 * :meth:`~CypherDialect.render_fulltext_source` /
   :meth:`~CypherDialect.render_vector_source` -- search procedures;
 * :meth:`~CypherDialect.render_skip` / :meth:`~CypherDialect.render_limit`;
@@ -31,9 +34,9 @@ before anything is sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
@@ -67,6 +70,9 @@ from runic.ogm.query.ir import (
     WithClause,
 )
 from runic.ogm.query.names import check_alias, raw_column
+
+if TYPE_CHECKING:
+    from runic.ogm.session.ops import Statement
 
 __all__ = [
     "CompiledQuery",
@@ -197,6 +203,22 @@ class GraphDialect(Protocol):
         only_on_create: bool,
     ) -> list[str]:
         """The flush parts merging edge ``rel`` between existing nodes, one per row."""
+        ...
+
+    def render_key_guard(
+        self, checks: Sequence[tuple[str, str, str]], var: str, exclude: str | None
+    ) -> str | None:
+        """The flush's leading part: one row (``var`` = 0) when no key exists, else none."""
+        ...
+
+    def render_guarded(self, guard: str, body: str, columns: Sequence[str]) -> str | None:
+        """``guard`` followed by a whole flush statement ``body`` (``None``: cannot)."""
+        ...
+
+    def key_lock_statement(
+        self, keys: Mapping[tuple[str, str], Sequence[Any]]
+    ) -> Statement | None:
+        """A statement locking the keys a flush inserts until the transaction ends, or None."""
         ...
 
 
@@ -483,6 +505,52 @@ class CypherDialect:
             text += " " + self.render_set(var, items, "row")
         parts.append(text)
         return parts
+    def render_key_guard(
+        self, checks: Sequence[tuple[str, str, str]], var: str, exclude: str | None
+    ) -> str | None:
+        """The key guard leading a flush: a row with ``var`` = 0 when no key is taken, else none.
+
+        ``checks`` are ``(primary label, escaped key property, keys parameter)``;
+        ``exclude`` is the parameter of the node ids the flush deletes first (they do
+        not count). ``OPTIONAL MATCH (_g0:L) WHERE _g0.k IN $g0 WITH count(_g0) AS _h0
+        ... WITH _h0 + ... AS var WHERE var = 0``. ``None``: the backend checks the keys
+        in a separate statement.
+        """
+        nid = self.node_id_expr
+        parts: list[str] = []
+        counts: list[str] = []
+        for index, (label, prop, keys) in enumerate(checks):
+            node = f"_g{index}"
+            where = f"{node}.{prop} IN {keys}"
+            if exclude is not None:
+                where += f" AND NOT {nid(node)} IN {exclude}"
+            keep = "".join(f"{c}, " for c in counts)
+            parts.append(
+                f"OPTIONAL MATCH ({node}{self.render_labels((label,))}) WHERE {where} "
+                f"WITH {keep}count({node}) AS _h{index}"
+            )
+            counts.append(f"_h{index}")
+        return " ".join(parts) + f" WITH {' + '.join(counts)} AS {var} WHERE {var} = 0"
+
+    def render_guarded(self, guard: str, body: str, columns: Sequence[str]) -> str | None:
+        """``guard`` then the flush statement ``body`` (returning ``columns``) as a subquery.
+
+        ``None`` here (openCypher has no subqueries): such a flush carries no guard
+        and the session reads the keys first. FalkorDB wraps ``body`` in ``CALL {}``.
+        """
+        return None
+
+    def key_lock_statement(
+        self, keys: Mapping[tuple[str, str], Sequence[Any]]
+    ) -> Statement | None:
+        """A statement holding locks on ``keys`` (by primary label and key property)
+        until the transaction ends, sent before the flush checks them; ``None`` here.
+
+        A backend whose concurrent transactions cannot see each other's uncommitted
+        nodes (AGE: PostgreSQL advisory locks) makes a second inserter wait for the
+        first to commit, so that its check then sees the node.
+        """
+        return None
 
     def render_node(self, node: NodePattern, *, labels: bool = True) -> str:
         """``(alias:`Label`)`` (or ``(alias)`` when the variable is already bound)."""

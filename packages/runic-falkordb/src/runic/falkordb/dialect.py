@@ -21,7 +21,10 @@ Differences from the openCypher reference dialect:
   FalkorDB 4.x removes the wrong property when one query nulls two properties of the
   same entity (found by the integration suite; each ``WITH`` ends the pending batch);
 * no multi-statement transactions (no :attr:`Capability.TRANSACTIONS`), but
-  read-only routing (``GRAPH.RO_QUERY``).
+  read-only routing (``GRAPH.RO_QUERY``);
+* a flush with earlier parts runs them after its key guard in a ``CALL {}``
+  subquery (:meth:`render_guarded`): one write query at a time per graph makes the
+  key check and the insert atomic.
 """
 
 from __future__ import annotations
@@ -105,6 +108,14 @@ class FalkorDBDialect(CypherDialect):
             return super().render_set(var, items, carry)
         keep = f"{var}, {carry}" if carry else var
         return f" WITH {keep} ".join(f"SET {var}.{prop} = {value}" for prop, value in items)
+
+    def render_guarded(self, guard: str, body: str, columns: Sequence[str]) -> str | None:
+        """``guard CALL { body } RETURN columns``: the flush runs once, or not at all.
+
+        FalkorDB runs one write query at a time per graph, so the key guard and the
+        writes of one query are atomic.
+        """
+        return f"{guard} CALL {{ {body} }} RETURN {', '.join(columns)}"
 
     def string_literal(self, name: str, kind: str) -> str:
         """Render a validated label or property name as a single-quoted string literal."""

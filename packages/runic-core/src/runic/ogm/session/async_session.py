@@ -5,6 +5,11 @@ plain; every method that touches the database is a coroutine. Lazy loading is
 impossible here (attribute access cannot await): an unloaded relation raises
 :class:`~runic.ogm.exceptions.LazyLoadError`; load it with ``fetch=`` or
 ``await session.load(entities, "relation")``.
+
+Tasks may share one session (``asyncio.gather``): every coroutine method runs
+under the session's lock from its start to its end, so operations never
+interleave; staging methods are plain calls and take effect at once (a flush in
+progress leaves what was staged while it ran for the next flush).
 """
 
 from __future__ import annotations
@@ -42,9 +47,11 @@ class AsyncSession(SessionBase):
         self._driver = driver
         self._tx: AsyncGraphTransaction | None = None
         self._transactional = offers_transactions(driver)
-        # Coroutines sharing this session (asyncio.gather) share its one transaction:
-        # its statements run one at a time, and only one of them may begin it.
-        self._tx_lock = asyncio.Lock()
+        # Tasks sharing this session (asyncio.gather) run its operations one at a time:
+        # each public operation holds this lock from start to end (a flush changes the
+        # session's state after its statement returns), and only one begins the
+        # transaction. Taken once per operation: the internal steps never take it again.
+        self._lock = asyncio.Lock()
         self._core._lazy_loader = self._lazy_load
 
     @property
@@ -55,21 +62,21 @@ class AsyncSession(SessionBase):
     # -- I/O ----------------------------------------------------------------------------
 
     async def _execute(self, stmt: Statement) -> QueryResult:
+        """Send one statement (the caller holds ``self._lock``)."""
         self._log(stmt)
         if not self._transactional:
             return await self._driver.execute(
                 stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
             )
-        async with self._tx_lock:
-            if self._tx is None:
-                self._tx = await cast(AsyncTransactionalGraphDriver, self._driver).begin()
-            try:
-                return await self._tx.execute(
-                    stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
-                )
-            except BaseException:
-                await self._abort_transaction()
-                raise
+        if self._tx is None:
+            self._tx = await cast(AsyncTransactionalGraphDriver, self._driver).begin()
+        try:
+            return await self._tx.execute(
+                stmt.cypher, stmt.params, write=stmt.write, columns=stmt.columns
+            )
+        except BaseException:
+            await self._abort_transaction()
+            raise
 
     async def _abort_transaction(self) -> None:
         tx, self._tx = self._tx, None
@@ -80,7 +87,9 @@ class AsyncSession(SessionBase):
                 self._core.clear_after_rollback()
 
     async def _run(self, op: Op[R]) -> R:
-        return await drive_async(op, self._execute)
+        """Run one operation to completion under the session's lock."""
+        async with self._lock:
+            return await drive_async(op, self._execute)
 
     def _lazy_load(self, entity: Any, descriptor: FieldDescriptor) -> NoReturn:
         kind = "relation" if descriptor.is_relation else "field"
@@ -100,8 +109,8 @@ class AsyncSession(SessionBase):
 
     async def commit(self) -> None:
         """Flush, then commit the transaction on transactional backends."""
-        await self.flush()
-        async with self._tx_lock:
+        async with self._lock:  # the flush and the commit as one operation
+            await drive_async(self._core.flush(), self._execute)
             tx, self._tx = self._tx, None
             if tx is not None:
                 await tx.commit()
@@ -119,7 +128,7 @@ class AsyncSession(SessionBase):
 
     async def _roll_back_then(self, then: Callable[[], None]) -> None:
         """Roll back the open transaction (if any), then run ``then`` whatever happened."""
-        async with self._tx_lock:
+        async with self._lock:
             tx, self._tx = self._tx, None
             try:
                 if tx is not None:
@@ -165,12 +174,12 @@ class AsyncSession(SessionBase):
     ) -> None:
         """Create (or update, MERGE) the edge ``source -field-> target`` and flush."""
         self._core.stage_edge("merge", source, field, target, edge)
-        await self.flush()
+        await self._run(self._core.flush())
 
     async def unrelate(self, source: Any, field: str | FieldDescriptor, target: Any) -> None:
         """Delete the edge ``source -field-> target`` and flush."""
         self._core.stage_edge("delete", source, field, target, None)
-        await self.flush()
+        await self._run(self._core.flush())
 
     async def execute(
         self,

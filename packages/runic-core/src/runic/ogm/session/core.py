@@ -300,15 +300,27 @@ class SessionCore:
             if not plan:
                 self.edge_ops.clear()
                 return None
-            check = reads.existing_keys_statement(self._new_keys(pending), self.dialect)
-        if check is not None:
-            existing = yield check
-            self._raise_duplicates(existing)
-        with gc_paused(size):
+            keys = self._new_keys(pending)
+            plan.guard(keys)
+            # what this flush writes: staging calls made while its statement runs (tasks
+            # sharing an AsyncSession) stay staged for the next flush
+            staged = (list(self.deleted.values()), len(self.edge_ops))
             stmt = render_flush(plan, self.dialect)
+            check = reads.existing_keys_statement(keys, self.dialect)
+        if check is not None:
+            # the keys are checked by the write itself (plan.guarded) or by a read first;
+            # a lock (AGE) makes a concurrent inserter of the same key wait for us
+            lock = self.dialect.key_lock_statement(keys)
+            if lock is not None:
+                yield lock
+            if not plan.guarded:
+                self._raise_duplicates((yield check))
         result = yield stmt
+        if plan.guarded and check is not None and not result.rows:
+            # the guard found a key taken, so nothing was written: which one?
+            self._raise_duplicates((yield check))
         with gc_paused(size):
-            self._apply(plan, created, updated, result)
+            self._apply(plan, created, updated, result, staged)
         return None
 
     @staticmethod
@@ -334,6 +346,7 @@ class SessionCore:
             return
         found = [(label, key) for label, keys in zip(existing.columns, existing.rows[0],
                                                      strict=True) for key in keys]
+        found = list(dict.fromkeys(found))  # once each, if the graph holds it twice
         if found:
             shown = ", ".join(self._describe_key(label, key) for label, key in found[:5])
             more = f" and {len(found) - 5} more" if len(found) > 5 else ""
@@ -570,7 +583,9 @@ class SessionCore:
         created: _Created,
         updated: list[tuple[Any, list[str]]],
         result: QueryResult,
+        staged: tuple[list[Any], int],
     ) -> None:
+        deleted, edge_ops = staged
         if created:
             if not result.rows:
                 raise StaleDataError(
@@ -594,22 +609,26 @@ class SessionCore:
                 watched[id(entity)] = entity
             else:
                 watched.pop(id(entity), None)
-        for entity in list(self.deleted.values()):
+        for entity in deleted:
             state = entity.__dict__[STATE_KEY]
             self._discard(entity, state)
             state.persistent = False
             state.deleted = True
             state.detached = True
-        for _, source, desc, _, _ in self.edge_ops:
+        for _, source, desc, _, _ in self.edge_ops[:edge_ops]:
             # the cached relation is stale now: reload on next access
             source.__dict__.pop(desc.name, None)
             sstate = source.__dict__.get(STATE_KEY)
             if sstate is not None:
                 sstate.drop_relation(desc.name)
-        self.new.clear()
-        self.dirty.clear()
-        self.deleted.clear()
-        self.edge_ops.clear()
+        del self.edge_ops[:edge_ops]
+        # only what this flush wrote leaves the pending sets (deleted ones: _discard)
+        new, dirty = self.new, self.dirty
+        for _, _, _, entities in created.groups:
+            for entity in entities:
+                new.pop(id(entity), None)
+        for entity, _ in updated:
+            dirty.pop(id(entity), None)
 
     def _apply_created(self, facts: _Facts, entities: list[Any], ids: Sequence[Any]) -> None:
         """Record the graph ids and snapshots of newly created entities of one class."""

@@ -24,6 +24,17 @@ ids are collected next to the nodes), ``flush_variable`` (per-part variable
 names), ``render_set`` (updating existing entities), ``render_edge_match``
 (finding edges to delete) and ``render_merge_parts`` (merging edges between
 existing nodes).
+
+The key guard (:meth:`FlushPlan.guard`): the primary keys of the creations are
+checked by the statement itself, in a leading part (``render_key_guard``) that
+yields no row when a node already has one of them, so the statement writes
+nothing and returns no row; the session then finds which keys, for the
+``DuplicateEntityError``. On a backend that runs one write statement at a time
+(FalkorDB) the check and the insert are thus atomic. A flush with parts before
+the creations runs them after the guard in a subquery where the dialect can
+(``render_guarded``; FalkorDB's ``CALL {}``); otherwise the statement carries no
+guard (``FlushPlan.guarded`` stays ``False``) and the session checks the keys
+with a separate read first.
 """
 
 from __future__ import annotations
@@ -100,6 +111,10 @@ class FlushPlan:
         self._group_index: dict[tuple[Any, ...], int] = {}
         # BOTH relations: (type, edge fields, only_on_create, {ends}) -> the staged row
         self._either_way: dict[tuple[Any, ...], list[Any]] = {}
+        #: (primary label, key property) -> keys the creations must not find in the graph
+        self.key_guards: dict[tuple[str, str], list[Any]] = {}
+        #: set by :func:`render_flush`: the statement checks the keys itself (see there)
+        self.guarded = False
 
     def __bool__(self) -> bool:
         return bool(
@@ -140,6 +155,14 @@ class FlushPlan:
         start = len(group.rows)
         group.rows.extend(rows)
         return self._group_index[key], start
+
+    def guard(self, keys: dict[tuple[str, str], list[Any]]) -> None:
+        """Refuse to write anything when a node of the label already has one of the keys.
+
+        ``keys``: the primary keys of the creations, by (primary label, key property).
+        """
+        for label_prop, values in keys.items():
+            self.key_guards.setdefault(label_prop, []).extend(values)
 
     def update(self, node_id: Any, fields: tuple[FieldDescriptor, ...], values: list[Any]) -> None:
         """Stage ``SET`` of the given fields on an existing node (``None`` removes)."""
@@ -378,14 +401,30 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
                 only_on_create=edge.only_on_create,
             )
         )
+    deletes: str | None = None
     if plan.node_deletes:
-        p = param(plan.node_deletes)
+        p = deletes = param(plan.node_deletes)
         (n,) = names("n")
         parts.append(f"UNWIND ${p} AS i MATCH ({n}) WHERE {nid(n)} = i DETACH DELETE {n}")
 
+    # The key guard: a leading part yielding no row when a key exists, so nothing runs.
+    guard: str | None = None
+    guard_params: dict[str, Any] = {}
+    if plan.key_guards and plan.creates:
+        checks = []
+        for index, ((label, prop), keys) in enumerate(plan.key_guards.items()):
+            guard_params[f"g{index}"] = keys
+            checks.append((label, escape(prop), f"$g{index}"))
+        guard = dialect.render_key_guard(
+            checks, _GUARD, f"${deletes}" if deletes is not None else None
+        )
+
     # Creations and the edges that touch new nodes carry the created lists (and,
     # without list comprehensions, the lists of their ids).
-    carried: list[str] = []
+    # Without earlier parts the guard leads the creations, its variable carried along
+    # (a grouping key: no row from the guard, no row after it); with earlier parts
+    # (whose joins make a row from nothing) the dialect may run them in a subquery.
+    carried: list[str] = [_GUARD] if guard is not None and not parts else []
     id_lists: list[str] = []
     tail: list[str] = []
     for index, create in enumerate(plan.creates.values()):
@@ -435,6 +474,18 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         columns = tuple(f"i{index}" for index in range(len(plan.creates)))
         tail_text = " ".join(tail) + f" RETURN {', '.join(id_lists)}"
         cypher = " WITH count(*) AS _c ".join([*parts, tail_text]) if parts else tail_text
+        if guard is not None:
+            guarded = (
+                f"{guard} {cypher}" if not parts
+                else dialect.render_guarded(guard, cypher, columns)
+            )
+            if guarded is not None:
+                cypher = guarded
+                params.update(guard_params)
+                plan.guarded = True
     else:
         cypher = " WITH count(*) AS _c ".join(parts)
     return Statement(cypher, params, columns, write=True)
+
+
+_GUARD = "_dup"
