@@ -100,6 +100,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
             '<!-- skip: next "needs a Neo4j server" -->', PY, "raise RuntimeError", END,
             PY, "z = 1", END,
         ],
+        "held.md": [  # runs before models_a.md (pages run in name order)
+            PY,
+            "import builtins",
+            "from runic.ogm import create_driver",
+            "",
+            "builtins.kept_by_the_page = create_driver('falkordb')  # outlives the page",
+            "open('held_pid', 'w').write(str(builtins.kept_by_the_page.embedded_server.pid))",
+            END,
+        ],
         "hidden.md": [
             "<!-- invisible-code-block: python", "hidden = 1", "-->", "",
             PY, "assert 'hidden' not in dir()", END,
@@ -129,6 +138,13 @@ def test_each_page_gets_a_fresh_server_stopped_by_pid_and_its_own_models(run: Ru
     pids = [int(line) for line in (run.dir / "pids").read_text().split()]
     assert len(pids) == 2 and pids[0] != pids[1]
     assert not any(process_alive(pid) for pid in pids)
+
+
+def test_a_server_still_held_after_its_page_is_stopped_all_the_same(run: Run) -> None:
+    assert run.outcome("held.md::line:1,column:1") == "PASSED"
+    assert not process_alive(int((run.dir / "held_pid").read_text()))
+    # and the next pages got servers of their own
+    assert run.outcome("models_a.md::line:1,column:1") == "PASSED"
 
 
 def test_async_blocks_run_through_asyncio_run(run: Run) -> None:
