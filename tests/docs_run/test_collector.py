@@ -142,6 +142,7 @@ def test_each_page_gets_a_fresh_server_stopped_by_pid_and_its_own_models(run: Ru
 
 def test_a_server_still_held_after_its_page_is_stopped_all_the_same(run: Run) -> None:
     assert run.outcome("held.md::line:1,column:1") == "PASSED"
+    assert not [line for line in run.out.splitlines() if "held.md" in line and "ERROR" in line]
     assert not process_alive(int((run.dir / "held_pid").read_text()))
     # and the next pages got servers of their own
     assert run.outcome("models_a.md::line:1,column:1") == "PASSED"
