@@ -66,7 +66,7 @@ def test_required_but_missing_backend_fails_with_the_reason(tmp_path: Path) -> N
     assert "neo4j is required (RUNIC_REQUIRE_BACKENDS) but cannot run: " in run.output
     # the reason names what is missing: the runic backend, or each provider tried
     assert (
-        "runic backend 'neo4j' is not installed (pip install runic-bolt)" in run.output
+        "runic backend 'neo4j' is not installed (pip install ./packages/runic-bolt)" in run.output
         or "env: RUNIC_TEST_NEO4J_URI is not set" in run.output
     ), run.output
     assert run.summary_row("neo4j").split()[1:4] == ["0", "4", "0"]

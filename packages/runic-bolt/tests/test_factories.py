@@ -46,7 +46,9 @@ def test_registry_builds_every_bolt_backend() -> None:
             drv.close()
         spec = get_backend(name)
         assert spec.capabilities == drv.dialect.capabilities
-        assert spec.install_hint == "pip install runic-bolt"
+        assert spec.install_hint == (
+            "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)"
+        )
 
 
 async def test_registry_builds_async_drivers() -> None:

@@ -25,7 +25,7 @@ def test_missing_backend_package_names_the_pip_line() -> None:
 
     assert str(info.value) == (
         "runic.ogm.driver.nosuch re-exports runic.nosuch, which is not installed: "
-        "pip install runic-nosuch"
+        "pip install ./packages/runic-nosuch (from a runic checkout; not on PyPI)"
     )
     assert info.value.name == "runic.ogm.driver.nosuch"
     assert isinstance(info.value.__cause__, ModuleNotFoundError)
@@ -55,7 +55,8 @@ def test_shim_reexports_its_backend_or_names_the_pip_line(
         with pytest.raises(ImportError) as info:
             importlib.import_module(shim)
         assert str(info.value) == (
-            f"{shim} re-exports {target}, which is not installed: pip install {distribution}"
+            f"{shim} re-exports {target}, which is not installed: "
+            f"pip install ./packages/{distribution} (from a runic checkout; not on PyPI)"
         )
         return
     module = importlib.import_module(shim)

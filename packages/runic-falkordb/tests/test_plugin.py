@@ -37,7 +37,7 @@ def test_spec(registry: BackendRegistry) -> None:
     assert spec.supports_async
     assert spec.capabilities == CAPABILITIES
     assert Capability.TRANSACTIONS not in spec.capabilities
-    assert "pip install runic-falkordb" in spec.install_hint
+    assert "pip install ./packages/runic-falkordb (from a runic checkout" in spec.install_hint
 
 
 def test_create_driver_with_host_and_port(registry: BackendRegistry) -> None:

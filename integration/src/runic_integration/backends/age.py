@@ -57,7 +57,8 @@ def age_connection(settings: Mapping[str, Any]) -> Any:
         import psycopg
     except ImportError as exc:
         raise Unavailable(
-            'psycopg is not installed (pip install "runic-integration[age]")'
+            'psycopg is not installed (pip install "psycopg[binary]>=3.2", the [age] extra '
+            "of runic-integration)"
         ) from exc
     conn = psycopg.connect(
         host=str(settings["host"]),
@@ -115,7 +116,7 @@ class AGEProfile(BackendProfile):
                 ),
                 LocalAGE(),
             ],
-            install_hint="pip install runic-age",
+            install_hint="pip install ./packages/runic-age",
         )
         self._lock = threading.Lock()
 

@@ -122,7 +122,7 @@ class Neo4jProfile(BoltProfile):
                     ),
                 ),
             ],
-            install_hint="pip install runic-bolt",
+            install_hint="pip install ./packages/runic-bolt",
         )
 
     def create_fulltext_index(
@@ -171,7 +171,7 @@ class MemgraphProfile(BoltProfile):
                     ),
                 ),
             ],
-            install_hint="pip install runic-bolt",
+            install_hint="pip install ./packages/runic-bolt",
         )
 
 
@@ -232,7 +232,7 @@ class ArcadeDBProfile(BackendProfile):
                 ),
                 LocalArcadeDB(),
             ],
-            install_hint="pip install runic-bolt",
+            install_hint="pip install ./packages/runic-bolt",
         )
 
     def open_graph(self, server: Server, name: str) -> dict[str, Any]:

@@ -69,7 +69,7 @@ class FalkorDBProfile(BackendProfile):
                 DockerProvider("falkordb", _container()),
                 LocalFalkorDB(),
             ],
-            install_hint="pip install runic-falkordb",
+            install_hint="pip install ./packages/runic-falkordb",
         )
 
     def close_graph(self, server: Server, name: str, driver_kwargs: Mapping[str, Any]) -> None:

@@ -131,7 +131,8 @@ class DockerProvider:
         except ImportError as exc:
             raise Unavailable(
                 f"a Docker engine answers at {where} but testcontainers is not installed "
-                f'(pip install "runic-integration[docker]"): {exc}'
+                '(pip install "testcontainers>=4.0", the [docker] extra of runic-integration): '
+                f"{exc}"
             ) from exc
         spec = self.spec
         container: Any = DockerContainer(spec.image)

@@ -32,7 +32,8 @@ def arcadedb_home() -> Path:
     spec = importlib.util.find_spec("arcadedb_embedded")
     if spec is None or not spec.submodule_search_locations:
         raise Unavailable(
-            'arcadedb-embedded is not installed (pip install "runic-integration[arcadedb]")'
+            'arcadedb-embedded is not installed (pip install "arcadedb-embedded>=26.10", '
+            "the [arcadedb] extra of runic-integration)"
         )
     home = Path(next(iter(spec.submodule_search_locations)))
     for needed in (home / "jre" / "bin" / "java", home / "jars"):

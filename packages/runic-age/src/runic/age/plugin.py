@@ -40,7 +40,7 @@ SPEC = BackendSpec(
     async_factory=create_async_driver,
     aliases=("apache-age",),
     capabilities=CAPABILITIES,
-    install_hint="pip install runic-age",
+    install_hint="pip install ./packages/runic-age (from a runic checkout; not on PyPI)",
     description="Apache AGE on PostgreSQL over psycopg 3 (sync and async, pooled, "
     "transactional); extra labels are emulated with a _labels property",
 )

@@ -28,7 +28,7 @@ _COMMON = frozenset(
         Capability.ASYNC,
     }
 )
-_INSTALL = "pip install runic-bolt"
+_INSTALL = "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)"
 
 
 def _factories(backend: str) -> tuple[Any, Any]:

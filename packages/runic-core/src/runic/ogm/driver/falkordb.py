@@ -1,7 +1,7 @@
 """Compatibility import path for the FalkorDB driver.
 
 Re-exports ``runic.falkordb`` (distribution runic-falkordb); without it, importing this
-module raises ``ImportError`` naming ``pip install runic-falkordb``.
+module raises ``ImportError`` naming ``pip install ./packages/runic-falkordb``.
 """
 
 from runic.ogm.driver._shim import require_backend_package as _require
