@@ -177,3 +177,16 @@ def test_the_plugin_loads_without_the_neo4j_driver() -> None:
     assert done.stdout.strip() == "['runic.bolt.plugin']"
     assert sorted(runic.bolt.__all__) == sorted(runic.bolt._WHERE)
     assert all(getattr(runic.bolt, name) is not None for name in runic.bolt.__all__)
+
+
+def test_registry_names_an_unknown_keyword_with_a_close_match() -> None:
+    from runic.ogm.registry import BackendSettingsError, create_driver
+
+    with pytest.raises(BackendSettingsError) as info:
+        create_driver("neo4j", max_conection_pool_size=5)
+    message = str(info.value)
+    assert message.startswith(
+        "create_driver('neo4j', ...) got the unknown keyword 'max_conection_pool_size' "
+        "(did you mean 'max_connection_pool_size'?); graph backend 'neo4j' accepts: "
+    ), message
+    assert "connection_timeout, " in message and "uri, " in message

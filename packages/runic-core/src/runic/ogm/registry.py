@@ -24,11 +24,15 @@ from runic.ogm._registry_support import (
     INSTALL_HINTS,
     BackendInfo,
     PluginEntry,
+    accepted_keywords,
+    accepts_keywords,
     discover_entry_points,
     install_hint_for,
+    keywords_of,
     normalize_name,
     not_found_message,
     unavailable_message,
+    unknown_keywords_message,
     validate_backend_name,
 )
 from runic.ogm.driver.protocols import AsyncGraphDriver, Capability, GraphDriver
@@ -46,7 +50,9 @@ __all__ = [
     "BackendInfo",
     "BackendRegistrationError",
     "BackendRegistry",
+    "BackendSettingsError",
     "BackendSpec",
+    "accepts_keywords",
     "available_backends",
     "create_async_driver",
     "create_driver",
@@ -54,12 +60,17 @@ __all__ = [
     "get_backend",
     "hookimpl",
     "hookspec",
+    "keywords_of",
     "reset_default_registry",
 ]
 
 
 class BackendRegistrationError(BackendError, ValueError):
     """A backend spec is invalid or its name or alias is already taken."""
+
+
+class BackendSettingsError(BackendError, TypeError):
+    """A driver factory was given a keyword its backend does not accept."""
 
 
 @dataclass(frozen=True)
@@ -211,7 +222,7 @@ class BackendRegistry:
     def create_driver(self, name: str, /, **kwargs: Any) -> GraphDriver:
         """Build a sync driver of backend ``name`` with the factory's keyword arguments."""
         spec = self.get(name)
-        return _call_factory(spec, spec.factory, kwargs)
+        return _call_factory(spec, spec.factory, kwargs, "create_driver")
 
     def create_async_driver(self, name: str, /, **kwargs: Any) -> AsyncGraphDriver:
         """Build an async driver of backend ``name``; fails early for sync-only backends."""
@@ -227,7 +238,7 @@ class BackendRegistry:
                 f"use create_driver({spec.name!r}, ...) with a sync Session, or a backend "
                 f"with an async driver ({others})",
             )
-        return _call_factory(spec, spec.async_factory, kwargs)
+        return _call_factory(spec, spec.async_factory, kwargs, "create_async_driver")
 
     # -- internals ---------------------------------------------------------------
 
@@ -307,9 +318,18 @@ _DriverT = TypeVar("_DriverT")
 
 
 def _call_factory(
-    spec: BackendSpec, factory: Callable[..., _DriverT], kwargs: dict[str, Any]
+    spec: BackendSpec, factory: Callable[..., _DriverT], kwargs: dict[str, Any], what: str
 ) -> _DriverT:
     try:
+        accepted = accepted_keywords(factory)
+        if accepted is not None:
+            unknown = kwargs.keys() - accepted
+            if unknown:
+                raise BackendSettingsError(
+                    unknown_keywords_message(
+                        spec.name, unknown, accepted, call=f"{what}({spec.name!r}, ...)"
+                    )
+                )
         return factory(**kwargs)
     except BackendError:
         raise

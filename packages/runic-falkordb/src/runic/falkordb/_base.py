@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Self
 from runic.falkordb._errors import BACKEND, describe_client_endpoint, raise_translated
 from runic.falkordb._params import params_header
 from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
+from runic.ogm._registry_support import unknown_keywords_message
 from runic.ogm.exceptions import BackendError, QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 
@@ -170,6 +171,7 @@ class DriverBase:
                 f"{', '.join(forbidden)} cannot be set for an embedded FalkorDB server "
                 "(it picks its own address); use connect() for a server of your own"
             )
+        check_setting_names(settings)
         lease = acquire_embedded(data_dir)
         try:
             conn = lease.server.connection_settings(**settings)
@@ -274,6 +276,16 @@ def check_graph_name(graph: object) -> str:
     return validate_identifier(graph, "falkordb graph name")
 
 
+def check_setting_names(options: Mapping[str, Any]) -> None:
+    """Raise :class:`FalkorDBSettingsError` for a keyword that is no setting (a close match too)."""
+    unknown = options.keys() - _SETTING_NAMES
+    if unknown:
+        accepted = _SETTING_NAMES | {"graph", "url", "query_timeout_ms", "data_dir"}
+        raise FalkorDBSettingsError(
+            unknown_keywords_message(BACKEND, unknown, accepted, call="the falkordb driver")
+        )
+
+
 def settings_from(
     *,
     host: str | None,
@@ -283,12 +295,7 @@ def settings_from(
 ) -> ConnectionSettings:
     """Build :class:`ConnectionSettings` from factory arguments."""
     values = dict(options)
-    unknown = sorted(values.keys() - _SETTING_NAMES)
-    if unknown:
-        raise FalkorDBSettingsError(
-            f"unknown falkordb driver option(s): {', '.join(unknown)}; valid options are "
-            f"graph, host, port, url, query_timeout_ms, {', '.join(sorted(_SETTING_NAMES))}"
-        )
+    check_setting_names(values)
     if url is not None:
         if host is not None or values.get("unix_socket_path") is not None:
             raise FalkorDBSettingsError(

@@ -6,10 +6,17 @@ factories import the driver (and the falkordb client) only when called.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.driver.protocols import Capability
-from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic.ogm.registry import (
+    BackendRegistry,
+    BackendSpec,
+    accepts_keywords,
+    hookimpl,
+    keywords_of,
+)
 
 if TYPE_CHECKING:
     from runic.falkordb.async_driver import AsyncFalkorDBDriver
@@ -31,6 +38,15 @@ CAPABILITIES = frozenset(
 )
 
 
+def _keywords() -> Iterable[str]:
+    """The factory's own parameters and every :class:`ConnectionSettings` field."""
+    from runic.falkordb.factories import create_falkordb_driver
+    from runic.falkordb.settings import ConnectionSettings
+
+    return keywords_of(create_falkordb_driver, ConnectionSettings)
+
+
+@accepts_keywords(_keywords)
 def create_driver(**kwargs: Any) -> FalkorDBDriver:
     """Registry factory: see :func:`runic.falkordb.create_falkordb_driver`."""
     from runic.falkordb.factories import create_falkordb_driver
@@ -38,6 +54,7 @@ def create_driver(**kwargs: Any) -> FalkorDBDriver:
     return create_falkordb_driver(**kwargs)
 
 
+@accepts_keywords(_keywords)
 def create_async_driver(**kwargs: Any) -> AsyncFalkorDBDriver:
     """Registry async factory: see :func:`runic.falkordb.create_async_falkordb_driver`."""
     from runic.falkordb.factories import create_async_falkordb_driver
