@@ -261,3 +261,22 @@ def test_unknown_options_are_named() -> None:
     )
     with pytest.raises(BackendError, match="graph= is required"):
         create_age_driver()
+
+
+def test_connection_lost_while_committing_says_the_outcome_is_unknown() -> None:
+    # The mapping (pure logic): a COMMIT whose connection dropped may or may not
+    # have committed; the same error opening a connection is "cannot use".
+    import psycopg
+
+    from runic.age._errors import translate_error
+
+    lost = psycopg.OperationalError("server closed the connection unexpectedly.")
+    mapped = translate_error(lost, endpoint="h:5432", graph="g", cypher=None, committing=True)
+    assert str(mapped) == (
+        "the connection to PostgreSQL at h:5432 was lost while committing (server closed "
+        "the connection unexpectedly): the outcome of this write is unknown (the transaction "
+        "may or may not have committed). Read the graph to see whether it was applied "
+        "before retrying"
+    )
+    plain = translate_error(lost, endpoint="h:5432", graph="g", cypher=None)
+    assert str(plain).startswith("cannot use PostgreSQL at h:5432: server closed")

@@ -242,10 +242,14 @@ class DriverBase:
         cols = tuple(columns) if columns else return_columns(cypher)
         return wrap_cypher(self._graph, cypher, cols), encode_params(params), cols
 
-    def _raise(self, exc: BaseException, cypher: str | None) -> NoReturn:
+    def _raise(
+        self, exc: BaseException, cypher: str | None, *, committing: bool = False
+    ) -> NoReturn:
         if isinstance(exc, OrmError):
             raise exc
-        raise_translated(exc, endpoint=self._endpoint, graph=self._graph, cypher=cypher)
+        raise_translated(
+            exc, endpoint=self._endpoint, graph=self._graph, cypher=cypher, committing=committing
+        )
 
     def _check_retry(
         self,

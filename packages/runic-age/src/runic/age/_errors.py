@@ -76,9 +76,18 @@ def _is_connection_error(exc: BaseException) -> bool:
 
 
 def translate_error(
-    exc: BaseException, *, endpoint: str, graph: str, cypher: str | None
+    exc: BaseException,
+    *,
+    endpoint: str,
+    graph: str,
+    cypher: str | None,
+    committing: bool = False,
 ) -> OrmError | None:
-    """Return the runic error for a client error, or ``None`` to let it propagate."""
+    """Return the runic error for a client error, or ``None`` to let it propagate.
+
+    ``committing``: ``exc`` ended a COMMIT, so a lost connection leaves the
+    transaction's outcome unknown.
+    """
     if isinstance(exc, PoolTimeout | TooManyRequests):
         return ConnectionFailedError(
             f"no pooled PostgreSQL connection to {endpoint} became available ({exc}); "
@@ -87,6 +96,13 @@ def translate_error(
         )
     if _is_connection_error(exc):
         text = str(exc).strip()
+        if committing and getattr(exc, "sqlstate", None) is None:
+            return ConnectionFailedError(
+                f"the connection to PostgreSQL at {endpoint} was lost while committing "
+                f"({text.rstrip('.')}): the outcome of this write is unknown (the transaction "
+                "may or may not have committed). Read the graph to see whether it was applied "
+                "before retrying"
+            )
         hint = "check that PostgreSQL is running and listening there (host=, port=)"
         if "password" in text.lower() or "authentication" in text.lower():
             hint = "check the username= and password= settings"
@@ -107,10 +123,17 @@ def translate_error(
 
 
 def raise_translated(
-    exc: BaseException, *, endpoint: str, graph: str, cypher: str | None
+    exc: BaseException,
+    *,
+    endpoint: str,
+    graph: str,
+    cypher: str | None,
+    committing: bool = False,
 ) -> NoReturn:
     """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
-    mapped = translate_error(exc, endpoint=endpoint, graph=graph, cypher=cypher)
+    mapped = translate_error(
+        exc, endpoint=endpoint, graph=graph, cypher=cypher, committing=committing
+    )
     if mapped is None:
         raise exc
     raise mapped from exc

@@ -168,7 +168,7 @@ class AsyncBoltDriver(DriverBase):
             async with self._session(write) as session:
                 return await collect(await session.run(text, values), self._decoder, columns)
         except Exception as exc:  # noqa: BLE001 - translated into runic errors
-            self._raise(exc, text, values)
+            self._raise(exc, text, values, write=write)
 
     async def begin(self, *, write: bool = True) -> AsyncBoltTransaction:
         """Begin an explicit transaction on a pooled connection."""
