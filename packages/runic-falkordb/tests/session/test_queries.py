@@ -167,7 +167,7 @@ def test_log_cypher(rec: Any, raw: Any, caplog: pytest.LogCaptureFixture) -> Non
         "MATCH (n:`SPerson` {`id`: $pk}) RETURN n  params={'pk': 'ada'}"
     )
     assert messages[1].startswith("OPTIONAL MATCH (n0:`SPerson`) WHERE n0.`id` IN $k0 ")
-    assert messages[1].endswith("params={'k0': '[6 items]'}")  # long lists are shortened
+    assert messages[1].endswith("params={'k0': ['n0', 'n1', 'n2', 'n3', 'n4', 'n5']}")
     assert messages[2].startswith(
         "UNWIND $w0 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET n.`age` = row[1] "
         "WITH count(*) AS _c UNWIND $w1 AS row CREATE (n:`SPerson`)"
@@ -219,6 +219,26 @@ async def test_async_bound_query_is_awaitable(asession: AsyncSession, raw: Any) 
         .return_nodes("a", "b").return_edge("k").order_by("b.name").all_with_edges()
     )
     assert [k.since for _, k, _ in edges] == [2001, 2002]
+
+
+def test_log_cypher_truncates_long_values(
+    rec: Any, raw: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A 10 MB string is logged as its first 80 characters and its length, at any depth.
+    caplog.set_level(logging.INFO, logger="runic.cypher")
+    big = "x" * 10_485_760
+    with Session(rec, log_cypher=True) as session:
+        session.add(Person(id="big", name=big, tags=[f"t{i}" for i in range(100)]))
+        session.add_all([Person(id=f"p{i}", name="P") for i in range(20)])
+    (message,) = [
+        r.getMessage() for r in caplog.records if r.name == "runic.cypher" and "CREATE" in r.getMessage()
+    ]
+    shown = "'" + "x" * 80 + "...' (10485760 chars)"
+    assert shown in message
+    assert "['t0', 't1', 't2', 't3', 't4', ...] (100 items)" in message
+    assert "...] (21 items)" in message  # 21 rows: the first 5 are shown
+    assert len(message) < 3000, len(message)
+    assert raw.props("SPerson")["big"]["name"] == big  # the value itself was sent whole
 
 
 async def test_async_log_cypher(arec: Any, raw: Any, caplog: pytest.LogCaptureFixture) -> None:

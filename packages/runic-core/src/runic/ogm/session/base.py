@@ -47,8 +47,8 @@ class SessionBase:
         return self._core.closed
 
     def _log(self, stmt: Statement) -> None:
-        if self.log_cypher:
-            logger.info("%s  params=%r", stmt.cypher, _short(stmt.params))
+        if self.log_cypher and logger.isEnabledFor(logging.INFO):
+            logger.info("%s  params=%s", stmt.cypher, _short(stmt.params))
 
     # -- staging (no I/O in either flavour) ---------------------------------------------
 
@@ -127,13 +127,51 @@ class SessionBase:
         return self._query_cls()(self, vector_search(cls, field=field, vector=vector, k=k))
 
 
-def _short(params: Any) -> Any:
-    if not isinstance(params, dict):
-        return params
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        if isinstance(value, list) and len(value) > 5:
-            out[key] = f"[{len(value)} items]"
-        else:
-            out[key] = value
-    return out
+_TEXT_LIMIT = 80  # characters (or bytes) of a long string shown in the log
+_ITEMS_LIMIT = 10  # a longer list shows its first _ITEMS_SHOWN items
+_ITEMS_SHOWN = 5
+_KEYS_LIMIT = 20  # a map with more keys shows its first _KEYS_LIMIT entries
+_DEPTH_LIMIT = 6
+
+
+def _short(params: Any) -> str:
+    """A bounded rendering of statement parameters for the Cypher log.
+
+    Long strings and bytes are cut and marked (``'abc...' (10485760 chars)``),
+    long lists (and maps of over 20 keys) show their first entries and size
+    (``[1, 2, 3, ...] (1000 items)``), at any depth; the rest is ``repr``.
+    """
+    return _render(params, 0)
+
+
+def _render(value: Any, depth: int) -> str:
+    kind = type(value)
+    if kind is str:
+        if len(value) > _TEXT_LIMIT:
+            return f"{value[:_TEXT_LIMIT] + '...'!r} ({len(value)} chars)"
+        return repr(value)
+    if kind is bytes or kind is bytearray:
+        if len(value) > _TEXT_LIMIT:
+            return f"{bytes(value[:_TEXT_LIMIT])!r}... ({len(value)} bytes)"
+        return repr(value)
+    if depth >= _DEPTH_LIMIT and isinstance(value, list | tuple | dict):
+        return f"<{kind.__name__} of {len(value)} items>"
+    if isinstance(value, list | tuple):
+        open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
+        if len(value) > _ITEMS_LIMIT:
+            shown = ", ".join(_render(item, depth + 1) for item in value[:_ITEMS_SHOWN])
+            return f"{open_}{shown}, ...{close} ({len(value)} items)"
+        inner = ", ".join(_render(item, depth + 1) for item in value)
+        return f"{open_}{inner}{',' if len(value) == 1 and close == ')' else ''}{close}"
+    if isinstance(value, dict):
+        entries = list(value.items())
+        more = len(entries) > _KEYS_LIMIT
+        body = ", ".join(
+            f"{_render(key, depth + 1)}: {_render(item, depth + 1)}"
+            for key, item in (entries[:_KEYS_LIMIT] if more else entries)
+        )
+        return f"{{{body}, ...}} ({len(entries)} items)" if more else f"{{{body}}}"
+    text = repr(value)
+    if len(text) > 2 * _TEXT_LIMIT:
+        return f"{text[: 2 * _TEXT_LIMIT]}... ({len(text)} chars of repr)"
+    return text
