@@ -573,3 +573,23 @@ def test_a_kwargs_factory_without_declared_keywords_takes_anything() -> None:
     registry.register(_spec("memo"))
     driver = registry.create_driver("memo", anything=1)
     assert isinstance(driver, _Driver) and driver.options == {"anything": 1}
+
+
+def test_adapt_asks_the_backends_adapters_and_returns_none_for_unknown_objects() -> None:
+    class Handle:
+        pass
+
+    seen: list[tuple[object, bool]] = []
+
+    def adapter(handle: object, asynchronous: bool) -> Any:
+        seen.append((handle, asynchronous))
+        return _Driver() if isinstance(handle, Handle) else None
+
+    registry = BackendRegistry()
+    registry.register(BackendSpec("memo", factory=_Driver, adapter=adapter))
+    handle = Handle()
+    assert isinstance(registry.adapt(handle, asynchronous=True), _Driver)
+    assert registry.adapt(object(), asynchronous=False) is None
+    assert seen[0] == (handle, True)
+    with pytest.raises(BackendRegistrationError, match="adapter must be callable"):
+        BackendSpec("bad", factory=_Driver, adapter="nope")  # type: ignore[arg-type]

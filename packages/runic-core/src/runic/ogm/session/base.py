@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +28,42 @@ def offers_transactions(driver: object) -> bool:
     every member of the protocol (~17 us), which a session per request would pay.
     """
     return callable(getattr(driver, "begin", None))
+
+
+def accept_driver(driver: Any, *, asynchronous: bool) -> Any:
+    """Return ``driver`` if it is a runic driver, else a driver wrapping it.
+
+    A backend library's own client object (a raw ``falkordb`` graph handle, as
+    seed 003 writes ``Session(graph)``) is wrapped by that backend's registry
+    adapter; anything else is a ``TypeError`` saying what to pass. A runic
+    driver costs two attribute checks.
+    """
+    execute = getattr(driver, "execute", None)
+    if execute is not None and getattr(driver, "dialect", None) is not None:
+        if inspect.iscoroutinefunction(execute) is asynchronous:
+            return driver
+        if asynchronous:
+            raise TypeError(
+                f"AsyncSession() needs an async driver, got the blocking "
+                f"{type(driver).__name__}: use Session(driver), or create_async_driver(...)"
+            )
+        raise TypeError(
+            f"Session() needs a blocking driver, got the async {type(driver).__name__}: "
+            "use AsyncSession(driver), or create_driver(...)"
+        )
+    from runic.ogm.registry import default_registry
+
+    adapted = default_registry().adapt(driver, asynchronous=asynchronous)
+    if adapted is not None:
+        return adapted
+    session, factory = (
+        ("AsyncSession", "create_async_driver") if asynchronous else ("Session", "create_driver")
+    )
+    raise TypeError(
+        f"{session}() needs a runic driver, got {type(driver).__name__}: pass "
+        f"{factory}('falkordb', ...) (or another backend's driver, see "
+        "runic.ogm.available_backends()), or a falkordb graph handle (db.select_graph('name'))"
+    )
 
 
 class SessionBase:
