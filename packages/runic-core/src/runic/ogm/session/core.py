@@ -27,6 +27,7 @@ from runic.ogm.exceptions import (
     SessionClosedError,
 )
 from runic.ogm.session import reads
+from runic.ogm.session.badvalue import name_refused_value
 from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
 from runic.ogm.session.gcpause import gc_paused
 from runic.ogm.session.hydrate import decode_edge, decode_node, identity_key
@@ -306,7 +307,11 @@ class SessionCore:
             self._raise_duplicates(existing)
         with gc_paused(size):
             stmt = render_flush(plan, self.dialect)
-        result = yield stmt
+        try:
+            result = yield stmt
+        except OrmError as exc:
+            self._name_refused_value(exc, watched)
+            raise
         with gc_paused(size):
             self._apply(plan, created, updated, result)
         return None
@@ -328,6 +333,13 @@ class SessionCore:
             )
             keys.setdefault((facts.meta.primary_label, name), []).extend(values)
         return keys
+
+    def _name_refused_value(self, exc: OrmError, watched: dict[int, Any]) -> None:
+        """Raise a FieldValidationError naming entity and field for a refused value."""
+        entities = (*self.new.values(), *self.dirty.values(), *watched.values())
+        named = name_refused_value(exc, entities)
+        if named is not None:
+            raise named from exc
 
     def _raise_duplicates(self, existing: QueryResult) -> None:
         if not existing.rows:
