@@ -1,4 +1,5 @@
-"""A value the backend cannot store names the entity, its key and the field (issue 12.10).
+"""Float values at the edges: refused ones name entity, key and field (issue 12.10),
+and the precision each backend keeps (issue 12.15).
 
 FalkorDB refuses NaN and infinities as parameters; ArcadeDB and AGE store them.
 """
@@ -6,10 +7,13 @@ FalkorDB refuses NaN and infinities as parameters; ArcadeDB and AGE store them.
 from __future__ import annotations
 
 import math
+import random
+import struct
+import sys
 
 import pytest
 
-from runic.ogm import FieldValidationError, QueryBuildError
+from runic.ogm import FieldValidationError, QueryBuildError, select
 from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Everything
 
@@ -62,3 +66,32 @@ async def test_non_finite_float_in_an_update_names_the_loaded_entity(db: RunicDB
     assert str(info.value) == f"Everything(id='e').ratio is inf{_REFUSED}"
     assert db.raw("MATCH (n:ItEverything) RETURN n.ratio AS r", columns=("r",)).rows == [(0.0,)]
     await session.close()
+
+
+def _doubles(n: int) -> list[float]:
+    rng = random.Random(15)
+    out = [1 / 3, sys.float_info.max, -sys.float_info.max, 5e-324, sys.float_info.min, 0.1]
+    while len(out) < n:
+        (x,) = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))
+        if math.isfinite(x):
+            out.append(x)
+    return out
+
+
+@backend_test
+async def test_float_round_trip_precision(db: RunicDB) -> None:
+    """Exact on every backend but FalkorDB, whose replies print 15 significant digits."""
+    values = _doubles(300)
+    session = db.session()
+    session.add_all([Everything(id=f"f{i:03d}", ratio=v) for i, v in enumerate(values)])
+    await session.commit()
+    await session.close()
+    reader = db.session()
+    loaded = await reader.scalars(select(Everything).order_by(Everything.id))
+    got = [e.ratio for e in loaded]
+    await reader.close()
+    if db.backend == "falkordb":
+        expected = [v if abs(v) == sys.float_info.max else float(f"{v:.15g}") for v in values]
+    else:
+        expected = values
+    assert got == expected
