@@ -28,11 +28,12 @@ CAPABILITIES = frozenset({Capability.TRANSACTIONS, Capability.ASYNC})
 
 
 def _keywords() -> Iterable[str]:
-    """The factory's own parameters and every :class:`AGESettings` field."""
+    """The factory's parameters, the driver constructor's, and every :class:`AGESettings` field."""
     from runic.age._base import AGESettings
+    from runic.age.driver import AGEDriver
     from runic.age.factories import create_age_driver
 
-    return keywords_of(create_age_driver, AGESettings)
+    return keywords_of(create_age_driver, AGEDriver.connect, AGESettings)
 
 
 @accepts_keywords(_keywords)

@@ -44,6 +44,7 @@ def _keywords() -> Iterable[str] | None:
     ``None`` (accept anything, the neo4j driver checks) if this neo4j version
     does not expose its configuration classes where runic looks for them.
     """
+    from runic.bolt.driver import BoltDriver
     from runic.bolt.factories import create_bolt_driver
 
     try:
@@ -51,7 +52,10 @@ def _keywords() -> Iterable[str] | None:
         from neo4j._sync.config import PoolConfig
     except ImportError:
         return None
-    return keywords_of(create_bolt_driver, exclude=("backend",)) | {
+    own = keywords_of(
+        create_bolt_driver, BoltDriver.__init__, exclude=("backend", "self", "dialect", "auth")
+    )
+    return own | {
         *cast(Any, PoolConfig).keys(),  # classmethods: the keys the neo4j driver takes
         *cast(Any, WorkspaceConfig).keys(),
     } - {"auth"}

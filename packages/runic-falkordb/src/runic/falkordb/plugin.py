@@ -39,11 +39,16 @@ CAPABILITIES = frozenset(
 
 
 def _keywords() -> Iterable[str]:
-    """The factory's own parameters and every :class:`ConnectionSettings` field."""
+    """The factory's parameters, those of the driver constructors it calls, and every
+    :class:`ConnectionSettings` field (so a setting added there is accepted at once).
+    """
+    from runic.falkordb.driver import FalkorDBDriver
     from runic.falkordb.factories import create_falkordb_driver
     from runic.falkordb.settings import ConnectionSettings
 
-    return keywords_of(create_falkordb_driver, ConnectionSettings)
+    return keywords_of(
+        create_falkordb_driver, FalkorDBDriver.connect, FalkorDBDriver.embedded, ConnectionSettings
+    )
 
 
 @accepts_keywords(_keywords)

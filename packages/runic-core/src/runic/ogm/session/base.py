@@ -30,17 +30,27 @@ def offers_transactions(driver: object) -> bool:
     return callable(getattr(driver, "begin", None))
 
 
+_ASYNC_DRIVER_TYPES: dict[type, bool] = {}  # driver class -> whether its execute is async
+
+
 def accept_driver(driver: Any, *, asynchronous: bool) -> Any:
     """Return ``driver`` if it is a runic driver, else a driver wrapping it.
 
     A backend library's own client object (a raw ``falkordb`` graph handle, as
     seed 003 writes ``Session(graph)``) is wrapped by that backend's registry
-    adapter; anything else is a ``TypeError`` saying what to pass. A runic
-    driver costs two attribute checks.
+    adapter; anything else is a ``TypeError`` saying what to pass. A driver of
+    a class seen before costs one dict look-up.
     """
+    kind = type(driver)
+    is_async = _ASYNC_DRIVER_TYPES.get(kind)
+    if is_async is asynchronous:
+        return driver  # a driver type seen before: one dict look-up
     execute = getattr(driver, "execute", None)
     if execute is not None and getattr(driver, "dialect", None) is not None:
-        if inspect.iscoroutinefunction(execute) is asynchronous:
+        is_async = inspect.iscoroutinefunction(execute)
+        if len(_ASYNC_DRIVER_TYPES) < 256:
+            _ASYNC_DRIVER_TYPES[kind] = is_async
+        if is_async is asynchronous:
             return driver
         if asynchronous:
             raise TypeError(
