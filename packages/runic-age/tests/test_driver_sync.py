@@ -220,8 +220,12 @@ def test_no_server_is_a_connection_error() -> None:
     port = free_port()
     with pytest.raises(ConnectionFailedError) as info:
         create_age_driver(host="127.0.0.1", port=port, graph="my_graph", connect_timeout=2)
-    assert f"127.0.0.1:{port}/postgres" in str(info.value)
-    assert "check that PostgreSQL is running" in str(info.value)
+    assert str(info.value) == (
+        f"cannot use PostgreSQL at 127.0.0.1:{port}/postgres: connection failed: connection "
+        f'to server at "127.0.0.1", port {port} failed: Connection refused. Is the server '
+        "running on that host and accepting TCP/IP connections?; check that PostgreSQL is "
+        "running and listening there (host=, port=)"
+    )
 
 
 def test_a_closed_driver_refuses_statements(driver: AGEDriver) -> None:

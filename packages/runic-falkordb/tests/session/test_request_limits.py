@@ -132,3 +132,25 @@ def test_connection_lost_during_a_write_says_the_outcome_is_unknown() -> None:
             assert "cannot connect" not in message
         finally:
             driver.close()
+
+
+async def test_async_connection_lost_during_a_write_says_the_outcome_is_unknown() -> None:
+    with EmbeddedFalkorDB() as server:
+        driver = AsyncFalkorDBDriver.from_settings(server.connection_settings(), "lost")
+        try:
+            assert await driver.ping()
+            pid = server.pid
+            assert pid is not None
+            killer = threading.Timer(0.5, os.kill, (pid, signal.SIGKILL))
+            killer.start()
+            try:
+                with pytest.raises(ConnectionFailedError) as info:
+                    await driver.execute(
+                        "UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 CREATE (:N)"
+                    )
+            finally:
+                killer.join()
+            assert "was lost after a write was sent (" in str(info.value)
+            assert "the outcome of this write is unknown" in str(info.value)
+        finally:
+            await driver.close()

@@ -95,11 +95,14 @@ def translate_error(
             "pool_timeout=, or run fewer statements at once"
         )
     if _is_connection_error(exc):
-        text = str(exc).strip()
+        # libpq's message spans lines ("...: Connection refused\n\tIs the server ..."):
+        # one line, its sentences ended once, no final period before runic's "; ".
+        lines = [line.strip().rstrip(".") for line in str(exc).splitlines() if line.strip()]
+        text = ". ".join(lines)
         if committing and getattr(exc, "sqlstate", None) is None:
             return ConnectionFailedError(
                 f"the connection to PostgreSQL at {endpoint} was lost while committing "
-                f"({text.rstrip('.')}): the outcome of this write is unknown (the transaction "
+                f"({text}): the outcome of this write is unknown (the transaction "
                 "may or may not have committed). Read the graph to see whether it was applied "
                 "before retrying"
             )
