@@ -15,7 +15,7 @@ import pytest
 
 from runic.ogm import FieldValidationError, QueryBuildError, select
 from runic_integration import RunicDB, backend_test
-from runic_integration.suite.models import Everything
+from runic_integration.suite.models import Article, Everything, Person, Rated
 
 _REFUSED = (
     "; falkordb cannot take NaN or infinite values as parameters: store None or a "
@@ -65,6 +65,26 @@ async def test_non_finite_float_in_an_update_names_the_loaded_entity(db: RunicDB
         await session.flush()
     assert str(info.value) == f"Everything(id='e').ratio is inf{_REFUSED}"
     assert db.raw("MATCH (n:ItEverything) RETURN n.ratio AS r", columns=("r",)).rows == [(0.0,)]
+    await session.close()
+
+
+@backend_test
+async def test_non_finite_float_on_an_edge_names_the_edge_and_field(db: RunicDB) -> None:
+    session = db.session()
+    ada, paper = Person(id="ada", name="Ada"), Article(id="paper")
+    session.add_all([ada, paper])
+    await session.commit()
+    if db.backend != "falkordb":
+        await session.relate(ada, Person.rated, paper, edge=Rated(score=math.nan))
+        await session.commit()
+        assert db.count_edges("IT_RATED") == 1
+        await session.close()
+        return
+    with pytest.raises(FieldValidationError) as info:
+        await session.relate(ada, Person.rated, paper, edge=Rated(score=math.nan))
+    edge = "Rated(Person(id='ada') -> Article(id='paper'))"
+    assert str(info.value) == f"{edge}.score is nan{_REFUSED}"
+    assert db.count_edges("IT_RATED") == 0
     await session.close()
 
 

@@ -22,26 +22,33 @@ __all__ = ["name_refused_value"]
 _MAX_DEPTH = 8
 
 
-def name_refused_value(exc: BaseException, entities: Iterable[Any]) -> FieldValidationError | None:
+def name_refused_value(
+    exc: BaseException,
+    entities: Iterable[Any],
+    edges: Iterable[tuple[str, Any]] = (),
+) -> FieldValidationError | None:
     """A :class:`FieldValidationError` naming entity, key and field, or ``None``.
 
-    ``None`` when ``exc`` does not carry a refused parameter value, or no
-    entity of ``entities`` holds it (it came from elsewhere: an edge, a key).
+    ``edges`` are ``(label, edge model instance)`` pairs, the label naming the
+    edge for the message (``"Rated(Person(id='a') -> Article(id='x'))"``).
+    ``None`` when ``exc`` does not carry a refused parameter value, or nothing
+    given holds it.
     """
     problem = getattr(exc, "problem", None)
     if getattr(exc, "parameter", None) is None or not isinstance(problem, str):
         return None
     bad = getattr(exc, "value", None)
-    for entity in entities:
-        where = _locate_in_entity(entity, bad)
+    from runic.ogm.session.core import _entity_label
+
+    candidates = [(_entity_label(entity), entity) for entity in entities]
+    for label, obj in (*candidates, *edges):
+        where = _locate_in_entity(label, obj, bad)
         if where is not None:
             return FieldValidationError(f"{where}{problem}")
     return None
 
 
-def _locate_in_entity(entity: Any, bad: Any) -> str | None:
-    from runic.ogm.session.core import _entity_label
-
+def _locate_in_entity(label: str, entity: Any, bad: Any) -> str | None:
     meta = type(entity).__dict__.get("__runic_meta__")
     fields = getattr(meta, "fields", None)
     if not isinstance(fields, Mapping):
@@ -59,7 +66,7 @@ def _locate_in_entity(entity: Any, bad: Any) -> str | None:
                 continue
         path = _locate(value, bad, 0)
         if path is not None:
-            return f"{_entity_label(entity)}.{name}{path}"
+            return f"{label}.{name}{path}"
     return None
 
 

@@ -337,7 +337,12 @@ class SessionCore:
     def _name_refused_value(self, exc: OrmError, watched: dict[int, Any]) -> None:
         """Raise a FieldValidationError naming entity and field for a refused value."""
         entities = (*self.new.values(), *self.dirty.values(), *watched.values())
-        named = name_refused_value(exc, entities)
+        edges = [
+            (f"{type(e).__name__}({_entity_label(src)} -> {_entity_label(tgt)})", e)
+            for _, src, _, tgt, e in self.edge_ops
+            if e is not None
+        ]
+        named = name_refused_value(exc, entities, edges)
         if named is not None:
             raise named from exc
 
