@@ -154,3 +154,12 @@ async def test_async_connection_lost_during_a_write_says_the_outcome_is_unknown(
             assert "the outcome of this write is unknown" in str(info.value)
         finally:
             await driver.close()
+
+
+def test_bulk_limit_reply_forms_and_fallback() -> None:
+    # CONFIG GET answers a dict (redis-py's parser) or a flat list; a refused or odd
+    # reply (CONFIG disabled on managed servers) falls back to Redis' 512 MB default.
+    parse = FalkorDBDriver._parse_bulk_limit
+    assert parse({"proto-max-bulk-len": "2097152"}) == 2 * LIMIT
+    assert parse(["proto-max-bulk-len", "2097152"]) == 2 * LIMIT
+    assert parse(None) == parse([]) == parse({"x": "junk"}) == 512 * LIMIT
