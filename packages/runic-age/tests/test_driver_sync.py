@@ -220,8 +220,12 @@ def test_no_server_is_a_connection_error() -> None:
     port = free_port()
     with pytest.raises(ConnectionFailedError) as info:
         create_age_driver(host="127.0.0.1", port=port, graph="my_graph", connect_timeout=2)
-    assert f"127.0.0.1:{port}/postgres" in str(info.value)
-    assert "check that PostgreSQL is running" in str(info.value)
+    assert str(info.value) == (
+        f"cannot use PostgreSQL at 127.0.0.1:{port}/postgres: connection failed: connection "
+        f'to server at "127.0.0.1", port {port} failed: Connection refused. Is the server '
+        "running on that host and accepting TCP/IP connections?; check that PostgreSQL is "
+        "running and listening there (host=, port=)"
+    )
 
 
 def test_a_closed_driver_refuses_statements(driver: AGEDriver) -> None:
@@ -251,7 +255,32 @@ def test_registry_and_seed_path(age_server: dict[str, Any], graph_name: str) -> 
 
 
 def test_unknown_options_are_named() -> None:
-    with pytest.raises(BackendError, match="unknown age driver option\\(s\\): colour"):
-        create_age_driver(graph="my_graph", colour="red")
+    with pytest.raises(BackendError) as info:
+        create_age_driver(graph="my_graph", colour="red", max_sise=3)
+    assert str(info.value) == (
+        "the age driver got the unknown keywords 'colour', 'max_sise' (did you mean "
+        "'max_size'?); graph backend 'age' accepts: application_name, connect_timeout, "
+        "create_graph, database, dsn, graph, host, max_size, min_size, password, "
+        "pool_timeout, port, prepare_threshold, username"
+    )
     with pytest.raises(BackendError, match="graph= is required"):
         create_age_driver()
+
+
+def test_connection_lost_while_committing_says_the_outcome_is_unknown() -> None:
+    # The mapping (pure logic): a COMMIT whose connection dropped may or may not
+    # have committed; the same error opening a connection is "cannot use".
+    import psycopg
+
+    from runic.age._errors import translate_error
+
+    lost = psycopg.OperationalError("server closed the connection unexpectedly.")
+    mapped = translate_error(lost, endpoint="h:5432", graph="g", cypher=None, committing=True)
+    assert str(mapped) == (
+        "the connection to PostgreSQL at h:5432 was lost while committing (server closed "
+        "the connection unexpectedly): the outcome of this write is unknown (the transaction "
+        "may or may not have committed). Read the graph to see whether it was applied "
+        "before retrying"
+    )
+    plain = translate_error(lost, endpoint="h:5432", graph="g", cypher=None)
+    assert str(plain).startswith("cannot use PostgreSQL at h:5432: server closed")

@@ -95,7 +95,11 @@ def test_nothing_listening(server: Any) -> None:
     message = str(caught.value)
     assert message.startswith("[arcadedb] cannot reach arcadedb at bolt://127.0.0.1:1: ")
     assert "Connection refused" in message
-    assert "host=, port= and encrypted= settings" in message
+    assert message.endswith(
+        "Connection refused). Check that the server is running and listening there, and "
+        "the host=, port= and encrypted= settings"
+    ), message
+    assert ".." not in message
 
 
 def test_tls_against_a_plain_server(settings: dict[str, Any]) -> None:
@@ -176,3 +180,30 @@ def test_server_gone_before_commit_in_a_session(doomed: ArcadeDBServer) -> None:
         session.close()
     finally:
         drv.close()
+
+
+def test_lost_connection_after_an_autocommit_write_says_the_outcome_is_unknown() -> None:
+    # The mapping itself (pure logic): a connection lost once the statement was sent
+    # leaves the outcome of an auto-commit write unknown; failing to connect does not.
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+    from runic.bolt._errors import ErrorContext, translate_error
+
+    ctx = ErrorContext("arcadedb", "bolt://h:7687", "db", "root")
+    lost = translate_error(
+        SessionExpired("Failed to read from defunct connection."), ctx, write=True
+    )
+    assert str(lost) == (
+        "[arcadedb] the connection to arcadedb at bolt://h:7687 was lost after a write was "
+        "sent (Failed to read from defunct connection): the outcome of this write is unknown "
+        "(it runs in its own transaction, which may or may not have committed). Read the "
+        "graph to see whether it was applied before retrying"
+    )
+    refused = translate_error(ServiceUnavailable("Couldn't connect to h:7687."), ctx, write=True)
+    assert str(refused) == (
+        "[arcadedb] cannot reach arcadedb at bolt://h:7687: Couldn't connect to h:7687. Check "
+        "that the server is running and listening there, and the host=, port= and "
+        "encrypted= settings"
+    )
+    read = translate_error(SessionExpired("Failed to read from defunct connection."), ctx)
+    assert str(read).startswith("[arcadedb] cannot reach arcadedb at bolt://h:7687: Failed")

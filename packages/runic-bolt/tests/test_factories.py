@@ -189,3 +189,14 @@ def test_user_agent_names_the_installed_version() -> None:
 
     setup = prepare("bolt://127.0.0.1:7687", None, None, Neo4jDialect(), None, {})
     assert setup.config["user_agent"] == f"runic-bolt/{importlib.metadata.version('runic-bolt')}"
+def test_registry_names_an_unknown_keyword_with_a_close_match() -> None:
+    from runic.ogm.registry import BackendSettingsError, create_driver
+
+    with pytest.raises(BackendSettingsError) as info:
+        create_driver("neo4j", max_conection_pool_size=5)
+    message = str(info.value)
+    assert message.startswith(
+        "create_driver('neo4j', ...) got the unknown keyword 'max_conection_pool_size' "
+        "(did you mean 'max_connection_pool_size'?); graph backend 'neo4j' accepts: "
+    ), message
+    assert "connection_timeout, " in message and "uri, " in message

@@ -7,6 +7,7 @@ of the hatch workspace, so `hatch run test` installs it; with a plain venv run
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -33,13 +34,16 @@ from runic.ogm.registry import (
     BackendInfo,
     BackendRegistrationError,
     BackendRegistry,
+    BackendSettingsError,
     BackendSpec,
+    accepts_keywords,
     available_backends,
     create_async_driver,
     create_driver,
     default_registry,
     get_backend,
     hookimpl,
+    keywords_of,
     reset_default_registry,
 )
 
@@ -523,3 +527,70 @@ def test_plugin_without_the_hook_is_reported(fake_plugins: dict[str, str]) -> No
         "(pip install --force-reinstall with fake-backends's path, wheel or index name) or "
         "uninstall it if you do not use this backend."
     )
+
+
+# -- unknown keywords ---------------------------------------------------------------------
+
+
+def test_unknown_keyword_of_a_signature_factory_names_backend_and_close_match() -> None:
+    def factory(host: str = "h", port: int = 1, *, pool_size: int = 4) -> GraphDriver:
+        return _Driver(host=host, port=port, pool_size=pool_size)
+
+    registry = BackendRegistry()
+    registry.register(BackendSpec("memo", factory=factory))
+
+    with pytest.raises(BackendSettingsError) as info:
+        registry.create_driver("memo", pool_sise=10, hots="x")
+
+    assert str(info.value) == (
+        "create_driver('memo', ...) got the unknown keywords 'hots' (did you mean 'host'?), "
+        "'pool_sise' (did you mean 'pool_size'?); graph backend 'memo' accepts: host, "
+        "pool_size, port"
+    )
+    assert isinstance(info.value, TypeError)
+
+
+def test_keywords_declared_for_a_kwargs_factory_follow_its_settings_class() -> None:
+    # A settings field another module adds later is accepted without touching the
+    # plugin: the declared keywords are read from the class when a driver is made.
+    @dataclasses.dataclass
+    class Settings:
+        host: str = "h"
+        timeout: float = 1.0
+
+    @accepts_keywords(lambda: keywords_of(Settings))
+    def factory(**options: Any) -> GraphDriver:
+        return _Driver(**options)
+
+    registry = BackendRegistry()
+    registry.register(BackendSpec("memo", factory=factory))
+    assert isinstance(registry.create_driver("memo", timeout=2.0), _Driver)
+    with pytest.raises(BackendSettingsError, match=r"unknown keyword 'tmeout' \(did you mean"):
+        registry.create_driver("memo", tmeout=2.0)
+
+
+def test_a_kwargs_factory_without_declared_keywords_takes_anything() -> None:
+    registry = BackendRegistry()
+    registry.register(_spec("memo"))
+    driver = registry.create_driver("memo", anything=1)
+    assert isinstance(driver, _Driver) and driver.options == {"anything": 1}
+
+
+def test_adapt_asks_the_backends_adapters_and_returns_none_for_unknown_objects() -> None:
+    class Handle:
+        pass
+
+    seen: list[tuple[object, bool]] = []
+
+    def adapter(handle: object, asynchronous: bool) -> Any:
+        seen.append((handle, asynchronous))
+        return _Driver() if isinstance(handle, Handle) else None
+
+    registry = BackendRegistry()
+    registry.register(BackendSpec("memo", factory=_Driver, adapter=adapter))
+    handle = Handle()
+    assert isinstance(registry.adapt(handle, asynchronous=True), _Driver)
+    assert registry.adapt(object(), asynchronous=False) is None
+    assert seen[0] == (handle, True)
+    with pytest.raises(BackendRegistrationError, match="adapter must be callable"):
+        BackendSpec("bad", factory=_Driver, adapter="nope")  # type: ignore[arg-type]

@@ -6,12 +6,18 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from runic.falkordb import AsyncFalkorDBDriver, EmbeddedFalkorDB, FalkorDBDriver
+from runic.falkordb import (
+    AsyncFalkorDBDriver,
+    EmbeddedFalkorDB,
+    FalkorDBDriver,
+    FalkorDBSettingsError,
+)
 from runic.falkordb.plugin import CAPABILITIES
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.registry import (
     ENTRY_POINT_GROUP,
     BackendRegistry,
+    BackendSettingsError,
     available_backends,
 )
 
@@ -76,5 +82,40 @@ async def test_create_async_driver(registry: BackendRegistry) -> None:
 def test_factory_errors_are_runic_errors(registry: BackendRegistry) -> None:
     from runic.falkordb import FalkorDBSettingsError
 
-    with pytest.raises(FalkorDBSettingsError, match="unknown falkordb driver option"):
-        registry.create_driver("falkordb", host="localhost", databse="x")
+    with pytest.raises(FalkorDBSettingsError, match="got the unknown keyword 'databse'"):
+        FalkorDBDriver.connect(host="localhost", databse="x")
+
+
+_FALKORDB_KEYWORDS = (
+    "connect_timeout, data_dir, graph, host, max_connections, password, pool_timeout, port, "
+    "query_timeout_ms, socket_timeout, ssl, ssl_ca_certs, ssl_certfile, ssl_keyfile, "
+    "unix_socket_path, url, username"
+)
+
+
+@pytest.mark.parametrize("address", [{}, {"host": "localhost"}])
+def test_unknown_keyword_names_backend_keyword_and_close_match(
+    registry: BackendRegistry, address: dict[str, str]
+) -> None:
+    # Seed 003 users write pool sizes as they know them from other clients: the
+    # error names the backend, the keyword, a close match and every accepted one.
+    for create, call in (
+        (registry.create_driver, "create_driver"),
+        (registry.create_async_driver, "create_async_driver"),
+    ):
+        with pytest.raises(BackendSettingsError) as info:
+            create("falkordb", pool_max=10, **address)
+        assert str(info.value) == (
+            f"{call}('falkordb', ...) got the unknown keyword 'pool_max' (did you mean "
+            f"'pool_timeout'?); graph backend 'falkordb' accepts: {_FALKORDB_KEYWORDS}"
+        )
+        assert isinstance(info.value, TypeError)
+
+
+def test_embedded_factory_names_unknown_keyword() -> None:
+    with pytest.raises(FalkorDBSettingsError) as info:
+        FalkorDBDriver.embedded(max_conections=3)
+    assert str(info.value).startswith(
+        "the falkordb driver got the unknown keyword 'max_conections' (did you mean "
+        "'max_connections'?); graph backend 'falkordb' accepts: "
+    )

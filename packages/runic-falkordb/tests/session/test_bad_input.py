@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -16,8 +17,10 @@ from runic.ogm import (
     AsyncSession,
     ConnectionFailedError,
     DetachedEntityError,
+    Field,
     FieldValidationError,
     MetadataError,
+    Node,
     QueryExecutionError,
     Session,
     SessionClosedError,
@@ -274,3 +277,32 @@ def test_server_going_away_during_a_session(graph_name: str) -> None:
         driver.close()
     finally:
         server.stop()
+
+
+class Reading(Node, labels=["SReading"]):
+    id: str = Field(primary_key=True)
+    samples: list[float] = Field(default_factory=list)
+    big: int = 0
+
+
+def test_refused_values_name_entity_field_and_position(session: Session, raw: Any) -> None:
+    # The driver's error carries the parameter path (w0[1][1][2]); the flush turns
+    # it into the entity, its key and the field, with the position inside a list.
+    session.add_all(
+        [Reading(id="r0", samples=[1.0]), Reading(id="r1", samples=[0.5, 2.0, math.nan])]
+    )
+    with pytest.raises(FieldValidationError) as info:
+        session.flush()
+    assert str(info.value) == (
+        "Reading(id='r1').samples[2] is nan; falkordb cannot take NaN or infinite values "
+        "as parameters: store None or a sentinel instead"
+    )
+    assert raw.props("SReading") == {}
+    session.expunge_all()
+    session.add(Reading(id="r2", big=2**63))
+    with pytest.raises(FieldValidationError) as info:
+        session.flush()
+    assert str(info.value) == (
+        "Reading(id='r2').big = 9223372036854775808 does not fit in a 64-bit integer, the "
+        "largest integer falkordb stores; store it as a string or a float"
+    )

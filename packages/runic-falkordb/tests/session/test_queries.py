@@ -224,6 +224,25 @@ async def test_async_bound_query_is_awaitable(asession: AsyncSession, raw: Any) 
     assert [k.since for _, k, _ in edges] == [2001, 2002]
 
 
+def test_log_cypher_truncates_long_values(
+    rec: Any, raw: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A 10 MB string is logged as its first 80 characters and its length, at any depth.
+    caplog.set_level(logging.INFO, logger="runic.cypher")
+    big = "x" * 10_485_760
+    with Session(rec, log_cypher=True) as session:
+        session.add(Person(id="big", name=big, tags=[f"t{i}" for i in range(100)]))
+        session.add_all([Person(id=f"p{i}", name="P") for i in range(20)])
+    logged = [r.getMessage() for r in caplog.records if r.name == "runic.cypher"]
+    (message,) = [m for m in logged if "CREATE" in m]
+    shown = "'" + "x" * 80 + "...' (10485760 chars)"
+    assert shown in message
+    assert "['t0', 't1', 't2', 't3', 't4', ...] (100 items)" in message
+    assert "...] (21 items)" in message  # 21 rows: the first 5 are shown
+    assert len(message) < 3000, len(message)
+    assert raw.props("SPerson")["big"]["name"] == big  # the value itself was sent whole
+
+
 async def test_async_log_cypher(arec: Any, raw: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="runic.cypher")
     async with AsyncSession(arec, log_cypher=True) as s:

@@ -18,6 +18,7 @@ from runic.age.sql import (
     return_columns,
     wrap_cypher,
 )
+from runic.ogm._registry_support import unknown_keywords_message
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import BackendError, OrmError, TransactionError
 
@@ -241,10 +242,14 @@ class DriverBase:
         cols = tuple(columns) if columns else return_columns(cypher)
         return wrap_cypher(self._graph, cypher, cols), encode_params(params), cols
 
-    def _raise(self, exc: BaseException, cypher: str | None) -> NoReturn:
+    def _raise(
+        self, exc: BaseException, cypher: str | None, *, committing: bool = False
+    ) -> NoReturn:
         if isinstance(exc, OrmError):
             raise exc
-        raise_translated(exc, endpoint=self._endpoint, graph=self._graph, cypher=cypher)
+        raise_translated(
+            exc, endpoint=self._endpoint, graph=self._graph, cypher=cypher, committing=committing
+        )
 
     def _check_retry(
         self,
@@ -299,11 +304,10 @@ def settings_from(
 ) -> AGESettings:
     """Build :class:`AGESettings` from factory arguments, naming unknown options."""
     known = {f.name for f in fields(AGESettings)}
-    unknown = sorted(set(options) - known)
+    unknown = set(options) - known
     if unknown:
         raise AGESettingsError(
-            f"unknown age driver option(s): {', '.join(unknown)}; valid options are "
-            f"{', '.join(sorted(known))}"
+            unknown_keywords_message("age", unknown, known, call="the age driver")
         )
     if graph is None:
         raise AGESettingsError(

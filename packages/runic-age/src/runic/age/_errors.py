@@ -76,9 +76,18 @@ def _is_connection_error(exc: BaseException) -> bool:
 
 
 def translate_error(
-    exc: BaseException, *, endpoint: str, graph: str, cypher: str | None
+    exc: BaseException,
+    *,
+    endpoint: str,
+    graph: str,
+    cypher: str | None,
+    committing: bool = False,
 ) -> OrmError | None:
-    """Return the runic error for a client error, or ``None`` to let it propagate."""
+    """Return the runic error for a client error, or ``None`` to let it propagate.
+
+    ``committing``: ``exc`` ended a COMMIT, so a lost connection leaves the
+    transaction's outcome unknown.
+    """
     if isinstance(exc, PoolTimeout | TooManyRequests):
         return ConnectionFailedError(
             f"no pooled PostgreSQL connection to {endpoint} became available ({exc}); "
@@ -86,7 +95,17 @@ def translate_error(
             "pool_timeout=, or run fewer statements at once"
         )
     if _is_connection_error(exc):
-        text = str(exc).strip()
+        # libpq's message spans lines ("...: Connection refused\n\tIs the server ..."):
+        # one line, its sentences ended once, no final period before runic's "; ".
+        lines = [line.strip().rstrip(".") for line in str(exc).splitlines() if line.strip()]
+        text = ". ".join(lines)
+        if committing and getattr(exc, "sqlstate", None) is None:
+            return ConnectionFailedError(
+                f"the connection to PostgreSQL at {endpoint} was lost while committing "
+                f"({text}): the outcome of this write is unknown (the transaction "
+                "may or may not have committed). Read the graph to see whether it was applied "
+                "before retrying"
+            )
         hint = "check that PostgreSQL is running and listening there (host=, port=)"
         if "password" in text.lower() or "authentication" in text.lower():
             hint = "check the username= and password= settings"
@@ -107,10 +126,17 @@ def translate_error(
 
 
 def raise_translated(
-    exc: BaseException, *, endpoint: str, graph: str, cypher: str | None
+    exc: BaseException,
+    *,
+    endpoint: str,
+    graph: str,
+    cypher: str | None,
+    committing: bool = False,
 ) -> NoReturn:
     """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
-    mapped = translate_error(exc, endpoint=endpoint, graph=graph, cypher=cypher)
+    mapped = translate_error(
+        exc, endpoint=endpoint, graph=graph, cypher=cypher, committing=committing
+    )
     if mapped is None:
         raise exc
     raise mapped from exc

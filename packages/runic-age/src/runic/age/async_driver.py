@@ -348,7 +348,10 @@ class AsyncAGEDriver(DriverBase):
                 conn, cypher, params, columns, in_transaction=False, write=True
             )
             if not conn.autocommit:
-                await conn.commit()
+                try:
+                    await conn.commit()
+                except psycopg.Error as exc:
+                    self._raise(exc, cypher, committing=True)
             return result
         except BaseException:
             if not conn.autocommit and not conn.closed:
@@ -524,7 +527,7 @@ class AsyncAGETransaction:
         try:
             await conn.commit()
         except psycopg.Error as exc:
-            self._driver._raise(exc, None)
+            self._driver._raise(exc, None, committing=True)
         finally:
             await self._driver._release(conn)
 

@@ -305,7 +305,10 @@ class AGEDriver(DriverBase):
         try:
             result = self._run(conn, cypher, params, columns, in_transaction=False, write=True)
             if not conn.autocommit:
-                conn.commit()
+                try:
+                    conn.commit()
+                except psycopg.Error as exc:
+                    self._raise(exc, cypher, committing=True)
             return result
         except BaseException:
             if not conn.autocommit and not conn.closed:
@@ -489,7 +492,7 @@ class AGETransaction:
         try:
             conn.commit()
         except psycopg.Error as exc:
-            self._driver._raise(exc, None)
+            self._driver._raise(exc, None, committing=True)
         finally:
             self._driver._release(conn)
 

@@ -6,10 +6,17 @@ factories import psycopg only when called.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.driver.protocols import Capability
-from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic.ogm.registry import (
+    BackendRegistry,
+    BackendSpec,
+    accepts_keywords,
+    hookimpl,
+    keywords_of,
+)
 
 if TYPE_CHECKING:
     from runic.age.async_driver import AsyncAGEDriver
@@ -20,6 +27,16 @@ __all__ = ["CAPABILITIES", "SPEC", "runic_register_backends"]
 CAPABILITIES = frozenset({Capability.TRANSACTIONS, Capability.ASYNC})
 
 
+def _keywords() -> Iterable[str]:
+    """The factory's parameters, the driver constructor's, and every :class:`AGESettings` field."""
+    from runic.age._base import AGESettings
+    from runic.age.driver import AGEDriver
+    from runic.age.factories import create_age_driver
+
+    return keywords_of(create_age_driver, AGEDriver.connect, AGESettings)
+
+
+@accepts_keywords(_keywords)
 def create_driver(**kwargs: Any) -> AGEDriver:
     """Registry factory: see :func:`runic.age.create_age_driver`."""
     from runic.age.factories import create_age_driver
@@ -27,6 +44,7 @@ def create_driver(**kwargs: Any) -> AGEDriver:
     return create_age_driver(**kwargs)
 
 
+@accepts_keywords(_keywords)
 def create_async_driver(**kwargs: Any) -> AsyncAGEDriver:
     """Registry async factory: see :func:`runic.age.create_async_age_driver`."""
     from runic.age.factories import create_async_age_driver

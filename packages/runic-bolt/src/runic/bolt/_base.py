@@ -226,7 +226,13 @@ class DriverBase:
         params: Mapping[str, Any] | None = None,
         *,
         in_transaction: bool = False,
+        write: bool = False,
     ) -> NoReturn:
         raise_translated(
-            exc, self._setup.context, cypher=cypher, params=params, in_transaction=in_transaction
+            exc,
+            self._setup.context,
+            cypher=cypher,
+            params=params,
+            in_transaction=in_transaction,
+            write=write,
         )

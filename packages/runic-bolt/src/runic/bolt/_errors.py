@@ -95,6 +95,12 @@ def _bad_parameter(params: Mapping[str, Any] | None) -> str:
     return "a parameter"
 
 
+def _while_connecting(exc: BaseException) -> bool:
+    """Whether the neo4j driver failed to open a connection (so nothing was sent)."""
+    text = str(exc)
+    return "Couldn't connect" in text or "Unable to retrieve routing information" in text
+
+
 def translate_error(
     exc: BaseException,
     ctx: ErrorContext,
@@ -102,11 +108,14 @@ def translate_error(
     cypher: str | None = None,
     params: Mapping[str, Any] | None = None,
     in_transaction: bool = False,
+    write: bool = False,
 ) -> OrmError | None:
     """Return the runic error for a neo4j driver error, or ``None`` if it is not one.
 
     ``in_transaction`` says that ``exc`` ended an explicit transaction (which the
-    driver rolled back), so a lost connection is reported as such.
+    driver rolled back), so a lost connection is reported as such; ``write`` that
+    an auto-commit write may have been sent, whose outcome a lost connection
+    leaves unknown.
     """
     backend, where = ctx.backend, f"{ctx.backend} at {ctx.endpoint}"
     message = _server_message(exc)
@@ -129,14 +138,22 @@ def translate_error(
             f"unknown whether the transaction was committed: {message}"
         )
     if isinstance(exc, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired)):
+        clause = message.strip().rstrip(".")
         if in_transaction:
             return ConnectionFailedError(
                 f"[{backend}] the connection to {where} was lost during a transaction: "
-                f"{message}. Nothing of the transaction was committed (the server discards "
+                f"{clause}. Nothing of the transaction was committed (the server discards "
                 "it); retry the unit of work once the server is reachable"
             )
+        if write and not _while_connecting(exc):
+            return ConnectionFailedError(
+                f"[{backend}] the connection to {where} was lost after a write was sent "
+                f"({clause}): the outcome of this write is unknown (it runs in its own "
+                "transaction, which may or may not have committed). Read the graph to see "
+                "whether it was applied before retrying"
+            )
         return ConnectionFailedError(
-            f"[{backend}] cannot reach {where}: {message}. Check that the server is running "
+            f"[{backend}] cannot reach {where}: {clause}. Check that the server is running "
             "and listening there, and the host=, port= and encrypted= settings"
         )
     if isinstance(exc, neo4j_errors.ConnectionAcquisitionTimeoutError):
@@ -167,10 +184,11 @@ def raise_translated(
     cypher: str | None = None,
     params: Mapping[str, Any] | None = None,
     in_transaction: bool = False,
+    write: bool = False,
 ) -> NoReturn:
     """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
     mapped = translate_error(
-        exc, ctx, cypher=cypher, params=params, in_transaction=in_transaction
+        exc, ctx, cypher=cypher, params=params, in_transaction=in_transaction, write=write
     )
     if mapped is None:
         raise exc

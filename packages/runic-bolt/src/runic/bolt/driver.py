@@ -254,7 +254,7 @@ class BoltDriver(DriverBase):
             with self._session(write) as session:
                 return collect(session.run(text, values), self._decoder, columns)
         except Exception as exc:  # noqa: BLE001 - translated into runic errors
-            self._raise(exc, text, values)
+            self._raise(exc, text, values, write=write)
 
     def _guarded_read(
         self, text: str, values: dict[str, Any] | None, columns: Sequence[str] | None

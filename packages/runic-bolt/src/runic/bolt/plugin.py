@@ -7,10 +7,17 @@ the drivers (and the neo4j client) only when called.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from runic.ogm.driver.protocols import Capability
-from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic.ogm.registry import (
+    BackendRegistry,
+    BackendSpec,
+    accepts_keywords,
+    hookimpl,
+    keywords_of,
+)
 
 if TYPE_CHECKING:
     from runic.bolt.async_driver import AsyncBoltDriver
@@ -31,12 +38,37 @@ _COMMON = frozenset(
 _INSTALL = "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)"
 
 
+def _keywords() -> Iterable[str] | None:
+    """The factory's own parameters and the neo4j driver's configuration keys.
+
+    ``None`` (accept anything, the neo4j driver checks) if this neo4j version
+    does not expose its configuration classes where runic looks for them.
+    """
+    from runic.bolt.driver import BoltDriver
+    from runic.bolt.factories import create_bolt_driver
+
+    try:
+        from neo4j._conf import WorkspaceConfig
+        from neo4j._sync.config import PoolConfig
+    except ImportError:
+        return None
+    own = keywords_of(
+        create_bolt_driver, BoltDriver.__init__, exclude=("backend", "self", "dialect", "auth")
+    )
+    return own | {
+        *cast(Any, PoolConfig).keys(),  # classmethods: the keys the neo4j driver takes
+        *cast(Any, WorkspaceConfig).keys(),
+    } - {"auth"}
+
+
 def _factories(backend: str) -> tuple[Any, Any]:
+    @accepts_keywords(_keywords)
     def create_driver(**kwargs: Any) -> BoltDriver:
         from runic.bolt.factories import create_bolt_driver
 
         return create_bolt_driver(backend, **kwargs)
 
+    @accepts_keywords(_keywords)
     def create_async_driver(**kwargs: Any) -> AsyncBoltDriver:
         from runic.bolt.factories import create_async_bolt_driver
 

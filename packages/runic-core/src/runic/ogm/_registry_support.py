@@ -6,23 +6,31 @@ distribution metadata and loaded one at a time, on demand, by the registry.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import inspect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from types import MappingProxyType
+from typing import Any, TypeVar
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "INSTALL_HINTS",
+    "KEYWORDS_ATTRIBUTE",
     "BackendInfo",
     "PluginEntry",
+    "accepted_keywords",
+    "accepts_keywords",
     "discover_entry_points",
     "install_hint_for",
+    "keywords_of",
     "normalize_name",
     "not_found_message",
     "unavailable_message",
+    "unknown_keywords_message",
     "validate_backend_name",
 ]
 
@@ -172,4 +180,82 @@ def unavailable_message(requested: str, entry: PluginEntry) -> str:
     return (
         f"Graph backend {requested!r} is installed but its plugin failed to load: "
         f"{entry.describe()} raised {_error_summary(error)}. {fix} if you do not use this backend."
+    )
+
+
+# -- keyword checking of factories --------------------------------------------------
+
+KEYWORDS_ATTRIBUTE = "__runic_keywords__"
+"""Attribute of a factory naming a function that returns the keywords it accepts."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+def accepts_keywords(keywords: Callable[[], Iterable[str] | None]) -> Callable[[_F], _F]:
+    """Declare the keywords a factory taking ``**kwargs`` accepts.
+
+    ``keywords()`` is called when a driver is created (so it may import the
+    backend's modules and read the signatures and settings classes there, see
+    :func:`keywords_of`); ``None`` means "anything".
+    """
+
+    def mark(factory: _F) -> _F:
+        setattr(factory, KEYWORDS_ATTRIBUTE, keywords)
+        return factory
+
+    return mark
+
+
+def keywords_of(*sources: Any, exclude: Iterable[str] = ()) -> frozenset[str]:
+    """The keyword names of callables (their named parameters) and dataclasses (fields).
+
+    Parameters whose name starts with ``_`` are private and left out, as are
+    ``*args``/``**kwargs`` themselves and the names in ``exclude``.
+    """
+    names: set[str] = set()
+    for source in sources:
+        if isinstance(source, type) and dataclasses.is_dataclass(source):
+            names.update(f.name for f in dataclasses.fields(source) if f.init)
+            continue
+        for param in inspect.signature(source).parameters.values():
+            if param.kind in _NAMED:
+                names.add(param.name)
+    return frozenset(n for n in names if not n.startswith("_")) - frozenset(exclude)
+
+
+def accepted_keywords(factory: Callable[..., Any]) -> frozenset[str] | None:
+    """The keywords ``factory`` accepts, or ``None`` when it takes any.
+
+    Read from the function :func:`accepts_keywords` attached, else from the
+    factory's signature (``None`` if it has ``**kwargs``).
+    """
+    declared = getattr(factory, KEYWORDS_ATTRIBUTE, None)
+    if callable(declared):
+        names = declared()
+        return None if names is None else frozenset(names)
+    try:
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()):
+        return None
+    return keywords_of(factory)
+
+
+def unknown_keywords_message(
+    backend: str, unknown: Iterable[str], accepted: Iterable[str], *, call: str | None = None
+) -> str:
+    """Explain that ``call`` (``create_driver(backend, ...)``) got keywords it does not take."""
+    names = sorted(accepted)
+    bad = sorted(unknown)
+    parts = []
+    for keyword in bad:
+        close = difflib.get_close_matches(keyword, names, n=1)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        parts.append(f"{keyword!r}{guess}")
+    noun = "keyword" if len(bad) == 1 else "keywords"
+    return (
+        f"{call or f'create_driver({backend!r}, ...)'} got the unknown {noun} {', '.join(parts)}; "
+        f"graph backend {backend!r} accepts: {', '.join(names)}"
     )

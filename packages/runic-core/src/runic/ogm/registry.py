@@ -24,11 +24,15 @@ from runic.ogm._registry_support import (
     INSTALL_HINTS,
     BackendInfo,
     PluginEntry,
+    accepted_keywords,
+    accepts_keywords,
     discover_entry_points,
     install_hint_for,
+    keywords_of,
     normalize_name,
     not_found_message,
     unavailable_message,
+    unknown_keywords_message,
     validate_backend_name,
 )
 from runic.ogm.driver.protocols import AsyncGraphDriver, Capability, GraphDriver
@@ -46,7 +50,9 @@ __all__ = [
     "BackendInfo",
     "BackendRegistrationError",
     "BackendRegistry",
+    "BackendSettingsError",
     "BackendSpec",
+    "accepts_keywords",
     "available_backends",
     "create_async_driver",
     "create_driver",
@@ -54,12 +60,17 @@ __all__ = [
     "get_backend",
     "hookimpl",
     "hookspec",
+    "keywords_of",
     "reset_default_registry",
 ]
 
 
 class BackendRegistrationError(BackendError, ValueError):
     """A backend spec is invalid or its name or alias is already taken."""
+
+
+class BackendSettingsError(BackendError, TypeError):
+    """A driver factory was given a keyword its backend does not accept."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,11 @@ class BackendSpec:
     ``name`` and ``aliases`` are lowercase (lookups are case-insensitive);
     ``factory(**kwargs)`` returns a :class:`GraphDriver`, ``async_factory`` an
     :class:`AsyncGraphDriver` (``None`` when the backend is sync-only);
-    ``install_hint`` is the pip line that provides the backend's dependencies.
+    ``install_hint`` is the pip line that provides the backend's dependencies;
+    ``adapter(handle, asynchronous)``, if given, wraps a client object of the
+    backend's own library (e.g. a ``falkordb`` graph handle) in a runic driver
+    (async if ``asynchronous``), returns ``None`` for an object it does not know,
+    or raises ``TypeError`` saying what to pass instead (see :meth:`BackendRegistry.adapt`).
     """
 
     name: str
@@ -79,6 +94,7 @@ class BackendSpec:
     capabilities: frozenset[Capability] = frozenset()
     install_hint: str = ""
     description: str = ""
+    adapter: Callable[[object, bool], Any] | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -96,6 +112,8 @@ class BackendSpec:
                 raise ValueError("factory must be callable")
             if self.async_factory is not None and not callable(self.async_factory):
                 raise ValueError("async_factory must be callable or None")
+            if self.adapter is not None and not callable(self.adapter):
+                raise ValueError("adapter must be callable or None")
         except ValueError as exc:
             raise BackendRegistrationError(f"BackendSpec {self.name!r}: {exc}") from None
 
@@ -211,7 +229,7 @@ class BackendRegistry:
     def create_driver(self, name: str, /, **kwargs: Any) -> GraphDriver:
         """Build a sync driver of backend ``name`` with the factory's keyword arguments."""
         spec = self.get(name)
-        return _call_factory(spec, spec.factory, kwargs)
+        return _call_factory(spec, spec.factory, kwargs, "create_driver")
 
     def create_async_driver(self, name: str, /, **kwargs: Any) -> AsyncGraphDriver:
         """Build an async driver of backend ``name``; fails early for sync-only backends."""
@@ -227,7 +245,34 @@ class BackendRegistry:
                 f"use create_driver({spec.name!r}, ...) with a sync Session, or a backend "
                 f"with an async driver ({others})",
             )
-        return _call_factory(spec, spec.async_factory, kwargs)
+        return _call_factory(spec, spec.async_factory, kwargs, "create_async_driver")
+
+    def adapt(self, handle: object, *, asynchronous: bool) -> Any | None:
+        """Wrap a backend library's client object in a runic driver, or return ``None``.
+
+        Asks the backend named like the handle's top-level module first (a
+        ``falkordb.graph.Graph`` goes to ``falkordb``), then every other backend
+        with an ``adapter``. A ``TypeError`` from an adapter (a known object that
+        cannot be used this way) propagates.
+        """
+        top = normalize_name(type(handle).__module__.partition(".")[0])
+        with self._lock:
+            first = self._lookup(top)
+            if first is None:
+                for entry in self._discover():
+                    if entry.key == top:
+                        self._load(entry)
+                first = self._lookup(top)
+            specs = [first] if first is not None else []
+            if first is None or first.adapter is None:
+                self._load_all()
+                specs += [s for s in self._specs.values() if s is not first]
+        for spec in specs:
+            if spec.adapter is not None:
+                driver = spec.adapter(handle, asynchronous)
+                if driver is not None:
+                    return driver
+        return None
 
     # -- internals ---------------------------------------------------------------
 
@@ -307,9 +352,18 @@ _DriverT = TypeVar("_DriverT")
 
 
 def _call_factory(
-    spec: BackendSpec, factory: Callable[..., _DriverT], kwargs: dict[str, Any]
+    spec: BackendSpec, factory: Callable[..., _DriverT], kwargs: dict[str, Any], what: str
 ) -> _DriverT:
     try:
+        accepted = accepted_keywords(factory)
+        if accepted is not None:
+            unknown = kwargs.keys() - accepted
+            if unknown:
+                raise BackendSettingsError(
+                    unknown_keywords_message(
+                        spec.name, unknown, accepted, call=f"{what}({spec.name!r}, ...)"
+                    )
+                )
         return factory(**kwargs)
     except BackendError:
         raise

@@ -9,9 +9,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
-from runic.falkordb._errors import BACKEND, describe_client_endpoint, raise_translated
+from runic.falkordb._errors import (
+    BACKEND,
+    RequestTooLargeError,
+    describe_client_endpoint,
+    raise_translated,
+)
 from runic.falkordb._params import params_header
 from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
+from runic.ogm._registry_support import unknown_keywords_message
 from runic.ogm.exceptions import BackendError, QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 
@@ -30,6 +36,13 @@ _SETTING_NAMES = frozenset(f.name for f in dataclasses.fields(ConnectionSettings
 MISSING_GRAPH_ERROR = "Invalid graph operation on empty key"
 # A harmless write that makes FalkorDB create an empty graph.
 CREATE_EMPTY_GRAPH = "RETURN 0"
+
+# Redis refuses (by closing the connection) a request argument longer than its
+# proto-max-bulk-len: 512 MB by default, 1 MB at the least. Statements whose text
+# may be over 1 MB in UTF-8 are measured and checked against the server's value.
+MIN_BULK_LIMIT = 1024 * 1024
+DEFAULT_BULK_LIMIT = 512 * 1024 * 1024
+BULK_LIMIT_COMMAND = ("CONFIG", "GET", "proto-max-bulk-len")
 
 
 @dataclass(slots=True)
@@ -82,6 +95,7 @@ class DriverBase:
         self._owned = owned
         self._closed = False
         self._dialect = None
+        self._max_bulk: int | None = None  # the server's proto-max-bulk-len, once read
         if settings is not None:
             self._endpoint = settings.endpoint
             self._connect_timeout = settings.connect_timeout
@@ -170,6 +184,7 @@ class DriverBase:
                 f"{', '.join(forbidden)} cannot be set for an embedded FalkorDB server "
                 "(it picks its own address); use connect() for a server of your own"
             )
+        check_setting_names(settings)
         lease = acquire_embedded(data_dir)
         try:
             conn = lease.server.connection_settings(**settings)
@@ -250,9 +265,47 @@ class DriverBase:
             kwargs["timeout"] = self._query_timeout_ms
         return method, params_header(params) + cypher, kwargs
 
-    def _raise(self, exc: BaseException, cypher: str | None) -> NoReturn:
+    def _oversized(self, text: str) -> int | None:
+        """The UTF-8 size of a statement that may be over the server's limit, else ``None``.
+
+        Costs one ``len`` for statements under 256 K characters (they cannot
+        reach the smallest limit Redis allows).
+        """
+        if len(text) * 4 <= MIN_BULK_LIMIT:
+            return None
+        size = len(text.encode("utf-8", "surrogatepass"))
+        return size if size > MIN_BULK_LIMIT else None
+
+    def _check_size(self, size: int, limit: int, write: bool) -> None:
+        """Raise :class:`RequestTooLargeError` if ``size`` exceeds ``limit``: nothing sent."""
+        if size <= limit:
+            return
+        what = "write" if write else "query"
+        raise RequestTooLargeError(
+            f"this {what} statement is {size:,} bytes, over the FalkorDB server's limit of "
+            f"{limit:,} bytes for one request (proto-max-bulk-len) at {self._endpoint}; "
+            "nothing was sent. Flush in smaller batches (call session.flush() or commit() "
+            "every few thousand entities), or raise proto-max-bulk-len on the server",
+            backend=BACKEND,
+        )
+
+    @staticmethod
+    def _parse_bulk_limit(reply: Any) -> int:
+        """The value of a ``CONFIG GET proto-max-bulk-len`` reply (a list or a dict)."""
+        try:
+            value = next(iter(reply.values())) if isinstance(reply, Mapping) else list(reply)[1]
+            limit = int(value)
+        except (StopIteration, IndexError, TypeError, ValueError):
+            return DEFAULT_BULK_LIMIT
+        return limit if limit >= MIN_BULK_LIMIT else DEFAULT_BULK_LIMIT
+
+    def _raise(self, exc: BaseException, cypher: str | None, *, write: bool = False) -> NoReturn:
         raise_translated(
-            exc, endpoint=self._endpoint, cypher=cypher, connect_timeout=self._connect_timeout
+            exc,
+            endpoint=self._endpoint,
+            cypher=cypher,
+            connect_timeout=self._connect_timeout,
+            write=write,
         )
 
     def _mark_closed(self) -> OwnedResources | None:
@@ -274,6 +327,16 @@ def check_graph_name(graph: object) -> str:
     return validate_identifier(graph, "falkordb graph name")
 
 
+def check_setting_names(options: Mapping[str, Any]) -> None:
+    """Raise :class:`FalkorDBSettingsError` for a keyword that is no setting (a close match too)."""
+    unknown = options.keys() - _SETTING_NAMES
+    if unknown:
+        accepted = _SETTING_NAMES | {"graph", "url", "query_timeout_ms", "data_dir"}
+        raise FalkorDBSettingsError(
+            unknown_keywords_message(BACKEND, unknown, accepted, call="the falkordb driver")
+        )
+
+
 def settings_from(
     *,
     host: str | None,
@@ -283,12 +346,7 @@ def settings_from(
 ) -> ConnectionSettings:
     """Build :class:`ConnectionSettings` from factory arguments."""
     values = dict(options)
-    unknown = sorted(values.keys() - _SETTING_NAMES)
-    if unknown:
-        raise FalkorDBSettingsError(
-            f"unknown falkordb driver option(s): {', '.join(unknown)}; valid options are "
-            f"graph, host, port, url, query_timeout_ms, {', '.join(sorted(_SETTING_NAMES))}"
-        )
+    check_setting_names(values)
     if url is not None:
         if host is not None or values.get("unix_socket_path") is not None:
             raise FalkorDBSettingsError(

@@ -7,12 +7,20 @@ lines into a ``{"nodes_created": 1, ...}`` mapping.
 
 Points arrive as ``{"latitude": float, "longitude": float}`` dicts and vectors
 (``vecf32``) as ``list[float]``; temporal values stay the client's ``date``/
-``datetime``/``time`` objects. FalkorDB sends doubles with 15 significant
-digits, so a float read back may differ from the one written in the last digit.
+``datetime``/``time`` objects.
+
+FalkorDB stores doubles exactly but every reply (compact or not, RESP2 or
+RESP3, ``toString``/``toJSON`` too) prints them with 15 significant digits
+(``%.15g``), so a float read back may differ from the one written in its last
+two digits (``1/3`` reads as ``0.333333333333333``). The one case decoded
+specially is the largest double, whose 15-digit text would parse as infinity.
+Sessions never write such a rounded value back unless the field was assigned.
 """
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -120,7 +128,10 @@ def _typed(kind: int, value: Any, schema: Any, labels: dict[int, str], keys: dic
             props[key] = _typed(prop_kind, prop_value, schema, labels, keys)
         return GraphNode(int(value[0]), tuple(names), props)
     if kind == _DOUBLE:
-        return float(value)
+        number = float(value)
+        if number in _INFINITIES:
+            return _double_from_rounded(value, number)
+        return number
     if kind == _BOOLEAN:
         return (value.decode() if isinstance(value, bytes) else value) == "true"
     if kind == _ARRAY:
@@ -133,6 +144,18 @@ def _typed(kind: int, value: Any, schema: Any, labels: dict[int, str], keys: dic
             for i in range(0, len(value), 2)
         }
     raise Unsupported(kind)
+
+
+_INFINITIES = (math.inf, -math.inf)
+
+
+def _double_from_rounded(text: Any, number: float) -> float:
+    """The largest double for ``1.79769313486232e+308``: the server's 15-digit text of
+    ``sys.float_info.max`` is above it, and would read as an infinity it never stored.
+    """
+    if "inf" in (text.decode() if isinstance(text, bytes) else str(text)).lower():
+        return number
+    return math.copysign(sys.float_info.max, number)
 
 
 def decode_result(result: Any) -> QueryResult:

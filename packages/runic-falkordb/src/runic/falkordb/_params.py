@@ -134,11 +134,25 @@ def _utf8(value: str) -> bool:
     return True
 
 
+def _refused(path: str, value: Any, problem: str) -> QueryBuildError:
+    """The error for a value falkordb cannot take, carrying where it is structurally.
+
+    ``parameter`` (the path, e.g. ``w0[5][5]``), ``value`` and ``problem`` (the
+    message after the path) let the session name the entity and field instead.
+    """
+    error = QueryBuildError(f"query parameter {path!r}{problem}")
+    error.parameter = path  # type: ignore[attr-defined]
+    error.value = value  # type: ignore[attr-defined]
+    error.problem = problem  # type: ignore[attr-defined]
+    return error
+
+
 def _literal(value: Any, path: str, depth: int) -> str:
     if depth > _MAX_DEPTH:
-        raise QueryBuildError(
-            f"query parameter {path!r} is nested more than {_MAX_DEPTH} levels deep "
-            "(a self-referencing list or dict?)"
+        raise _refused(
+            path,
+            value,
+            f" is nested more than {_MAX_DEPTH} levels deep (a self-referencing list or dict?)",
         )
     if value is None:
         return "null"
@@ -148,16 +162,20 @@ def _literal(value: Any, path: str, depth: int) -> str:
         return "false"
     if isinstance(value, int):
         if not _INT64_MIN <= value <= _INT64_MAX:
-            raise QueryBuildError(
-                f"query parameter {path!r} = {value} does not fit in a 64-bit integer, "
-                "the largest integer falkordb stores; store it as a string or a float"
+            raise _refused(
+                path,
+                value,
+                f" = {value} does not fit in a 64-bit integer, the largest integer falkordb "
+                "stores; store it as a string or a float",
             )
         return str(int(value))
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise QueryBuildError(
-                f"query parameter {path!r} is {value!r}; falkordb cannot take NaN or "
-                "infinite values as parameters: store None or a sentinel instead"
+            raise _refused(
+                path,
+                value,
+                f" is {value!r}; falkordb cannot take NaN or infinite values as parameters: "
+                "store None or a sentinel instead",
             )
         return repr(float(value))
     if isinstance(value, str):
@@ -169,31 +187,39 @@ def _literal(value: Any, path: str, depth: int) -> str:
         entries = []
         for key, item in value.items():
             if not isinstance(key, str) or not key or "`" in key or "\x00" in key:
-                raise QueryBuildError(
-                    f"query parameter {path!r} has map key {key!r}; falkordb map keys "
-                    "must be non-empty strings without backticks or NUL characters"
+                raise _refused(
+                    path,
+                    value,
+                    f" has map key {key!r}; falkordb map keys must be non-empty strings "
+                    "without backticks or NUL characters",
                 )
             entries.append(f"`{key}`:{_literal(item, f'{path}.{key}', depth + 1)}")
         return "{" + ",".join(entries) + "}"
-    raise QueryBuildError(
-        f"query parameter {path!r} has type {type(value).__name__}, which falkordb "
-        "cannot take as a parameter; convert it to None, bool, int, float, str, "
-        "list or dict first (model fields do this through their type converters)"
+    raise _refused(
+        path,
+        value,
+        f" has type {type(value).__name__}, which falkordb cannot take as a parameter; "
+        "convert it to None, bool, int, float, str, list or dict first (model fields do "
+        "this through their type converters)",
     )
 
 
 def _string(value: str, path: str) -> str:
     if "\x00" in value:
-        raise QueryBuildError(
-            f"query parameter {path!r} contains a NUL character, which falkordb "
-            "cannot store in a string; remove it or encode the value (e.g. base64)"
+        raise _refused(
+            path,
+            value,
+            " contains a NUL character, which falkordb cannot store in a string; remove it "
+            "or encode the value (e.g. base64)",
         )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise QueryBuildError(
-            f"query parameter {path!r} is not valid Unicode text ({exc.reason} at "
-            f"position {exc.start}); falkordb stores UTF-8 strings only"
+        raise _refused(
+            path,
+            value,
+            f" is not valid Unicode text ({exc.reason} at position {exc.start}); falkordb "
+            "stores UTF-8 strings only",
         ) from None
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'

@@ -14,7 +14,12 @@ from falkordb.asyncio.graph import AsyncGraph  # type: ignore[import-untyped]
 from falkordb.asyncio.query_result import QueryResult as ClientResult  # type: ignore[import-untyped]
 from redis.exceptions import RedisError, ResponseError
 
-from runic.falkordb._base import CREATE_EMPTY_GRAPH, DriverBase, OwnedResources
+from runic.falkordb._base import (
+    BULK_LIMIT_COMMAND,
+    CREATE_EMPTY_GRAPH,
+    DriverBase,
+    OwnedResources,
+)
 from runic.falkordb._decode import (
     SchemaMiss,
     SchemaSnapshot,
@@ -101,6 +106,9 @@ class AsyncFalkorDBDriver(DriverBase):
     ) -> QueryResult:
         """Run one statement and return its decoded rows (``write=False``: GRAPH.RO_QUERY)."""
         method, text, kwargs = self._prepare(cypher, params, write)
+        size = self._oversized(text)
+        if size is not None:
+            self._check_size(size, await self._bulk_limit(), write)
         if self._blocking_handle:
             return await self._execute_blocking(method, text, kwargs, write, cypher)
         try:
@@ -114,7 +122,7 @@ class AsyncFalkorDBDriver(DriverBase):
                 reply = await self._send(text, write, kwargs)
             return await self._decode(reply)
         except _CLIENT_ERRORS as exc:
-            self._raise(exc, cypher)
+            self._raise(exc, cypher, write=write)
 
     async def _send(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
         """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply."""
@@ -181,8 +189,18 @@ class AsyncFalkorDBDriver(DriverBase):
                 await self._call(self._graph.query, CREATE_EMPTY_GRAPH)
                 raw = await self._call(method, text, **kwargs)
         except _CLIENT_ERRORS as exc:
-            self._raise(exc, cypher)
+            self._raise(exc, cypher, write=write)
         return decode_result(raw)
+
+    async def _bulk_limit(self) -> int:
+        """The server's proto-max-bulk-len (read once; Redis' default if CONFIG is refused)."""
+        if self._max_bulk is None:
+            try:
+                reply = await self._call(self._graph.execute_command, *BULK_LIMIT_COMMAND)
+            except _CLIENT_ERRORS:
+                reply = None  # the statement itself then reports an unreachable server
+            self._max_bulk = self._parse_bulk_limit(reply)
+        return self._max_bulk
 
     async def ping(self) -> bool:
         """Return ``True`` if the server answers; raise ConnectionFailedError otherwise."""

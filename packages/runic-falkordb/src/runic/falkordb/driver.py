@@ -11,6 +11,7 @@ import falkordb  # type: ignore[import-untyped]
 from redis.exceptions import RedisError, ResponseError
 
 from runic.falkordb._base import (
+    BULK_LIMIT_COMMAND,
     CREATE_EMPTY_GRAPH,
     DriverBase,
     OwnedResources,
@@ -95,6 +96,9 @@ class FalkorDBDriver(DriverBase):
         write in it. ``columns`` is accepted for the protocol and not needed here.
         """
         _, text, kwargs = self._prepare(cypher, params, write)
+        size = self._oversized(text)
+        if size is not None:
+            self._check_size(size, self._bulk_limit(), write)
         # Reading and decoding a reply allocates a few containers per row, all kept:
         # with the cyclic collector running, large results trigger collections that
         # walk every live object again and again. Nothing here creates cycles, and
@@ -118,7 +122,7 @@ class FalkorDBDriver(DriverBase):
                 # edges, paths, points, vectors, temporal values: the client's parser
                 return decode_result(falkordb.QueryResult(self._graph, reply))
         except _CLIENT_ERRORS as exc:
-            self._raise(exc, cypher)
+            self._raise(exc, cypher, write=write)
         finally:
             if paused:
                 gc.enable()
@@ -142,6 +146,16 @@ class FalkorDBDriver(DriverBase):
         if reply and isinstance(reply[-1], ResponseError):
             raise reply[-1]
         return reply
+
+    def _bulk_limit(self) -> int:
+        """The server's proto-max-bulk-len (read once; Redis' default if CONFIG is refused)."""
+        if self._max_bulk is None:
+            try:
+                reply = self._graph.execute_command(*BULK_LIMIT_COMMAND)
+            except _CLIENT_ERRORS:
+                reply = None  # the statement itself then reports an unreachable server
+            self._max_bulk = self._parse_bulk_limit(reply)
+        return self._max_bulk
 
     def ping(self) -> bool:
         """Return ``True`` if the server answers; raise ConnectionFailedError otherwise."""

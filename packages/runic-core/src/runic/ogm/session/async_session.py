@@ -28,7 +28,7 @@ from runic.ogm.driver.protocols import (
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import LazyLoadError
 from runic.ogm.session import execution
-from runic.ogm.session.base import SessionBase, offers_transactions
+from runic.ogm.session.base import SessionBase, accept_driver, offers_transactions
 from runic.ogm.session.ops import Op, Statement, drive_async
 
 __all__ = ["AsyncSession"]
@@ -38,13 +38,18 @@ R = TypeVar("R")
 
 
 class AsyncSession(SessionBase):
-    """A unit of work over an :class:`~runic.ogm.driver.protocols.AsyncGraphDriver`."""
+    """A unit of work over an :class:`~runic.ogm.driver.protocols.AsyncGraphDriver`.
+
+    ``driver`` may also be a raw ``falkordb.asyncio`` graph handle, which is
+    wrapped in an async FalkorDB driver.
+    """
 
     def __init__(
-        self, driver: AsyncGraphDriver, mapper: Any = None, *, log_cypher: bool = False
+        self, driver: AsyncGraphDriver | Any, mapper: Any = None, *, log_cypher: bool = False
     ) -> None:
+        driver = accept_driver(driver, asynchronous=True)
         super().__init__(driver.dialect, log_cypher=log_cypher)
-        self._driver = driver
+        self._driver: AsyncGraphDriver = driver
         self._tx: AsyncGraphTransaction | None = None
         self._transactional = offers_transactions(driver)
         # Tasks sharing this session (asyncio.gather) run its operations one at a time:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,6 +30,52 @@ def offers_transactions(driver: object) -> bool:
     return callable(getattr(driver, "begin", None))
 
 
+_ASYNC_DRIVER_TYPES: dict[type, bool] = {}  # driver class -> whether its execute is async
+
+
+def accept_driver(driver: Any, *, asynchronous: bool) -> Any:
+    """Return ``driver`` if it is a runic driver, else a driver wrapping it.
+
+    A backend library's own client object (a raw ``falkordb`` graph handle, as
+    seed 003 writes ``Session(graph)``) is wrapped by that backend's registry
+    adapter; anything else is a ``TypeError`` saying what to pass. A driver of
+    a class seen before costs one dict look-up.
+    """
+    kind = type(driver)
+    is_async = _ASYNC_DRIVER_TYPES.get(kind)
+    if is_async is asynchronous:
+        return driver  # a driver type seen before: one dict look-up
+    execute = getattr(driver, "execute", None)
+    if execute is not None and getattr(driver, "dialect", None) is not None:
+        is_async = inspect.iscoroutinefunction(execute)
+        if len(_ASYNC_DRIVER_TYPES) < 256:
+            _ASYNC_DRIVER_TYPES[kind] = is_async
+        if is_async is asynchronous:
+            return driver
+        if asynchronous:
+            raise TypeError(
+                f"AsyncSession() needs an async driver, got the blocking "
+                f"{type(driver).__name__}: use Session(driver), or create_async_driver(...)"
+            )
+        raise TypeError(
+            f"Session() needs a blocking driver, got the async {type(driver).__name__}: "
+            "use AsyncSession(driver), or create_driver(...)"
+        )
+    from runic.ogm.registry import default_registry
+
+    adapted = default_registry().adapt(driver, asynchronous=asynchronous)
+    if adapted is not None:
+        return adapted
+    session, factory = (
+        ("AsyncSession", "create_async_driver") if asynchronous else ("Session", "create_driver")
+    )
+    raise TypeError(
+        f"{session}() needs a runic driver, got {type(driver).__name__}: pass "
+        f"{factory}('falkordb', ...) (or another backend's driver, see "
+        "runic.ogm.available_backends()), or a falkordb graph handle (db.select_graph('name'))"
+    )
+
+
 class SessionBase:
     """Staging, identity-map inspection and query construction."""
 
@@ -47,8 +94,8 @@ class SessionBase:
         return self._core.closed
 
     def _log(self, stmt: Statement) -> None:
-        if self.log_cypher:
-            logger.info("%s  params=%r", stmt.cypher, _short(stmt.params))
+        if self.log_cypher and logger.isEnabledFor(logging.INFO):
+            logger.info("%s  params=%s", stmt.cypher, _short(stmt.params))
 
     # -- staging (no I/O in either flavour) ---------------------------------------------
 
@@ -127,13 +174,51 @@ class SessionBase:
         return self._query_cls()(self, vector_search(cls, field=field, vector=vector, k=k))
 
 
-def _short(params: Any) -> Any:
-    if not isinstance(params, dict):
-        return params
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        if isinstance(value, list) and len(value) > 5:
-            out[key] = f"[{len(value)} items]"
-        else:
-            out[key] = value
-    return out
+_TEXT_LIMIT = 80  # characters (or bytes) of a long string shown in the log
+_ITEMS_LIMIT = 10  # a longer list shows its first _ITEMS_SHOWN items
+_ITEMS_SHOWN = 5
+_KEYS_LIMIT = 20  # a map with more keys shows its first _KEYS_LIMIT entries
+_DEPTH_LIMIT = 6
+
+
+def _short(params: Any) -> str:
+    """A bounded rendering of statement parameters for the Cypher log.
+
+    Long strings and bytes are cut and marked (``'abc...' (10485760 chars)``),
+    long lists (and maps of over 20 keys) show their first entries and size
+    (``[1, 2, 3, ...] (1000 items)``), at any depth; the rest is ``repr``.
+    """
+    return _render(params, 0)
+
+
+def _render(value: Any, depth: int) -> str:
+    kind = type(value)
+    if kind is str:
+        if len(value) > _TEXT_LIMIT:
+            return f"{value[:_TEXT_LIMIT] + '...'!r} ({len(value)} chars)"
+        return repr(value)
+    if kind is bytes or kind is bytearray:
+        if len(value) > _TEXT_LIMIT:
+            return f"{bytes(value[:_TEXT_LIMIT])!r}... ({len(value)} bytes)"
+        return repr(value)
+    if depth >= _DEPTH_LIMIT and isinstance(value, list | tuple | dict):
+        return f"<{kind.__name__} of {len(value)} items>"
+    if isinstance(value, list | tuple):
+        open_, close = ("[", "]") if isinstance(value, list) else ("(", ")")
+        if len(value) > _ITEMS_LIMIT:
+            shown = ", ".join(_render(item, depth + 1) for item in value[:_ITEMS_SHOWN])
+            return f"{open_}{shown}, ...{close} ({len(value)} items)"
+        inner = ", ".join(_render(item, depth + 1) for item in value)
+        return f"{open_}{inner}{',' if len(value) == 1 and close == ')' else ''}{close}"
+    if isinstance(value, dict):
+        entries = list(value.items())
+        more = len(entries) > _KEYS_LIMIT
+        body = ", ".join(
+            f"{_render(key, depth + 1)}: {_render(item, depth + 1)}"
+            for key, item in (entries[:_KEYS_LIMIT] if more else entries)
+        )
+        return f"{{{body}, ...}} ({len(entries)} items)" if more else f"{{{body}}}"
+    text = repr(value)
+    if len(text) > 2 * _TEXT_LIMIT:
+        return f"{text[: 2 * _TEXT_LIMIT]}... ({len(text)} chars of repr)"
+    return text

@@ -27,6 +27,7 @@ from runic.ogm.exceptions import (
     SessionClosedError,
 )
 from runic.ogm.session import reads
+from runic.ogm.session.badvalue import name_refused_value
 from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
 from runic.ogm.session.gcpause import gc_paused
 from runic.ogm.session.hydrate import decode_edge, decode_node, identity_key
@@ -315,7 +316,11 @@ class SessionCore:
                 yield lock
             if not plan.guarded:
                 self._raise_duplicates((yield check))
-        result = yield stmt
+        try:
+            result = yield stmt
+        except OrmError as exc:
+            self._name_refused_value(exc, watched)
+            raise
         if plan.guarded and check is not None and not result.rows:
             # the guard found a key taken, so nothing was written: which one?
             self._raise_duplicates((yield check))
@@ -340,6 +345,18 @@ class SessionCore:
             )
             keys.setdefault((facts.meta.primary_label, desc.graph_name), []).extend(values)
         return keys
+
+    def _name_refused_value(self, exc: OrmError, watched: dict[int, Any]) -> None:
+        """Raise a FieldValidationError naming entity and field for a refused value."""
+        entities = (*self.new.values(), *self.dirty.values(), *watched.values())
+        edges = [
+            (f"{type(e).__name__}({_entity_label(src)} -> {_entity_label(tgt)})", e)
+            for _, src, _, tgt, e in self.edge_ops
+            if e is not None
+        ]
+        named = name_refused_value(exc, entities, edges)
+        if named is not None:
+            raise named from exc
 
     def _raise_duplicates(self, existing: QueryResult) -> None:
         if not existing.rows:

@@ -15,7 +15,7 @@ from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.driver.protocols import GraphDriver, GraphTransaction, TransactionalGraphDriver
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.session import execution
-from runic.ogm.session.base import SessionBase, offers_transactions
+from runic.ogm.session.base import SessionBase, accept_driver, offers_transactions
 from runic.ogm.session.ops import Op, Statement, drive
 
 __all__ = ["Session"]
@@ -30,14 +30,16 @@ class Session(SessionBase):
     Use it as a context manager: it commits on success and rolls back on an
     exception. On transactional backends (Bolt, AGE) the first statement begins a
     transaction that ``commit()``/``rollback()`` end; on FalkorDB every flush is
-    one atomic statement.
+    one atomic statement. ``driver`` may also be a raw ``falkordb`` graph handle
+    (``Session(db.select_graph("g"))``), which is wrapped in a FalkorDB driver.
     """
 
     def __init__(
-        self, driver: GraphDriver, mapper: Any = None, *, log_cypher: bool = False
+        self, driver: GraphDriver | Any, mapper: Any = None, *, log_cypher: bool = False
     ) -> None:
+        driver = accept_driver(driver, asynchronous=False)
         super().__init__(driver.dialect, log_cypher=log_cypher)
-        self._driver = driver
+        self._driver: GraphDriver = driver
         self._tx: GraphTransaction | None = None
         self._transactional = offers_transactions(driver)
         self._core._lazy_loader = self._lazy_load
