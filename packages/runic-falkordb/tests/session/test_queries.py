@@ -174,7 +174,11 @@ def test_log_cypher(rec: Any, raw: Any, caplog: pytest.LogCaptureFixture) -> Non
         "WITH count(*) AS _c UNWIND $w1 AS row CREATE (n:`SPerson`)"
     )
     # long lists are shortened
-    assert messages[1].endswith("params={'w0': [[0, 37]], 'w1': '[6 items]', 'g0': '[6 items]'}")
+    # lists of up to 10 items are shown whole (log_cypher cuts longer ones)
+    row = "None, None, True, 'engineer', [], '{}'"
+    rows = ", ".join(f"['n{i}', 'N', {row}]" for i in range(6))
+    keys = ", ".join(f"'n{i}'" for i in range(6))
+    assert messages[1].endswith(f"params={{'w0': [[0, 37]], 'w1': [{rows}], 'g0': [{keys}]}}")
     assert len(messages) == 2
     assert len(rec.calls) == 2
     caplog.clear()
