@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
 from runic.ogm import BoundQuery, QueryResult, Repository, Session
+from runic.ogm.query import TraversalStep
 
 __all__ = ["AnySession", "Ready", "SyncBound", "SyncRepository", "SyncSession"]
 
@@ -99,7 +100,7 @@ class AnySession(Protocol):
 
 def _wrap(value: Any) -> Any:
     """Builder results stay builders (wrapped); everything else is returned as is."""
-    if isinstance(value, BoundQuery) or type(value).__name__ == "_BoundStep":
+    if isinstance(value, (BoundQuery, TraversalStep)):
         return SyncBound(value)
     return value
 

@@ -10,7 +10,7 @@ impossible here (attribute access cannot await): an unloaded relation raises
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -22,8 +22,11 @@ from runic.ogm.driver.protocols import (
 )
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import LazyLoadError
+from runic.ogm.query import builder
+from runic.ogm.query.builder import SelectBase
 from runic.ogm.session import execution
 from runic.ogm.session.base import SessionBase, offers_transactions
+from runic.ogm.session.bound import AsyncBoundQuery
 from runic.ogm.session.ops import Op, Statement, drive_async
 
 __all__ = ["AsyncSession"]
@@ -184,35 +187,54 @@ class AsyncSession(SessionBase):
         stmt = execution.raw(cypher, params, write, columns)
         return await self._run(self._core.run_compiled(stmt))
 
-    async def scalars(self, stmt: Any) -> list[Any]:
+    async def scalars(self, stmt: SelectBase[T]) -> list[T]:
         """Execute a ``select()`` statement; return its entities (or projected values)."""
-        return cast(list[Any], await self._run(execution.select_op(self._core, stmt, "scalars")))
+        return cast("list[T]", await self._run(execution.select_op(self._core, stmt, "scalars")))
 
-    async def scalar(self, stmt: Any) -> Any:
+    async def scalar(self, stmt: SelectBase[T]) -> T | None:
         """Execute with ``LIMIT 1``; return the first entity or ``None``."""
-        return await self._run(execution.select_op(self._core, stmt, "scalar"))
+        return cast("T | None", await self._run(execution.select_op(self._core, stmt, "scalar")))
 
-    async def count(self, stmt: Any) -> int:
+    async def count(self, stmt: SelectBase[Any]) -> int:
         """Count what the statement matches."""
         return cast(int, await self._run(execution.select_op(self._core, stmt, "count")))
 
-    async def all_rows(self, stmt: Any) -> list[dict[str, Any]]:
+    async def all_rows(self, stmt: SelectBase[Any]) -> list[dict[str, Any]]:
         """Execute; return ``{column: value}`` dicts (nodes hydrated)."""
         return cast(
             list[dict[str, Any]], await self._run(execution.select_op(self._core, stmt, "rows"))
         )
 
-    async def all_with_edges(self, stmt: Any) -> list[tuple[Any, ...]]:
+    async def all_with_edges(self, stmt: SelectBase[Any]) -> list[tuple[Any, ...]]:
         """Execute; return tuples of nodes and edge models."""
         return cast(
             list[tuple[Any, ...]],
             await self._run(execution.select_op(self._core, stmt, "edges")),
         )
 
-    def _query_cls(self) -> type[Any]:
-        from runic.ogm.session.bound import AsyncBoundQuery
+    def query(self, cls: type[T]) -> AsyncBoundQuery[T]:
+        """A statement on ``cls`` bound to this session (terminals ``.all()``, ...)."""
+        return AsyncBoundQuery(self, builder.select(cls))
 
-        return AsyncBoundQuery
+    def fulltext_search(
+        self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
+    ) -> AsyncBoundQuery[T]:
+        """A bound statement over the fulltext index of ``cls``."""
+        chosen = list(fields) if fields is not None else None
+        return AsyncBoundQuery(self, builder.fulltext_search(cls, query=query, fields=chosen))
+
+    def vector_search(
+        self,
+        cls: type[T],
+        *,
+        field: Any,
+        vector: Any,
+        k: int = 10,
+        score_alias: str | None = None,
+    ) -> AsyncBoundQuery[T]:
+        """A bound K-nearest-neighbour statement over a vector index of ``cls``."""
+        stmt = builder.vector_search(cls, field=field, vector=vector, k=k, score_alias=score_alias)
+        return AsyncBoundQuery(self, stmt)
 
     async def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
         return await self._run(self._core.find_all(cls, **kwargs))
