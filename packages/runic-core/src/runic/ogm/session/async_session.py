@@ -86,13 +86,18 @@ class AsyncSession(SessionBase):
         return await drive_async(op, self._execute)
 
     def _lazy_load(self, entity: Any, descriptor: FieldDescriptor) -> NoReturn:
-        kind = "relation" if descriptor.is_relation else "field"
+        where = f"{type(entity).__name__}.{descriptor.name}"
+        if descriptor.is_relation:
+            advice = (
+                f"load it first: get(..., fetch=[{descriptor.name!r}]) or "
+                f"await session.load(entity, {descriptor.name!r})"
+            )
+        else:  # an expired property: fetch=/load() take relations only
+            advice = "re-read the entity first: await session.refresh(entity)"
+        kind = "relation" if descriptor.is_relation else "property"
         raise LazyLoadError(
-            f"{type(entity).__name__}.{descriptor.name} is not loaded and an AsyncSession "
-            f"cannot load a {kind} on attribute access; use "
-            f"get(..., fetch=[{descriptor.name!r}]) or "
-            f"await session.load(entity, {descriptor.name!r})"
-            + ("" if descriptor.is_relation else " / await session.refresh(entity)")
+            f"{where} is not loaded and an AsyncSession cannot load a {kind} on "
+            f"attribute access; {advice}"
         )
 
     # -- unit of work -------------------------------------------------------------------
