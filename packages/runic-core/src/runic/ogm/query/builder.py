@@ -58,6 +58,7 @@ from runic.ogm.query.ir import (
     ReturnClause,
     ReturnItem,
     VarRef,
+    VectorSimilarity,
     VectorSource,
     WithClause,
     and_,
@@ -83,6 +84,7 @@ __all__ = [
 T = TypeVar("T")
 
 BindingKind = Literal["node", "edge", "value"]
+_SIMILARITIES: tuple[VectorSimilarity, ...] = ("euclidean", "cosine")
 _STRING_OPS = frozenset(
     {CompareOp.CONTAINS, CompareOp.STARTS_WITH, CompareOp.ENDS_WITH, CompareOp.MATCHES}
 )
@@ -914,11 +916,19 @@ def vector_search(
     vector: Any,
     k: int = 10,
     score_alias: str | None = None,
+    similarity: VectorSimilarity = "euclidean",
 ) -> Select[T]:
     """The ``k`` nodes of ``cls`` nearest to ``vector`` on ``field``'s vector index.
 
-    ``score_alias`` binds the similarity score to a variable usable in raw
-    ``order_by()``/``project()`` strings.
+    Without a filter this runs the backend's KNN procedure on the index (approximate,
+    as the index is). With ``where()`` on the searched nodes the search is exact: the
+    filter is applied first, then the nodes it keeps are ordered by ``similarity``
+    (``"euclidean"`` or ``"cosine"``: give the one the index was created with) and
+    the nearest ``k`` kept, so up to ``k`` matching nodes are always found. That path
+    uses no index: its cost grows with the number of nodes the filter keeps.
+
+    ``score_alias`` binds the score (as the backend's index reports it) to a
+    variable usable in raw ``order_by()``/``project()`` strings.
     """
     meta = node_meta(cls)
     if not isinstance(field, FieldExpressions) or field.is_relation:
@@ -934,6 +944,11 @@ def vector_search(
         )
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise QueryBuildError(f"vector_search(k=...) must be an integer >= 1, got {k!r}")
+    if similarity not in _SIMILARITIES:
+        raise QueryBuildError(
+            f"vector_search(similarity=...) must be one of {', '.join(map(repr, _SIMILARITIES))}"
+            f", got {similarity!r}"
+        )
     converter = field.converter
     value = _convert(field, vector) if converter is not None else list(vector)
     fn = converter.cypher_fn if converter is not None else None
@@ -950,5 +965,6 @@ def vector_search(
         Param(value, fn),
         k,
         score_alias,
+        similarity=similarity,
     )
     return _root(cls, clause, extra)

@@ -24,6 +24,7 @@ from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import LazyLoadError
 from runic.ogm.query import builder
 from runic.ogm.query.builder import SelectBase
+from runic.ogm.query.ir import VectorSimilarity
 from runic.ogm.session import execution
 from runic.ogm.session.base import SessionBase, offers_transactions
 from runic.ogm.session.bound import AsyncBoundQuery
@@ -89,7 +90,7 @@ class AsyncSession(SessionBase):
         where = f"{type(entity).__name__}.{descriptor.name}"
         if descriptor.is_relation:
             advice = (
-                f"load it first: get(..., fetch=[{descriptor.name!r}]) or "
+                f"use get(..., fetch=[{descriptor.name!r}]) or "
                 f"await session.load(entity, {descriptor.name!r})"
             )
         else:  # an expired property: fetch=/load() take relations only
@@ -236,9 +237,15 @@ class AsyncSession(SessionBase):
         vector: Any,
         k: int = 10,
         score_alias: str | None = None,
+        similarity: VectorSimilarity = "euclidean",
     ) -> AsyncBoundQuery[T]:
-        """A bound K-nearest-neighbour statement over a vector index of ``cls``."""
-        stmt = builder.vector_search(cls, field=field, vector=vector, k=k, score_alias=score_alias)
+        """A bound K-nearest-neighbour statement over a vector index of ``cls``.
+
+        ``similarity`` orders a filtered search: see :func:`~runic.ogm.query.vector_search`.
+        """
+        stmt = builder.vector_search(
+            cls, field=field, vector=vector, k=k, score_alias=score_alias, similarity=similarity
+        )
         return AsyncBoundQuery(self, stmt)
 
     async def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:

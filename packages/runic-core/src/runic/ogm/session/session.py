@@ -16,6 +16,7 @@ from runic.ogm.driver.protocols import GraphDriver, GraphTransaction, Transactio
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.query import builder
 from runic.ogm.query.builder import SelectBase
+from runic.ogm.query.ir import VectorSimilarity
 from runic.ogm.session import execution
 from runic.ogm.session.base import SessionBase, offers_transactions
 from runic.ogm.session.bound import BoundQuery
@@ -222,9 +223,15 @@ class Session(SessionBase):
         vector: Any,
         k: int = 10,
         score_alias: str | None = None,
+        similarity: VectorSimilarity = "euclidean",
     ) -> BoundQuery[T]:
-        """A bound K-nearest-neighbour statement over a vector index of ``cls``."""
-        stmt = builder.vector_search(cls, field=field, vector=vector, k=k, score_alias=score_alias)
+        """A bound K-nearest-neighbour statement over a vector index of ``cls``.
+
+        ``similarity`` orders a filtered search: see :func:`~runic.ogm.query.vector_search`.
+        """
+        stmt = builder.vector_search(
+            cls, field=field, vector=vector, k=k, score_alias=score_alias, similarity=similarity
+        )
         return BoundQuery(self, stmt)
 
     def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
