@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -128,7 +128,7 @@ class RunicDB:
         """``Repository``/``AsyncRepository`` (or the given subclasses) for the mode."""
         if isinstance(session, SyncSession):
             return SyncRepository(sync_class(session.sync, cls))
-        return async_class(session, cls)
+        return async_class(cast(AsyncSession, session), cls)
 
     # -- reading the graph back, independently of the session under test ----------------
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from runic.ogm import BoundQuery, QueryResult, Repository, Session
+from runic.ogm.query import TraversalStep
 
 __all__ = ["AnySession", "Ready", "SyncBound", "SyncRepository", "SyncSession"]
 
@@ -64,7 +65,16 @@ class AnySession(Protocol):
     def fulltext_search(
         self, cls: type[Any], *, query: str, fields: Iterable[Any] | None = None
     ) -> Any: ...
-    def vector_search(self, cls: type[Any], *, field: Any, vector: Any, k: int = 10) -> Any: ...
+    def vector_search(
+        self,
+        cls: type[Any],
+        *,
+        field: Any,
+        vector: Any,
+        k: int = 10,
+        score_alias: str | None = None,
+        similarity: Literal["euclidean", "cosine"] = "euclidean",
+    ) -> Any: ...
 
     async def flush(self) -> None: ...
     async def commit(self) -> None: ...
@@ -99,7 +109,7 @@ class AnySession(Protocol):
 
 def _wrap(value: Any) -> Any:
     """Builder results stay builders (wrapped); everything else is returned as is."""
-    if isinstance(value, BoundQuery) or type(value).__name__ == "_BoundStep":
+    if isinstance(value, (BoundQuery, TraversalStep)):
         return SyncBound(value)
     return value
 
@@ -192,8 +202,22 @@ class SyncSession:
     ) -> Any:
         return SyncBound(self.sync.fulltext_search(cls, query=query, fields=fields))
 
-    def vector_search(self, cls: type[Any], *, field: Any, vector: Any, k: int = 10) -> Any:
-        return SyncBound(self.sync.vector_search(cls, field=field, vector=vector, k=k))
+    def vector_search(
+        self,
+        cls: type[Any],
+        *,
+        field: Any,
+        vector: Any,
+        k: int = 10,
+        score_alias: str | None = None,
+        similarity: Literal["euclidean", "cosine"] = "euclidean",
+    ) -> Any:
+        return SyncBound(
+            self.sync.vector_search(
+                cls, field=field, vector=vector, k=k, score_alias=score_alias,
+                similarity=similarity,
+            )
+        )
 
     # -- I/O (blocking now, awaited by the test body) ------------------------------------
 

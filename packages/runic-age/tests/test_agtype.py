@@ -151,7 +151,7 @@ def test_every_kind_decoded_from_the_server(driver: AGEDriver, read: Any) -> Non
         columns=["a", "r", "b", "p"],
     )
     ((a, r, b, p),) = result.rows
-    assert result.columns == ("a", "r", "b", "p")
+    assert result.columns == ["a", "r", "b", "p"]
     assert isinstance(a, GraphNode) and a.labels == ("A",)
     assert a.properties == {"name": "x", "n": 1}
     assert isinstance(b, GraphNode) and b.properties == {"tags": ["t"]}
@@ -171,7 +171,7 @@ def test_scalars_decoded_from_the_server(driver: AGEDriver) -> None:
         "[1, 'x', null] AS l, {k: {j: [1]}} AS m, 'NaN'::float AS nan, "
         "'-Infinity'::float AS ninf, 9223372036854775807 AS big"
     )
-    assert result.columns == ("i", "f", "d", "s", "t", "z", "l", "m", "nan", "ninf", "big")
+    assert result.columns == ["i", "f", "d", "s", "t", "z", "l", "m", "nan", "ninf", "big"]
     ((i, f, d, s, t, z, lst, m, nan, ninf, big),) = result.rows
     assert (i, f, d, s, t, z, lst, m) == (
         1, -2.5, Decimal("3.25"), 'a"b', True, None, [1, "x", None], {"k": {"j": [1]}}

@@ -37,7 +37,7 @@ async def test_statements_run_with_columns_and_parameters(
     assert read("MATCH (n:P) RETURN n.name ORDER BY n.name") == [('"Ada"',), ('"Bob"',)]
     # hand-written RETURN without columns
     found = await async_driver.execute("MATCH (n:P) RETURN n.name AS name ORDER BY n.name")
-    assert found.columns == ("name",) and found.rows == [("Ada",), ("Bob",)]
+    assert found.columns == ["name"] and found.rows == [("Ada",), ("Bob",)]
 
 
 async def test_commit_keeps_and_rollback_discards(

@@ -34,7 +34,7 @@ def test_statements_run_with_columns_and_parameters(driver: AGEDriver, read: Any
         {"name": "Ada", "age": 36},
         columns=["n", "name"],
     )
-    assert created.columns == ("n", "name")
+    assert created.columns == ["n", "name"]
     ((node, name),) = created.rows
     assert isinstance(node, GraphNode) and node.labels == ("Person",)
     assert node.properties == {"name": "Ada", "age": 36} and name == "Ada"
@@ -43,14 +43,14 @@ def test_statements_run_with_columns_and_parameters(driver: AGEDriver, read: Any
 
 def test_a_statement_without_return_yields_no_rows(driver: AGEDriver, read: Any) -> None:
     result = driver.execute("CREATE (:T {v: 1}), (:T {v: 2})")
-    assert result.rows == [] and result.columns == ()
+    assert result.rows == [] and result.columns == []
     assert read("MATCH (n:T) RETURN count(n)") == [("2",)]
 
 
 def test_hand_written_return_without_columns(driver: AGEDriver) -> None:
     driver.execute("CREATE (:T {v: 1, w: 'x'})")
     result = driver.execute("MATCH (n:T) RETURN n.v AS v, n.w")
-    assert result.columns == ("v", "n.w") and result.rows == [(1, "x")]
+    assert result.columns == ["v", "n.w"] and result.rows == [(1, "x")]
 
 
 def test_commit_keeps_and_rollback_discards(driver: AGEDriver, read: Any) -> None:

@@ -251,6 +251,52 @@ def test_a_score_alias_named_like_the_output_is_not_repeated(dialect: BoltDialec
     assert f"YIELD node AS n, {output} RETURN n" in query.compile(dialect).cypher
 
 
+@pytest.mark.parametrize(
+    ("dialect", "score"),
+    [
+        (NEO4J, "vector.similarity.euclidean(n.`embedding`, $p1)"),
+        (
+            MEMGRAPH,
+            "1.0 / (1.0 + reduce(__s = 0.0, __i IN range(0, size($p1) - 1) | "
+            "__s + (n.`embedding`[__i] - $p1[__i]) * (n.`embedding`[__i] - $p1[__i])))",
+        ),
+        (ARCADEDB, "1.0 / (1.0 + vector.distance.euclidean(n.`embedding`, $p1) ^ 2)"),
+    ],
+    ids=["neo4j", "memgraph", "arcadedb"],
+)
+def test_a_filtered_vector_search_filters_first(dialect: BoltDialect, score: str) -> None:
+    query = vector_search(Doc, field=Doc.embedding, vector=[1, 0.5], k=3, score_alias="s")
+    compiled = query.where(Doc.title == "x").compile(dialect)
+    assert compiled.cypher == (
+        "MATCH (n:`BtDoc`) WHERE n.`title` = $p0 AND n.`embedding` IS NOT NULL "
+        f"WITH n, {score} AS s ORDER BY s DESC LIMIT 3 RETURN n"
+    )
+    assert compiled.params == {"p0": "x", "p1": [1.0, 0.5]}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "score"),
+    [
+        (NEO4J, "vector.similarity.cosine(n.`embedding`, $p1)"),
+        (
+            MEMGRAPH,
+            "(1.0 + reduce(__s = 0.0, __i IN range(0, size($p1) - 1) | "
+            "__s + n.`embedding`[__i] * $p1[__i]) / "
+            "(sqrt(reduce(__s = 0.0, __x IN n.`embedding` | __s + __x * __x)) * "
+            "sqrt(reduce(__s = 0.0, __x IN $p1 | __s + __x * __x)))) / 2.0",
+        ),
+        (ARCADEDB, "(1.0 + vector.similarity.cosine(n.`embedding`, $p1)) / 2.0"),
+    ],
+    ids=["neo4j", "memgraph", "arcadedb"],
+)
+def test_a_filtered_cosine_vector_search(dialect: BoltDialect, score: str) -> None:
+    query = vector_search(Doc, field=Doc.embedding, vector=[1.0], k=2, similarity="cosine")
+    assert query.where(Doc.title == "x").compile(dialect).cypher == (
+        "MATCH (n:`BtDoc`) WHERE n.`title` = $p0 AND n.`embedding` IS NOT NULL "
+        f"WITH n, {score} AS __score ORDER BY __score DESC LIMIT 2 RETURN n"
+    )
+
+
 # -- schema DDL --------------------------------------------------------------------------
 
 

@@ -38,7 +38,7 @@ async def test_results_are_decoded(async_driver: AsyncBoltDriver, raw: Any) -> N
     assert result.stats["nodes_created"] == 2
     assert raw.count("BtA") == 2
     empty = await async_driver.execute("MATCH (n:BtNone) RETURN n", write=False, columns=("n",))
-    assert (empty.columns, empty.rows) == (("n",), [])
+    assert (empty.columns, empty.rows) == (["n"], [])
     with pytest.raises(QueryBuildError, match=r"\$s \(set\)"):
         await async_driver.execute("RETURN $s", {"s": {1}})
 

@@ -37,7 +37,7 @@ def test_nodes_edges_and_paths_are_decoded(driver: BoltDriver, raw: Any) -> None
         "RETURN a, r, b, id(a) AS ia, id(r) AS ir, id(b) AS ib",
         {"a": "x", "b": "y"},
     )
-    assert result.columns == ("a", "r", "b", "ia", "ir", "ib")
+    assert result.columns == ["a", "r", "b", "ia", "ir", "ib"]
     a, r, b, ia, ir, ib = result.rows[0]
     # ArcadeDB's dialect compares id(): the decoded ids are those integers.
     assert a == GraphNode(ia, ("BtA", "BtB"), {"name": "x"})
@@ -93,7 +93,7 @@ def test_nested_nodes_in_lists_and_maps(driver: BoltDriver) -> None:
 def test_read_statements_and_empty_results(driver: BoltDriver) -> None:
     assert driver.execute("MATCH (n:BtNothing) RETURN n", write=False).rows == []
     # ArcadeDB names no columns for an empty result: the caller's columns stand in.
-    assert driver.execute("MATCH (n:BtNothing) RETURN n", columns=("n",)).columns == ("n",)
+    assert driver.execute("MATCH (n:BtNothing) RETURN n", columns=("n",)).columns == ["n"]
     assert driver.execute("RETURN 1 AS x", None).rows == [(1,)]
     with pytest.raises(QueryExecutionError, match="ParameterMissing: Expected parameter"):
         driver.execute("RETURN $x AS x")

@@ -86,7 +86,7 @@ class _Driver:
     def execute(
         self, cypher: str, params: Any = None, *, write: bool = True, columns: Any = None
     ) -> QueryResult:
-        return QueryResult(("cypher",), [(cypher,)])
+        return QueryResult(["cypher"], [(cypher,)])
 
     def close(self) -> None:
         pass
@@ -112,7 +112,7 @@ def test_create_driver_returns_the_plugins_driver_and_it_executes() -> None:
     assert isinstance(driver, GraphDriver)
     assert driver.backend == "example"
     result = driver.execute("RETURN $x AS x, $y AS label", {"x": 41, "y": "a"}, write=False)
-    assert result.columns == ("x", "label")
+    assert result.columns == ["x", "label"]
     assert result.rows == [(41, "a")]
     assert driver.executed == [("RETURN $x AS x, $y AS label", {"x": 41, "y": "a"}, False)]
     assert driver.graph == "g1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -18,6 +19,7 @@ from runic.ogm.query.ir import (
     Comparison,
     FulltextSource,
     NodePattern,
+    Or,
     Param,
     Projection,
     PropRef,
@@ -122,11 +124,33 @@ def test_vector_source() -> None:
         where=Comparison(PropRef("n", "lang"), CompareOp.EQ, Param("en")),
     )
     compiled = DIALECT.compile(_query(source, Projection(VarRef("score"), "score")))
+    # a filter runs first (the procedure's k would be taken before any WHERE)
     assert compiled.cypher == (
-        "CALL db.idx.vector.queryNodes('Doc', 'embedding', 3, vecf32($p0)) "
-        "YIELD node AS n, score WHERE n.`lang` = $p1 RETURN n, score"
+        "MATCH (n:`Doc`) WHERE n.`lang` = $p0 AND n.`embedding` IS NOT NULL "
+        "WITH n, vec.euclideanDistance(n.`embedding`, vecf32($p1)) AS score "
+        "ORDER BY score LIMIT $p2 RETURN n, score"
     )
-    assert compiled.params == {"p0": [0.5, 1.0], "p1": "en"}
+    assert compiled.params == {"p0": "en", "p1": [0.5, 1.0], "p2": 3}
+    unfiltered = DIALECT.compile(_query(replace(source, where=None)))
+    assert unfiltered.cypher == (
+        "CALL db.idx.vector.queryNodes('Doc', 'embedding', 3, vecf32($p0)) "
+        "YIELD node AS n, score RETURN n"
+    )
+
+
+def test_filtered_vector_source_cosine_and_without_score() -> None:
+    either = Comparison(PropRef("d", "lang"), CompareOp.EQ, Param("en"))
+    source = VectorSource(
+        NodePattern("d", ("Doc",)), "Doc", "e", Param([1.0]), 2,
+        where=Or((either, Comparison(PropRef("d", "lang"), CompareOp.IS_NULL))),
+        similarity="cosine",
+    )
+    query = Query((source,), ReturnClause((Projection(VarRef("d"), "d", "node"),)))
+    assert DIALECT.compile(query).cypher == (
+        "MATCH (d:`Doc`) WHERE (d.`lang` = $p0 OR d.`lang` IS NULL) AND d.`e` IS NOT NULL "
+        "WITH d, vec.cosineDistance(d.`e`, vecf32($p1)) AS __score "
+        "ORDER BY __score LIMIT $p2 RETURN d"
+    )
 
 
 def test_yield_aliases_other_than_the_output_names() -> None:

@@ -39,7 +39,7 @@ def test_execute_with_params_writes_what_the_raw_client_reads(
         },
     )
 
-    assert result.columns == ("name", "age")
+    assert result.columns == ["name", "age"]
     assert result.rows == [('Ann "the" \\ O\'Neil\n', 41)]
     raw = raw_graph.query("MATCH (p:Person) RETURN p.name, p.age, p.tags, p.score, p.ok").result_set
     assert raw == [['Ann "the" \\ O\'Neil\n', 41, ["a", "b"], 0.25, True]]
@@ -89,7 +89,7 @@ def test_records_scalar_and_empty_results(driver: FalkorDBDriver) -> None:
     assert result.records() == [{"i": 1}, {"i": 2}, {"i": 3}]
     assert result.column("i") == [1, 2, 3]
     empty = driver.execute("MATCH (n:Nothing) RETURN n", write=False)
-    assert empty.rows == [] and empty.columns == ("n",) and empty.scalar() is None
+    assert empty.rows == [] and empty.columns == ["n"] and empty.scalar() is None
 
 
 def test_write_statistics(driver: FalkorDBDriver) -> None:

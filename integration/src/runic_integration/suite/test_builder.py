@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from runic.ogm import avg, collect, count, max_, min_, select, sum_, text
+from runic.ogm import avg, collect, count, inspect, max_, min_, select, sum_, text
 from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Company, Person, Score
 
@@ -329,3 +329,31 @@ async def test_alias_renames_the_root_and_targets(db: RunicDB) -> None:
             .project("person.name AS a", "friend.name AS b")
         )
         assert rows == [{"a": "Bob", "b": "Dee"}]
+
+
+@backend_test
+async def test_bound_queries_offer_where_id_and_traversal_sources(db: RunicDB) -> None:
+    await _graph(db)
+    async with db.session() as session:
+        ada = await session.get(Person, "ada")
+        assert ada is not None
+        ada_id = inspect(ada).graph_id
+        assert await session.query(Person).where_id(ada_id).all() == [ada]
+        # friends of ada's friends, each paired with the company of ada's friend
+        rows = await (
+            session.query(Person).where_id(ada_id)
+            .traverse(Person.friends, optional=False).alias("f")
+            .traverse(Person.employer, optional=False).alias("c")
+            .traverse(Person.friends, source="f", optional=False).alias("ff")
+            .return_nodes("f", "c", "ff")
+            .all_rows()
+        )
+        assert [(r["f"].id, r["c"].id, r["ff"].id) for r in rows] == [("bob", "acme", "dee")]
+        reach = await (
+            session.query(Person).alias("p").where(Person.id == "ada")
+            .traverse(Person.employer, optional=False).alias("c")
+            .repeat(Person.friends, min_hops=2, max_hops=3, source="p").alias("far")
+            .return_target("far")
+            .all()
+        )
+        assert _ids(reach) == ["dee", "eve"]

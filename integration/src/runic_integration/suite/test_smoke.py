@@ -8,7 +8,7 @@ from runic_integration import RunicDB, backend_test
 @backend_test
 async def test_smoke_raw_driver_round_trips_parameters(db: RunicDB) -> None:
     result = db.raw("RETURN $a AS x, $b AS y", {"a": 7, "b": "seven"}, columns=("x", "y"))
-    assert result.columns == ("x", "y")
+    assert result.columns == ["x", "y"]
     assert result.rows == [(7, "seven")]
 
 
@@ -19,3 +19,4 @@ async def test_smoke_session_execute_round_trips_parameters(db: RunicDB) -> None
         "RETURN $a AS x, $b AS y", {"a": 1.5, "b": [1, 2]}, columns=("x", "y")
     )
     assert result.records() == [{"x": 1.5, "y": [1, 2]}]
+

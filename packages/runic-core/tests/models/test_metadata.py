@@ -188,8 +188,9 @@ def test_resolve_target_unknown_and_ambiguous_names() -> None:
     with pytest.raises(MetadataError) as exc:
         md.resolve_target("Ghost")
     assert str(exc.value) == (
-        "unknown model 'Ghost'; define or import it before use, or call MetaData.finalize() "
-        "after importing every model module"
+        "unknown model 'Ghost'; define or import it before use, or call "
+        "runic.ogm.metadata.finalize() (from runic.ogm import metadata) after importing "
+        "every model module to check every relation target at start-up"
     )
 
     def make(label: str, module: str) -> type[Node]:
@@ -296,3 +297,38 @@ def test_conftest_isolates_each_test_part_two() -> None:
         pass
 
     assert default_metadata.node_classes == [Isolated]
+
+
+def test_unknown_target_suggests_a_close_name_and_a_finalize_call_that_works() -> None:
+    md = default_metadata
+    snap = md.snapshot()
+    try:
+
+        class Company(Node, labels=["MdCompany"]):
+            pass
+
+        class Person(Node, labels=["MdPerson"]):
+            employer: Company | None = Relation(relationship="MD_WORKS_FOR", target="Compnay")
+
+        with pytest.raises(MetadataError) as exc:
+            Person.employer.resolve_target()  # type: ignore[attr-defined]
+        text = str(exc.value)
+        assert text.startswith("unknown model 'Compnay' (referenced from ")
+        assert ".<locals>.Person); did you mean 'Company'?; define or import it" in text
+        assert "MetaData.finalize()" not in text
+        # the advised call runs as written: it reports the same typo, no TypeError
+        import runic.ogm
+        from runic.ogm import metadata
+
+        assert "runic.ogm.metadata.finalize()" in text
+        for call in (runic.ogm.metadata.finalize, metadata.finalize):
+            with pytest.raises(MetadataError, match="did you mean 'Company'"):
+                call()
+        # lower case is close too; nothing close, no suggestion
+        with pytest.raises(MetadataError, match="did you mean 'Company'"):
+            md.resolve_target("company")
+        with pytest.raises(MetadataError) as far:
+            md.resolve_target("Zebra")
+        assert "did you mean" not in str(far.value)
+    finally:
+        md.restore(snap)

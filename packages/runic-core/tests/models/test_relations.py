@@ -144,7 +144,9 @@ def test_string_target_resolves_lazily_once_defined() -> None:
         Person.company.resolve_target()
     assert str(exc.value) == (
         f"unknown model 'Company' (referenced from {__name__}.{Person.__qualname__}); define "
-        "or import it before use, or call MetaData.finalize() after importing every model module"
+        "or import it before use, or call runic.ogm.metadata.finalize() (from runic.ogm import "
+        "metadata) after importing every model module to check every relation target at "
+        "start-up"
     )
 
     class Company(Node, labels=["Company"]):
@@ -191,11 +193,15 @@ def test_finalize_reports_every_unknown_target_once() -> None:
     with pytest.raises(MetadataError) as exc:
         default_metadata.finalize()
     where = f"{__name__}.{Person.__qualname__}"
+    finalize = (
+        "or call runic.ogm.metadata.finalize() (from runic.ogm import metadata) after "
+        "importing every model module to check every relation target at start-up"
+    )
     assert str(exc.value) == (
         f"unknown model 'Compnay' (referenced from {where}); define or import it before use, "
-        "or call MetaData.finalize() after importing every model module; "
+        f"{finalize}; "
         f"unknown model 'Pet' (referenced from {where}); define or import it before use, "
-        "or call MetaData.finalize() after importing every model module"
+        f"{finalize}"
     )
 
 

@@ -41,7 +41,7 @@ def test_execute_raw_read_and_write(session: Session, raw: Any) -> None:
     result = session.execute("MATCH (n:SPerson) WHERE n.age > $min RETURN n.id AS id "
                              "ORDER BY id", {"min": 30})
     assert isinstance(result, QueryResult)
-    assert result.columns == ("id",)
+    assert result.columns == ["id"]
     assert result.rows == [("ada",), ("cy",)]
     session.execute("MATCH (n:SPerson {id: $id}) SET n.age = $age", {"id": "bob", "age": 30},
                     write=True)

@@ -169,7 +169,7 @@ def decode_rows(
     """Decode agtype text rows into a :class:`QueryResult`."""
     decode = decode_agtype
     rows = [tuple(decode(value) for value in row) for row in raw]
-    names = tuple(columns) if columns else ((NO_RESULT_COLUMN,) if rows else ())
+    names = list(columns) if columns else ([NO_RESULT_COLUMN] if rows else [])
     return QueryResult(names, rows)
 
 

@@ -101,7 +101,7 @@ class Decoder:
         decoded = [
             tuple(cell if type(cell) in plain else decode(cell) for cell in row) for row in rows
         ]
-        return QueryResult(tuple(keys), decoded, counters_to_stats(counters))
+        return QueryResult(list(keys), decoded, counters_to_stats(counters))
 
     def value(self, value: Any) -> Any:
         """Decode one value (recursively for lists and maps)."""

@@ -13,6 +13,10 @@ fulltext search     ``db.index.fulltext.``  ``text_search.search``    ``db.index
 vector search       ``db.index.vector.``    ``vector_search.search``  ``db.index.vector.``
                     ``queryNodes`` on       on                        ``queryNodes`` on the
                     ``runic_vec_<L>_<p>``   ``runic_vec_<L>_<p>``     index ``Label[p]``
+filtered vector     ``vector.similarity.*`` plain openCypher          ``vector.distance.``
+search (exact)                              (``reduce``)              ``euclidean`` /
+                                                                      ``vector.similarity.``
+                                                                      ``cosine``
 read-only routing   enforced by the server  routing hint only         routing hint only
 ==================  ======================  ========================  ==========================
 
@@ -201,6 +205,18 @@ class BoltDialect(CypherDialect):
         vector = ctx.param(clause.vector)
         return f"CALL db.index.vector.queryNodes({index}, {k}, {vector}) YIELD {yields}"
 
+    def render_vector_score(
+        self, clause: VectorSource, ctx: RenderContext
+    ) -> tuple[str, Literal["ASC", "DESC"]]:
+        """``vector.similarity.euclidean(n.p, $pN)`` (or ``.cosine``), higher is nearer:
+        Neo4j's functions, equal to its vector index's ``score``."""
+        fn = "cosine" if clause.similarity == "cosine" else "euclidean"
+        return f"vector.similarity.{fn}({self._vector_args(clause, ctx)})", "DESC"
+
+    def _vector_args(self, clause: VectorSource, ctx: RenderContext) -> str:
+        prop = f"{self.quote_alias(clause.node.alias)}.{self.quote_identifier(clause.prop)}"
+        return f"{prop}, {ctx.param(clause.vector)}"
+
     # -- schema DDL -------------------------------------------------------------------
 
     def _index_target(self, label: str, prop: str) -> tuple[str, str]:
@@ -325,6 +341,13 @@ class MemgraphDialect(BoltDialect):
         vector = ctx.param(clause.vector)
         return f"CALL vector_search.search({index}, {k}, {vector}) YIELD {yields}"
 
+    def render_vector_score(
+        self, clause: VectorSource, ctx: RenderContext
+    ) -> tuple[str, Literal["ASC", "DESC"]]:
+        """The reference dialect's plain-openCypher score (Memgraph has no euclidean
+        function); its scale may differ from ``vector_search.search``'s ``similarity``."""
+        return CypherDialect.render_vector_score(self, clause, ctx)
+
     def create_index_ddl(self, label: str, prop: str) -> str:
         """``CREATE INDEX ON :L(p)``."""
         lbl, prp = self._index_target(label, prop)
@@ -391,6 +414,20 @@ class ArcadeDBDialect(BoltDialect):
     def vector_index_name(self, label: str, prop: str) -> str:
         """``Label[prop]``."""
         return f"{_name_part(label, 'vector index label')}[{_name_part(prop, 'vector property')}]"
+
+    def render_vector_score(
+        self, clause: VectorSource, ctx: RenderContext
+    ) -> tuple[str, Literal["ASC", "DESC"]]:
+        """The score ArcadeDB's vector index reports, from its Cypher functions.
+
+        Its index scores as Neo4j defines them (euclidean ``1 / (1 + d^2)``, cosine
+        ``(1 + cos) / 2``) but its ``vector.similarity.*`` functions return
+        ``1 / (1 + d)`` and ``cos``: the index's score is computed from them.
+        """
+        args = self._vector_args(clause, ctx)
+        if clause.similarity == "cosine":
+            return f"(1.0 + vector.similarity.cosine({args})) / 2.0", "DESC"
+        return f"1.0 / (1.0 + vector.distance.euclidean({args}) ^ 2)", "DESC"
 
     def create_index_ddl(self, label: str, prop: str) -> str:
         """``CREATE INDEX IF NOT EXISTS FOR (n:L) ON (n.p)`` (ArcadeDB names it ``L[p]``)."""

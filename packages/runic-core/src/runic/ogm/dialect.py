@@ -22,6 +22,8 @@ overrides small hooks:
   inserts are not in the graph yet (see :mod:`runic.ogm.session.flush`);
 * :meth:`~CypherDialect.render_fulltext_source` /
   :meth:`~CypherDialect.render_vector_source` -- search procedures;
+  :meth:`~CypherDialect.render_vector_score` -- the score a filtered (exact) vector
+  search orders by;
 * :meth:`~CypherDialect.render_skip` / :meth:`~CypherDialect.render_limit`;
 * :meth:`~CypherDialect.finalize` -- post-process the whole statement (AGE wraps
   it in SQL using ``CompiledQuery.columns``).
@@ -36,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
@@ -594,6 +596,8 @@ class CypherDialect:
         elif isinstance(clause, FulltextSource):
             text = self.render_fulltext_source(clause, ctx)
         elif isinstance(clause, VectorSource):
+            if clause.where is not None:  # filter first, then the k nearest (exact)
+                return self.render_filtered_vector_source(clause, ctx)
             text = self.render_vector_source(clause, ctx)
         else:
             raise TypeError(f"not a query clause: {clause!r}")
@@ -630,6 +634,53 @@ class CypherDialect:
         raise UnsupportedFeatureError(
             self.name, "vector search", _FEATURES[Capability.VECTOR_SEARCH][1]
         )
+
+    def render_filtered_vector_source(self, clause: VectorSource, ctx: RenderContext) -> str:
+        """The exact ``k`` nearest of the nodes a filter keeps (the filter runs first).
+
+        ``MATCH (n:L) WHERE <filter> AND n.p IS NOT NULL WITH n, <score> AS s ORDER BY s
+        LIMIT k``: a KNN procedure takes its ``k`` before any ``WHERE``, so a filter
+        after it could drop every neighbour while ``k`` matching nodes exist. The
+        score is :meth:`render_vector_score`; no index is used.
+        """
+        node = clause.node
+        alias = self.quote_alias(node.alias)
+        k = clause.k
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise QueryBuildError(f"vector search k must be an integer >= 1, got {k!r}")
+        has_vector = Comparison(PropRef(node.alias, clause.prop), CompareOp.IS_NOT_NULL)
+        kept = has_vector if clause.where is None else And((clause.where, has_vector))
+        where = self.render_predicate(kept, ctx)
+        score, direction = self.render_vector_score(clause, ctx)
+        name = self.quote_alias(clause.score_alias or "__score")
+        order = f"ORDER BY {name} DESC" if direction == "DESC" else f"ORDER BY {name}"
+        return (
+            f"MATCH {self.render_node(node)} WHERE {where} "
+            f"WITH {alias}, {score} AS {name} {order} {self.render_limit(k, ctx)}"
+        )
+
+    def render_vector_score(
+        self, clause: VectorSource, ctx: RenderContext
+    ) -> tuple[str, Literal["ASC", "DESC"]]:
+        """The score of node ``clause.node`` against the query vector, and its order.
+
+        Plain openCypher (``reduce`` over the elements), as Neo4j defines the scores,
+        higher is nearer (``DESC``): euclidean ``1 / (1 + d^2)``, cosine
+        ``(1 + cos) / 2``. Backends with native vector functions override it.
+        """
+        v = ctx.param(clause.vector)
+        p = f"{self.quote_alias(clause.node.alias)}.{self.quote_identifier(clause.prop)}"
+        last = f"size({v}) - 1"
+        if clause.similarity == "cosine":
+            dot = f"reduce(__s = 0.0, __i IN range(0, {last}) | __s + {p}[__i] * {v}[__i])"
+            pp = f"reduce(__s = 0.0, __x IN {p} | __s + __x * __x)"
+            vv = f"reduce(__s = 0.0, __x IN {v} | __s + __x * __x)"
+            return f"(1.0 + {dot} / (sqrt({pp}) * sqrt({vv}))) / 2.0", "DESC"
+        d2 = (
+            f"reduce(__s = 0.0, __i IN range(0, {last}) | "
+            f"__s + ({p}[__i] - {v}[__i]) * ({p}[__i] - {v}[__i]))"
+        )
+        return f"1.0 / (1.0 + {d2})", "DESC"
 
     # -- predicates -------------------------------------------------------------------
 

@@ -93,9 +93,9 @@ def decode_compact(reply: list[Any], schema: Any) -> QueryResult:
     names (and refreshes itself when it meets a new one).
     """
     if len(reply) == 1:
-        return QueryResult((), [], parse_stats([str(line) for line in reply[0]]))
+        return QueryResult([], [], parse_stats([str(line) for line in reply[0]]))
     header = reply[0]
-    columns = tuple(str(column[1]) for column in header)
+    columns = [str(column[1]) for column in header]
     rows: list[tuple[Any, ...]] = []
     if columns:
         typed = _typed
@@ -161,7 +161,7 @@ def _double_from_rounded(text: Any, number: float) -> float:
 def decode_result(result: Any) -> QueryResult:
     """Build a :class:`QueryResult` from a falkordb ``QueryResult``."""
     header = result.header or []
-    columns = tuple(str(column[1]) for column in header)
+    columns = [str(column[1]) for column in header]
     rows = [tuple(decode_value(cell) for cell in row) for row in result.result_set]
     return QueryResult(columns, rows, parse_stats(_raw_stats(result)))
 

@@ -11,7 +11,11 @@ Differences from the openCypher reference dialect:
   ``@a|b:(...)``);
 * vector KNN through ``CALL db.idx.vector.queryNodes('Label', 'prop', k,
   vecf32($v)) YIELD node AS n, score AS s`` (FalkorDB refuses ``score AS score``:
-  an alias equal to the procedure's output name is rendered bare);
+  an alias equal to the procedure's output name is rendered bare); a filtered
+  vector search is exact instead: ``MATCH ... WHERE ... WITH n,
+  vec.euclideanDistance(n.p, vecf32($v)) AS s ORDER BY s LIMIT k``
+  (``vec.cosineDistance`` for ``similarity="cosine"``), the same score the
+  procedure yields;
 * ``SKIP``/``LIMIT`` as parameters, so every page of a query shares one plan in
   FalkorDB's small plan cache (25 entries by default);
 * regular expressions (``=~``, which FalkorDB lacks) through
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.driver.protocols import Capability
@@ -158,6 +163,16 @@ class FalkorDBDialect(CypherDialect):
         if clause.score_alias is not None:
             yields += ", " + _yield("score", self.quote_alias(clause.score_alias))
         return f"CALL db.idx.vector.queryNodes({label}, {prop}, {k}, {vector}) YIELD {yields}"
+
+    def render_vector_score(
+        self, clause: VectorSource, ctx: RenderContext
+    ) -> tuple[str, Literal["ASC", "DESC"]]:
+        """``vec.euclideanDistance(n.p, vecf32($pN))`` (or ``vec.cosineDistance``), nearest
+        first (``ASC``): the ``score`` ``db.idx.vector.queryNodes`` yields for an index
+        of that similarity function."""
+        fn = "vec.cosineDistance" if clause.similarity == "cosine" else "vec.euclideanDistance"
+        prop = f"{self.quote_alias(clause.node.alias)}.{self.quote_identifier(clause.prop)}"
+        return f"{fn}({prop}, vecf32({ctx.ref(clause.vector.value)}))", "ASC"
 
 
 def _yield(output: str, alias: str) -> str:

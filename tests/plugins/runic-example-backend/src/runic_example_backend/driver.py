@@ -30,10 +30,10 @@ def answer(
     """Answer ``RETURN $p AS c, ...`` from ``params``; anything else yields no rows."""
     match = _RETURN_RE.fullmatch(cypher)
     if match is None:
-        return QueryResult(tuple(columns or ()), [])
+        return QueryResult(list(columns or ()), [])
     items = [_ITEM_RE.fullmatch(item.strip()) for item in match["items"].split(",")]
     if any(item is None for item in items):
-        return QueryResult(tuple(columns or ()), [])
+        return QueryResult(list(columns or ()), [])
     names: list[str] = []
     values: list[Any] = []
     for item in items:
@@ -44,7 +44,7 @@ def answer(
             )
         names.append(item["column"])
         values.append(params[item["param"]])
-    return QueryResult(tuple(names), [tuple(values)])
+    return QueryResult(list(names), [tuple(values)])
 
 
 class _Recorder:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -131,8 +132,9 @@ class MetaData:
         if not candidates:
             where = f" (referenced from {_qual(context)})" if context is not None else ""
             raise MetadataError(
-                f"unknown model {target!r}{where}; define or import it before use, "
-                "or call MetaData.finalize() after importing every model module"
+                f"unknown model {target!r}{where}{self._did_you_mean(target)}; define or "
+                f"import it before use, or call {self._finalize_call()} after importing "
+                "every model module to check every relation target at start-up"
             )
         if context is not None:
             same_module = [c for c in candidates if c.__module__ == context.__module__]
@@ -142,6 +144,24 @@ class MetaData:
         raise MetadataError(
             f"model name {target!r} is ambiguous ({names}); use the qualified name or the class"
         )
+
+    def _did_you_mean(self, target: str) -> str:
+        """``; did you mean 'Company'?`` for a close registered name, else ``""``."""
+        qualified = "." in target
+        names = [
+            name for name, bucket in self._by_name.items() if bucket and ("." in name) == qualified
+        ]
+        close = difflib.get_close_matches(target, names, n=1, cutoff=0.6)
+        if not close:
+            lowered = {name.lower(): name for name in names}
+            close = [lowered[target.lower()]] if target.lower() in lowered else []
+        return f"; did you mean {close[0]!r}?" if close else ""
+
+    def _finalize_call(self) -> str:
+        """How to call :meth:`finalize` on this registry, as the user would write it."""
+        if self is default_metadata:
+            return "runic.ogm.metadata.finalize() (from runic.ogm import metadata)"
+        return "finalize() on the MetaData instance the models registered with"
 
     def node_class_for_labels(
         self, labels: Iterable[str], base: type[Node] | None = None

@@ -247,12 +247,21 @@ def load_missing_attribute(entity: Any, descriptor: FieldDescriptor) -> Any:
     if state is not None and state.session is not None:
         return state.session.load_attribute(entity, descriptor)
     if state is not None and state.detached:
-        kind = "relation" if descriptor.is_relation else "field"
+        if descriptor.is_relation:
+            kind = "relation"
+            advice = (
+                f"load it with fetch=[{descriptor.name!r}] before the session ends, or add "
+                "the entity to an open session (session.add(entity))"
+            )
+        else:  # an expired property: fetch= takes relations only
+            kind = "property"
+            advice = (
+                "add the entity to an open session (session.add(entity)), where reading "
+                "it loads it, or call session.refresh(entity) there"
+            )
         raise DetachedEntityError(
             f"cannot load {kind} {cls_name}.{descriptor.name}: the {cls_name} instance is "
-            "detached (its session was closed or it was expunged); load it with "
-            f"fetch=[{descriptor.name!r}] before the session ends, or add the entity to "
-            "an open session"
+            f"detached (its session was closed or it was expunged); {advice}"
         )
     if descriptor.is_relation or descriptor.has_default:
         value = descriptor.make_default() if descriptor.has_default else (

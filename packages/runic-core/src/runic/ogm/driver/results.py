@@ -49,14 +49,19 @@ class GraphPath:
 class QueryResult:
     """Rows of one statement, with their column names.
 
-    ``rows`` holds tuples in column order; ``records()`` gives dicts. ``stats``
-    carries the server's counters where the backend reports them (e.g.
-    ``{"nodes_created": 3}``).
+    ``columns`` is a list of the column names and ``rows`` a list of tuples in
+    column order; ``records()`` gives dicts. ``stats`` carries the server's
+    counters where the backend reports them (e.g. ``{"nodes_created": 3}``).
+    A driver may pass the column names as any sequence: they are stored as a list.
     """
 
-    columns: tuple[str, ...] = ()
+    columns: list[str] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     stats: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if type(self.columns) is not list:
+            self.columns = list(self.columns)
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return iter(self.rows)
@@ -89,4 +94,4 @@ class QueryResult:
         cls, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> QueryResult:
         """Build a result from any sequence of row sequences."""
-        return cls(tuple(columns), [tuple(r) for r in rows])
+        return cls(list(columns), [tuple(r) for r in rows])

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, Self, TypeVar
 from weakref import WeakKeyDictionary
 
 from runic.ogm.core.metadata import node_meta
@@ -64,6 +64,7 @@ from runic.ogm.query.ir import (
     ReturnClause,
     ReturnItem,
     VarRef,
+    VectorSimilarity,
     VectorSource,
     WithClause,
     and_,
@@ -76,11 +77,20 @@ if TYPE_CHECKING:
     from runic.ogm.core.descriptors import FieldDescriptor
     from runic.ogm.dialect import CompiledQuery, GraphDialect
 
-__all__ = ["Binding", "QueryBuilder", "Select", "fulltext_search", "select", "vector_search"]
+__all__ = [
+    "Binding",
+    "QueryBuilder",
+    "Select",
+    "SelectBase",
+    "fulltext_search",
+    "select",
+    "vector_search",
+]
 
 T = TypeVar("T")
 
 BindingKind = Literal["node", "edge", "value"]
+_SIMILARITIES: tuple[VectorSimilarity, ...] = ("euclidean", "cosine")
 _STRING_OPS = frozenset(
     {CompareOp.CONTAINS, CompareOp.STARTS_WITH, CompareOp.ENDS_WITH, CompareOp.MATCHES}
 )
@@ -135,10 +145,13 @@ def _field_name(fd: FieldExpressions) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class Select(Generic[T]):
-    """An immutable read statement rooted at a Node class (the seeds' ``QueryBuilder``).
+class SelectBase(Generic[T]):
+    """The builder methods of every read statement, unbound or bound to a session.
 
-    Build one with :func:`select`, :func:`fulltext_search` or :func:`vector_search`.
+    Each method returns a new statement of the receiver's own class, so an unbound
+    :class:`Select` stays a ``Select`` and a session's bound query
+    (:class:`~runic.ogm.session.bound.BoundQuery`) stays bound: both offer exactly
+    these methods, defined once here. ``T`` is the root class.
     """
 
     root_cls: type[T]
@@ -154,7 +167,7 @@ class Select(Generic[T]):
     _count: bool = False
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
-    def _evolve(self, **changes: Any) -> Select[T]:
+    def _evolve(self, **changes: Any) -> Self:
         """A copy with ``changes`` applied (a dict copy: far cheaper than ``replace``)."""
         new = object.__new__(type(self))
         state = new.__dict__
@@ -250,7 +263,7 @@ class Select(Generic[T]):
 
     # -- composition ------------------------------------------------------------------
 
-    def alias(self, name: str) -> Select[T]:
+    def alias(self, name: str) -> Self:
         """Rename the most recent node variable (the root right after ``select()``).
 
         Predicates, traversals and returns already using the old name follow;
@@ -278,7 +291,7 @@ class Select(Generic[T]):
             _order=rename_alias(self._order, old, new),
         )
 
-    def where(self, expr: Expr | bool, *, on: str | None = None) -> Select[T]:
+    def where(self, expr: Expr | bool, *, on: str | None = None) -> Self:
         """Add a predicate (several ``where()`` calls are ANDed).
 
         ``on`` pins every field of ``expr`` without its own ``.on()`` to that alias
@@ -295,7 +308,7 @@ class Select(Generic[T]):
         pred = self._resolve(expr, on, used)
         return self._attach(pred, used)
 
-    def where_id(self, *ids: Any, on: str | None = None) -> Select[T]:
+    def where_id(self, *ids: Any, on: str | None = None) -> Self:
         """Filter on the database id: ``id(n) = $p0`` (several ids: ``IN``).
 
         ``on`` defaults to the most recent node variable.
@@ -315,7 +328,7 @@ class Select(Generic[T]):
             pred = Comparison(ref, CompareOp.IN, Param(list(ids)))
         return self._attach(pred, {alias})
 
-    def _attach(self, pred: Predicate, used: set[str]) -> Select[T]:
+    def _attach(self, pred: Predicate, used: set[str]) -> Self:
         index = max(self.binding(a).clause for a in used)
         clause = self._clauses[index]
         clauses = list(self._clauses)
@@ -368,7 +381,7 @@ class Select(Generic[T]):
         edge_alias: str | None = None,
         optional: bool = True,
         source: str | None = None,
-    ) -> TraversalStep[T]:
+    ) -> TraversalStep[Self]:
         """Follow a ``Relation()`` field one hop; finish with ``.alias("name")``.
 
         ``optional=True`` (default) emits ``OPTIONAL MATCH`` (keeps sources without
@@ -393,7 +406,7 @@ class Select(Generic[T]):
         max_hops: int | None = None,
         optional: bool = False,
         source: str | None = None,
-    ) -> TraversalStep[T]:
+    ) -> TraversalStep[Self]:
         """Follow a relation ``min_hops..max_hops`` times (``*1..`` when unbounded)."""
         fd = self._relation(relation_field, "repeat()")
         if isinstance(min_hops, bool) or not isinstance(min_hops, int) or min_hops < 0:
@@ -468,7 +481,7 @@ class Select(Generic[T]):
         edge_alias: str | None,
         optional: bool,
         length: PathLength | None,
-    ) -> Select[T]:
+    ) -> Self:
         target = self._check_new_alias(target_alias)
         if edge_alias is not None:
             self._check_new_alias(edge_alias)
@@ -507,7 +520,7 @@ class Select(Generic[T]):
             _last=target,
         )
 
-    def with_(self, *aliases: str) -> Select[T]:
+    def with_(self, *aliases: str) -> Self:
         """Pipe the named variables into a ``WITH`` stage; others go out of scope."""
         if not aliases:
             raise QueryBuildError("with_() needs at least one alias")
@@ -533,7 +546,7 @@ class Select(Generic[T]):
             _last=last,
         )
 
-    def order_by(self, *keys: Any, desc: bool = False) -> Select[T]:
+    def order_by(self, *keys: Any, desc: bool = False) -> Self:
         """Add ORDER BY terms, in order.
 
         A key is a model field (``User.name``), a ``(key, desc)`` pair, an alias or
@@ -595,21 +608,21 @@ class Select(Generic[T]):
         validate_identifier(prop, f"property name in {what}")
         return PropRef(alias, prop)
 
-    def limit(self, n: int) -> Select[T]:
+    def limit(self, n: int) -> Self:
         """``LIMIT n``."""
         return self._evolve(_limit=_non_negative("limit()", n))
 
-    def skip(self, n: int) -> Select[T]:
+    def skip(self, n: int) -> Self:
         """``SKIP n``."""
         return self._evolve(_skip=_non_negative("skip()", n))
 
-    def distinct(self) -> Select[T]:
+    def distinct(self) -> Self:
         """``RETURN DISTINCT``."""
         return self if self._distinct else self._evolve(_distinct=True)
 
     # -- what to return ---------------------------------------------------------------
 
-    def return_target(self, alias: str | None = None) -> Select[T]:
+    def return_target(self, alias: str | None = None) -> Self:
         """Return the nodes of ``alias`` (default: the most recent node variable)."""
         if alias is None:
             alias = self._last
@@ -618,7 +631,7 @@ class Select(Generic[T]):
         self._scoped(alias, "return_target()", "node")
         return self._evolve(_ret=_Return("target", target=alias))
 
-    def return_nodes(self, *aliases: str) -> Select[T]:
+    def return_nodes(self, *aliases: str) -> Self:
         """Return several node variables (with ``return_edge()``: node/edge tuples)."""
         if not aliases:
             raise QueryBuildError("return_nodes() needs at least one alias")
@@ -627,7 +640,7 @@ class Select(Generic[T]):
         edges = self._ret.edges if self._ret.mode == "graph" else ()
         return self._evolve(_ret=_Return("graph", nodes=tuple(aliases), edges=edges))
 
-    def return_edge(self, alias: str) -> Select[T]:
+    def return_edge(self, alias: str) -> Self:
         """Also return edge variable ``alias``, placed after its first returned endpoint."""
         self._scoped(alias, "return_edge()", "edge")
         ret = self._ret if self._ret.mode == "graph" else _Return("graph")
@@ -635,7 +648,7 @@ class Select(Generic[T]):
             raise QueryBuildError(f"return_edge(): edge {alias!r} is already returned")
         return self._evolve(_ret=replace(ret, edges=(*ret.edges, alias)))
 
-    def project(self, *fields: Any) -> Select[T]:
+    def project(self, *fields: Any) -> Self:
         """Return property values instead of entities.
 
         Each argument is a field (column named after the property, or
@@ -647,7 +660,7 @@ class Select(Generic[T]):
         items = self._items(fields, "project()")
         return self._evolve(_ret=_Return("items", items=_unique_columns(items, "project()")))
 
-    def aggregate(self, *aggs: AggExpr, group_by: Any = None) -> Select[T]:
+    def aggregate(self, *aggs: AggExpr, group_by: Any = None) -> Self:
         """Return aggregations, grouped by ``group_by`` (alias, field, raw text or a list).
 
         ``aggregate(count().as_("n"), group_by="u")`` -> ``RETURN u, count(*) AS `n```.
@@ -754,11 +767,11 @@ class Select(Generic[T]):
 
     # -- derived forms ----------------------------------------------------------------
 
-    def to_count(self) -> Select[T]:
+    def to_count(self) -> Self:
         """This statement returning only ``count`` (ORDER BY, SKIP, LIMIT ignored)."""
         return self if self._count else self._evolve(_count=True)
 
-    def to_first(self) -> Select[T]:
+    def to_first(self) -> Self:
         """This statement limited to one row (for ``session.scalar``)."""
         if self._limit is not None and self._limit <= 1:
             return self
@@ -851,6 +864,58 @@ class Select(Generic[T]):
         return (
             f"<{type(self).__name__}[{_describe(self.root_cls)}] aliases={', '.join(self._scope)}>"
         )
+
+
+class Select(SelectBase[T]):
+    """An immutable read statement rooted at a Node class (the seeds' ``QueryBuilder``).
+
+    Build one with :func:`select`, :func:`fulltext_search` or :func:`vector_search`
+    and execute it through a session: ``session.scalars(stmt)``, ``session.scalar``,
+    ``session.count``, ``session.all_rows``, ``session.all_with_edges``. It is not
+    bound to a session, so its terminal methods (``all()``, ``one()``, ...) raise
+    :class:`RuntimeError` saying so; ``session.query(User)`` builds a bound one.
+    """
+
+    def _unbound(self, terminal: str, method: str) -> NoReturn:
+        name = _describe(self.root_cls)
+        raise RuntimeError(
+            f"{terminal}() on an unbound statement (select({name}) is not bound to a "
+            f"session): execute it through a session, session.{method}(stmt) "
+            f"(await it on an AsyncSession), or build it bound with "
+            f"session.query({name})...{terminal}()"
+        )
+
+    def all(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.scalars(stmt)``."""
+        self._unbound("all", "scalars")
+
+    def one(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.scalar(stmt)``."""
+        self._unbound("one", "scalar")
+
+    def first(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.scalar(stmt)``."""
+        self._unbound("first", "scalar")
+
+    def scalars(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.scalars(stmt)``."""
+        self._unbound("scalars", "scalars")
+
+    def scalar(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.scalar(stmt)``."""
+        self._unbound("scalar", "scalar")
+
+    def count(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.count(stmt)``."""
+        self._unbound("count", "count")
+
+    def all_rows(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.all_rows(stmt)``."""
+        self._unbound("all_rows", "all_rows")
+
+    def all_with_edges(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.all_with_edges(stmt)``."""
+        self._unbound("all_with_edges", "all_with_edges")
 
 
 QueryBuilder = Select
@@ -957,11 +1022,19 @@ def vector_search(
     vector: Any,
     k: int = 10,
     score_alias: str | None = None,
+    similarity: VectorSimilarity = "euclidean",
 ) -> Select[T]:
     """The ``k`` nodes of ``cls`` nearest to ``vector`` on ``field``'s vector index.
 
-    ``score_alias`` binds the similarity score to a variable usable in raw
-    ``order_by()``/``project()`` strings.
+    Without a filter this runs the backend's KNN procedure on the index (approximate,
+    as the index is). With ``where()`` on the searched nodes the search is exact: the
+    filter is applied first, then the nodes it keeps are ordered by ``similarity``
+    (``"euclidean"`` or ``"cosine"``: give the one the index was created with) and
+    the nearest ``k`` kept, so up to ``k`` matching nodes are always found. That path
+    uses no index: its cost grows with the number of nodes the filter keeps.
+
+    ``score_alias`` binds the score (as the backend's index reports it) to a
+    variable usable in raw ``order_by()``/``project()`` strings.
     """
     meta = node_meta(cls)
     if not isinstance(field, FieldExpressions) or field.is_relation:
@@ -977,6 +1050,11 @@ def vector_search(
         )
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise QueryBuildError(f"vector_search(k=...) must be an integer >= 1, got {k!r}")
+    if similarity not in _SIMILARITIES:
+        raise QueryBuildError(
+            f"vector_search(similarity=...) must be one of {', '.join(map(repr, _SIMILARITIES))}"
+            f", got {similarity!r}"
+        )
     converter = field.converter
     value = _convert(field, vector) if converter is not None else list(vector)
     fn = converter.cypher_fn if converter is not None else None
@@ -993,5 +1071,6 @@ def vector_search(
         Param(value, fn, _field_name(field) if fn is not None else None),
         k,
         score_alias,
+        similarity=similarity,
     )
     return _root(cls, clause, extra)

@@ -49,6 +49,7 @@ __all__ = [
     "ReturnKind",
     "ValueExpr",
     "VarRef",
+    "VectorSimilarity",
     "VectorSource",
     "WithClause",
     "and_",
@@ -241,11 +242,18 @@ class FulltextSource:
     where: Predicate | None = None
 
 
+VectorSimilarity: TypeAlias = Literal["euclidean", "cosine"]
+"""The similarity functions a filtered (exact) vector search can order by."""
+
+
 @dataclass(frozen=True, slots=True)
 class VectorSource:
     """Root from a vector index: the ``k`` nodes nearest to ``vector`` on ``prop``.
 
-    Needs :attr:`Capability.VECTOR_SEARCH`; rendered by ``render_vector_source``.
+    Needs :attr:`Capability.VECTOR_SEARCH`. Without ``where`` it is rendered by
+    ``render_vector_source`` (the index's KNN procedure); with ``where`` (a filter
+    on these nodes) by ``render_filtered_vector_source``: the k nearest of the
+    nodes the filter keeps, ordered by ``similarity`` (exact, no index).
     ``score_alias``, when set, must be bound to the similarity score.
     """
 
@@ -256,6 +264,7 @@ class VectorSource:
     k: int
     score_alias: str | None = None
     where: Predicate | None = None
+    similarity: VectorSimilarity = "euclidean"
 
 
 @dataclass(frozen=True, slots=True)

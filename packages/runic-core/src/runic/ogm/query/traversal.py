@@ -10,17 +10,18 @@ from runic.ogm.query.names import check_alias
 
 if TYPE_CHECKING:
     from runic.ogm.core.descriptors import FieldDescriptor
-    from runic.ogm.query.builder import Select
+    from runic.ogm.query.builder import SelectBase
 
 __all__ = ["TraversalStep"]
 
-T = TypeVar("T")
+S = TypeVar("S", bound="SelectBase[Any]")
 
 
-class TraversalStep(Generic[T]):
+class TraversalStep(Generic[S]):
     """One hop (or a variable-length repeat) not yet added to the statement.
 
-    :meth:`alias` names the target node and returns the extended statement. Any
+    :meth:`alias` names the target node and returns the extended statement (of the
+    class that started the traversal: a bound query stays bound). Any
     other statement method called on the step (``.where``, ``.aggregate``, ...)
     first completes it with a generated alias (the relation's name when free).
     """
@@ -29,7 +30,7 @@ class TraversalStep(Generic[T]):
 
     def __init__(
         self,
-        statement: Select[T],
+        statement: S,
         field: FieldDescriptor,
         source_alias: str,
         *,
@@ -49,7 +50,7 @@ class TraversalStep(Generic[T]):
         """The variable the traversal starts from."""
         return self._source
 
-    def alias(self, name: str) -> Select[T]:
+    def alias(self, name: str) -> S:
         """Name the target node; return the statement with the traversal added."""
         return self._statement._add_traversal(
             self._field,
@@ -61,7 +62,7 @@ class TraversalStep(Generic[T]):
         )
 
     @property
-    def statement(self) -> Select[T]:
+    def statement(self) -> S:
         """The statement with this step added under a generated alias."""
         return self.alias(self._default_alias())
 

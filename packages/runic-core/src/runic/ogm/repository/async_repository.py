@@ -3,30 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from runic.ogm.repository.base import RepositoryBase
 from runic.ogm.repository.shaping import shape
+from runic.ogm.session.async_session import AsyncSession
+
+if TYPE_CHECKING:
+    from runic.ogm.session.bound import AsyncBoundQuery
 
 __all__ = ["AsyncRepository"]
 
 T = TypeVar("T")
 
 
-class AsyncRepository(RepositoryBase[T]):
+class AsyncRepository(RepositoryBase[AsyncSession, T]):
     """Reads through an :class:`~runic.ogm.session.async_session.AsyncSession`."""
+
+    def query(self) -> AsyncBoundQuery[T]:
+        """A statement on the entity class bound to the session."""
+        return self._session.query(self._cls)
 
     async def find_all(
         self, fetch: Sequence[str] | None = None, skip: int = 0, limit: int | None = None
     ) -> list[T]:
         """Every entity of the class, ordered by key when paginated, ``fetch`` eager-loaded."""
-        return await self._session._repo_find_all(self._cls, fetch=fetch, skip=skip, limit=limit)  # type: ignore[no-any-return]
+        found: list[T] = await self._session._repo_find_all(
+            self._cls, fetch=fetch, skip=skip, limit=limit
+        )
+        return found
 
     async def find_all_by_ids(
         self, ids: Iterable[Any], fetch: Sequence[str] | None = None
     ) -> list[T]:
         """The entities with the given primary keys, in one query."""
-        return await self._session._repo_find_all(self._cls, fetch=fetch, ids=list(ids))  # type: ignore[no-any-return]
+        found: list[T] = await self._session._repo_find_all(
+            self._cls, fetch=fetch, ids=list(ids)
+        )
+        return found
 
     async def count(self) -> int:
         """How many entities of the class the graph holds."""

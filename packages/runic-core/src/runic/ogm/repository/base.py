@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from runic.ogm.core.metadata import node_meta
 from runic.ogm.session import reads
 from runic.ogm.session.execution import raw
 from runic.ogm.session.ops import Statement
 
+if TYPE_CHECKING:
+    from runic.ogm.session.base import SessionBase
+
 __all__ = ["RepositoryBase"]
 
 T = TypeVar("T")
+S = TypeVar("S", bound="SessionBase")
 
 
-class RepositoryBase(Generic[T]):
-    """Typed reads for one entity class, through a session."""
+class RepositoryBase(Generic[S, T]):
+    """Typed reads for one entity class ``T``, through a session of type ``S``."""
 
-    def __init__(self, session: Any, entity_class: type[T]) -> None:
+    def __init__(self, session: S, entity_class: type[T]) -> None:
         self._session = session
         self._cls = entity_class
         self._meta = node_meta(entity_class)
 
     @property
-    def session(self) -> Any:
+    def session(self) -> S:
         """The session this repository reads through."""
         return self._session
 
@@ -32,10 +36,6 @@ class RepositoryBase(Generic[T]):
     def entity_class(self) -> type[T]:
         """The class this repository serves."""
         return self._cls
-
-    def query(self) -> Any:
-        """A statement on the entity class bound to the session."""
-        return self._session.query(self._cls)
 
     def _count_stmt(self) -> Statement:
         return reads.count_statement(self._meta, self._session.dialect)

@@ -3,32 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from runic.ogm.repository.base import RepositoryBase
 from runic.ogm.repository.shaping import shape
+from runic.ogm.session.session import Session
+
+if TYPE_CHECKING:
+    from runic.ogm.session.bound import BoundQuery
 
 __all__ = ["Repository"]
 
 T = TypeVar("T")
 
 
-class Repository(RepositoryBase[T]):
+class Repository(RepositoryBase[Session, T]):
     """Reads through a :class:`~runic.ogm.session.session.Session`.
 
     Writes belong to the session (``add``, ``delete``); every entity read here
     goes through the session's identity map. Subclass it for domain queries.
+    ``Repository(session, User)`` is a ``Repository[User]``: its reads are typed.
     """
+
+    def query(self) -> BoundQuery[T]:
+        """A statement on the entity class bound to the session."""
+        return self._session.query(self._cls)
 
     def find_all(
         self, fetch: Sequence[str] | None = None, skip: int = 0, limit: int | None = None
     ) -> list[T]:
         """Every entity of the class, ordered by key when paginated, ``fetch`` eager-loaded."""
-        return self._session._repo_find_all(self._cls, fetch=fetch, skip=skip, limit=limit)  # type: ignore[no-any-return]
+        found: list[T] = self._session._repo_find_all(
+            self._cls, fetch=fetch, skip=skip, limit=limit
+        )
+        return found
 
     def find_all_by_ids(self, ids: Iterable[Any], fetch: Sequence[str] | None = None) -> list[T]:
         """The entities with the given primary keys, in one query."""
-        return self._session._repo_find_all(self._cls, fetch=fetch, ids=list(ids))  # type: ignore[no-any-return]
+        found: list[T] = self._session._repo_find_all(self._cls, fetch=fetch, ids=list(ids))
+        return found
 
     def count(self) -> int:
         """How many entities of the class the graph holds."""

@@ -15,7 +15,7 @@ progress leaves what was staged while it ran for the next flush).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -27,8 +27,12 @@ from runic.ogm.driver.protocols import (
 )
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import LazyLoadError
+from runic.ogm.query import builder
+from runic.ogm.query.builder import SelectBase
+from runic.ogm.query.ir import VectorSimilarity
 from runic.ogm.session import execution
 from runic.ogm.session.base import SessionBase, accept_driver, offers_transactions
+from runic.ogm.session.bound import AsyncBoundQuery
 from runic.ogm.session.ops import Op, Statement, drive_async
 
 __all__ = ["AsyncSession"]
@@ -97,13 +101,18 @@ class AsyncSession(SessionBase):
             return await drive_async(op, self._execute)
 
     def _lazy_load(self, entity: Any, descriptor: FieldDescriptor) -> NoReturn:
-        kind = "relation" if descriptor.is_relation else "field"
+        where = f"{type(entity).__name__}.{descriptor.name}"
+        if descriptor.is_relation:
+            advice = (
+                f"use get(..., fetch=[{descriptor.name!r}]) or "
+                f"await session.load(entity, {descriptor.name!r})"
+            )
+        else:  # an expired property: fetch=/load() take relations only
+            advice = "re-read the entity first: await session.refresh(entity)"
+        kind = "relation" if descriptor.is_relation else "property"
         raise LazyLoadError(
-            f"{type(entity).__name__}.{descriptor.name} is not loaded and an AsyncSession "
-            f"cannot load a {kind} on attribute access; use "
-            f"get(..., fetch=[{descriptor.name!r}]) or "
-            f"await session.load(entity, {descriptor.name!r})"
-            + ("" if descriptor.is_relation else " / await session.refresh(entity)")
+            f"{where} is not loaded and an AsyncSession cannot load a {kind} on "
+            f"attribute access; {advice}"
         )
 
     # -- unit of work -------------------------------------------------------------------
@@ -198,35 +207,60 @@ class AsyncSession(SessionBase):
         stmt = execution.raw(cypher, params, write, columns)
         return await self._run(self._core.run_compiled(stmt))
 
-    async def scalars(self, stmt: Any) -> list[Any]:
+    async def scalars(self, stmt: SelectBase[T]) -> list[T]:
         """Execute a ``select()`` statement; return its entities (or projected values)."""
-        return cast(list[Any], await self._run(execution.select_op(self._core, stmt, "scalars")))
+        return cast("list[T]", await self._run(execution.select_op(self._core, stmt, "scalars")))
 
-    async def scalar(self, stmt: Any) -> Any:
+    async def scalar(self, stmt: SelectBase[T]) -> T | None:
         """Execute with ``LIMIT 1``; return the first entity or ``None``."""
-        return await self._run(execution.select_op(self._core, stmt, "scalar"))
+        return cast("T | None", await self._run(execution.select_op(self._core, stmt, "scalar")))
 
-    async def count(self, stmt: Any) -> int:
+    async def count(self, stmt: SelectBase[Any]) -> int:
         """Count what the statement matches."""
         return cast(int, await self._run(execution.select_op(self._core, stmt, "count")))
 
-    async def all_rows(self, stmt: Any) -> list[dict[str, Any]]:
+    async def all_rows(self, stmt: SelectBase[Any]) -> list[dict[str, Any]]:
         """Execute; return ``{column: value}`` dicts (nodes hydrated)."""
         return cast(
             list[dict[str, Any]], await self._run(execution.select_op(self._core, stmt, "rows"))
         )
 
-    async def all_with_edges(self, stmt: Any) -> list[tuple[Any, ...]]:
+    async def all_with_edges(self, stmt: SelectBase[Any]) -> list[tuple[Any, ...]]:
         """Execute; return tuples of nodes and edge models."""
         return cast(
             list[tuple[Any, ...]],
             await self._run(execution.select_op(self._core, stmt, "edges")),
         )
 
-    def _query_cls(self) -> type[Any]:
-        from runic.ogm.session.bound import AsyncBoundQuery
+    def query(self, cls: type[T]) -> AsyncBoundQuery[T]:
+        """A statement on ``cls`` bound to this session (terminals ``.all()``, ...)."""
+        return AsyncBoundQuery(self, builder.select(cls))
 
-        return AsyncBoundQuery
+    def fulltext_search(
+        self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
+    ) -> AsyncBoundQuery[T]:
+        """A bound statement over the fulltext index of ``cls``."""
+        chosen = list(fields) if fields is not None else None
+        return AsyncBoundQuery(self, builder.fulltext_search(cls, query=query, fields=chosen))
+
+    def vector_search(
+        self,
+        cls: type[T],
+        *,
+        field: Any,
+        vector: Any,
+        k: int = 10,
+        score_alias: str | None = None,
+        similarity: VectorSimilarity = "euclidean",
+    ) -> AsyncBoundQuery[T]:
+        """A bound K-nearest-neighbour statement over a vector index of ``cls``.
+
+        ``similarity`` orders a filtered search: see :func:`~runic.ogm.query.vector_search`.
+        """
+        stmt = builder.vector_search(
+            cls, field=field, vector=vector, k=k, score_alias=score_alias, similarity=similarity
+        )
+        return AsyncBoundQuery(self, stmt)
 
     async def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
         return await self._run(self._core.find_all(cls, **kwargs))

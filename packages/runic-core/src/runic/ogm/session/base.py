@@ -147,32 +147,6 @@ class SessionBase:
         """A copy of the identity map: ``(primary label, key) -> entity``."""
         return dict(self._core.identity)
 
-    # -- query construction -----------------------------------------------------------
-
-    def _query_cls(self) -> type[Any]:
-        raise NotImplementedError
-
-    def query(self, cls: type[T]) -> Any:
-        """A statement on ``cls`` bound to this session (terminals ``.all()``, ...)."""
-        from runic.ogm.query import select
-
-        return self._query_cls()(self, select(cls))
-
-    def fulltext_search(
-        self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
-    ) -> Any:
-        """A bound statement over a fulltext index of ``cls``."""
-        from runic.ogm.query import fulltext_search
-
-        chosen = list(fields) if fields is not None else None
-        return self._query_cls()(self, fulltext_search(cls, query=query, fields=chosen))
-
-    def vector_search(self, cls: type[T], *, field: Any, vector: Any, k: int = 10) -> Any:
-        """A bound K-nearest-neighbour statement over a vector index of ``cls``."""
-        from runic.ogm.query import vector_search
-
-        return self._query_cls()(self, vector_search(cls, field=field, vector=vector, k=k))
-
 
 _TEXT_LIMIT = 80  # characters (or bytes) of a long string shown in the log
 _ITEMS_LIMIT = 10  # a longer list shows its first _ITEMS_SHOWN items

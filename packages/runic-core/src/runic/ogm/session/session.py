@@ -7,15 +7,19 @@ operations with the driver; the logic lives in the core, shared with
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.driver.protocols import GraphDriver, GraphTransaction, TransactionalGraphDriver
 from runic.ogm.driver.results import QueryResult
+from runic.ogm.query import builder
+from runic.ogm.query.builder import SelectBase
+from runic.ogm.query.ir import VectorSimilarity
 from runic.ogm.session import execution
 from runic.ogm.session.base import SessionBase, accept_driver, offers_transactions
+from runic.ogm.session.bound import BoundQuery
 from runic.ogm.session.ops import Op, Statement, drive
 
 __all__ = ["Session"]
@@ -178,34 +182,59 @@ class Session(SessionBase):
         """Run raw Cypher; values travel in ``params``. No entity mapping."""
         return self._run(self._core.run_compiled(execution.raw(cypher, params, write, columns)))
 
-    def scalars(self, stmt: Any) -> list[Any]:
+    def scalars(self, stmt: SelectBase[T]) -> list[T]:
         """Execute a ``select()`` statement; return its entities (or projected values)."""
-        return cast(list[Any], self._run(execution.select_op(self._core, stmt, "scalars")))
+        return cast("list[T]", self._run(execution.select_op(self._core, stmt, "scalars")))
 
-    def scalar(self, stmt: Any) -> Any:
+    def scalar(self, stmt: SelectBase[T]) -> T | None:
         """Execute a statement with ``LIMIT 1``; return the first entity or ``None``."""
-        return self._run(execution.select_op(self._core, stmt, "scalar"))
+        return cast("T | None", self._run(execution.select_op(self._core, stmt, "scalar")))
 
-    def count(self, stmt: Any) -> int:
+    def count(self, stmt: SelectBase[Any]) -> int:
         """Count what the statement matches (skip/limit/order ignored)."""
         return cast(int, self._run(execution.select_op(self._core, stmt, "count")))
 
-    def all_rows(self, stmt: Any) -> list[dict[str, Any]]:
+    def all_rows(self, stmt: SelectBase[Any]) -> list[dict[str, Any]]:
         """Execute a statement; return ``{column: value}`` dicts (nodes hydrated)."""
         return cast(
             list[dict[str, Any]], self._run(execution.select_op(self._core, stmt, "rows"))
         )
 
-    def all_with_edges(self, stmt: Any) -> list[tuple[Any, ...]]:
+    def all_with_edges(self, stmt: SelectBase[Any]) -> list[tuple[Any, ...]]:
         """Execute a statement; return tuples of nodes and edge models."""
         return cast(
             list[tuple[Any, ...]], self._run(execution.select_op(self._core, stmt, "edges"))
         )
 
-    def _query_cls(self) -> type[Any]:
-        from runic.ogm.session.bound import BoundQuery
+    def query(self, cls: type[T]) -> BoundQuery[T]:
+        """A statement on ``cls`` bound to this session (terminals ``.all()``, ...)."""
+        return BoundQuery(self, builder.select(cls))
 
-        return BoundQuery
+    def fulltext_search(
+        self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
+    ) -> BoundQuery[T]:
+        """A bound statement over the fulltext index of ``cls``."""
+        chosen = list(fields) if fields is not None else None
+        return BoundQuery(self, builder.fulltext_search(cls, query=query, fields=chosen))
+
+    def vector_search(
+        self,
+        cls: type[T],
+        *,
+        field: Any,
+        vector: Any,
+        k: int = 10,
+        score_alias: str | None = None,
+        similarity: VectorSimilarity = "euclidean",
+    ) -> BoundQuery[T]:
+        """A bound K-nearest-neighbour statement over a vector index of ``cls``.
+
+        ``similarity`` orders a filtered search: see :func:`~runic.ogm.query.vector_search`.
+        """
+        stmt = builder.vector_search(
+            cls, field=field, vector=vector, k=k, score_alias=score_alias, similarity=similarity
+        )
+        return BoundQuery(self, stmt)
 
     def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
         return self._run(self._core.find_all(cls, **kwargs))

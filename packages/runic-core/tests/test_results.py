@@ -1,0 +1,16 @@
+"""``QueryResult``: the columns are a list, like the rows."""
+
+from runic.ogm.driver.results import QueryResult
+
+
+def test_columns_are_a_list_whatever_sequence_the_driver_passes() -> None:
+    result = QueryResult(("a", "b"), [(1, 2)])  # type: ignore[arg-type]
+    assert type(result.columns) is list and result.columns == ["a", "b"]
+    assert result.records() == [{"a": 1, "b": 2}]
+    assert result.column("b") == [2]
+
+
+def test_from_records_and_empty_results_have_list_columns() -> None:
+    built = QueryResult.from_records(("x",), [[1], [2]])
+    assert built.columns == ["x"] and built.rows == [(1,), (2,)]
+    assert QueryResult().columns == [] and QueryResult().rows == []
