@@ -19,9 +19,21 @@ from runic.ogm.session.bound import AsyncBoundQuery, BoundQuery
 
 
 class _CompileOnly:
-    """Enough of a driver for building statements (no execute: nothing runs)."""
+    """Enough of a driver for building statements; executing anything is an error."""
 
     dialect = CypherDialect()
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a statement was executed")
+
+
+class _AsyncCompileOnly:
+    """The async twin of :class:`_CompileOnly`."""
+
+    dialect = CypherDialect()
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a statement was executed")
 
 
 TERMINALS = {
@@ -79,7 +91,7 @@ def test_bound_and_unbound_share_every_builder_method() -> None:
 def session(request: pytest.FixtureRequest) -> Any:
     if request.param == "sync":
         return Session(_CompileOnly())  # type: ignore[arg-type]
-    return AsyncSession(_CompileOnly())  # type: ignore[arg-type]
+    return AsyncSession(_AsyncCompileOnly())  # type: ignore[arg-type]
 
 
 def test_where_id_on_a_bound_query(m: SimpleNamespace, session: Any) -> None:
