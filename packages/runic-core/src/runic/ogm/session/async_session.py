@@ -10,6 +10,7 @@ impossible here (attribute access cannot await): an unloaded relation raises
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar, cast
@@ -28,6 +29,8 @@ from runic.ogm.session.ops import Op, Statement, drive_async
 
 __all__ = ["AsyncSession"]
 
+logger = logging.getLogger("runic.session")
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -42,6 +45,7 @@ class AsyncSession(SessionBase):
         self._driver = driver
         self._tx: AsyncGraphTransaction | None = None
         self._transactional = offers_transactions(driver)
+        self._core.track_flushes = self._transactional
         # Coroutines sharing this session (asyncio.gather) share its one transaction:
         # its statements run one at a time, and only one of them may begin it.
         self._tx_lock = asyncio.Lock()
@@ -72,12 +76,15 @@ class AsyncSession(SessionBase):
                 raise
 
     async def _abort_transaction(self) -> None:
+        """A statement failed: end the transaction; its flushed work is staged again."""
         tx, self._tx = self._tx, None
         if tx is not None:
             try:
                 await tx.rollback()
+            except Exception:  # the failed statement's error is the one raised
+                logger.debug("rolling back after a failed statement failed too", exc_info=True)
             finally:
-                self._core.clear_after_rollback()
+                self._core.restore_after_abort()
 
     async def _run(self, op: Op[R]) -> R:
         return await drive_async(op, self._execute)
@@ -104,7 +111,12 @@ class AsyncSession(SessionBase):
         async with self._tx_lock:
             tx, self._tx = self._tx, None
             if tx is not None:
-                await tx.commit()
+                try:
+                    await tx.commit()
+                except BaseException:
+                    self._core.restore_after_abort()  # not committed: staged again
+                    raise
+            self._core.forget_flushed()
 
     async def rollback(self) -> None:
         """Discard unflushed (and, on transactional backends, flushed) changes."""
@@ -136,15 +148,20 @@ class AsyncSession(SessionBase):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            if self._core.closed:
-                return
-            if exc_type is None:
+        if self._core.closed:
+            return
+        if exc is None:
+            try:
                 await self.commit()
-            else:
-                await self.rollback()
-        finally:
-            await self.close()
+            finally:
+                await self.close()
+            return
+        # never hide the error that ended the block behind one from the clean-up
+        for clean_up in (self.rollback, self.close):
+            try:
+                await clean_up()
+            except Exception as err:  # noqa: BLE001 - noted on the user's error
+                exc.add_note(f"(runic: {clean_up.__name__}() failed too: {err!r})")
 
     # -- reads ----------------------------------------------------------------------
 
