@@ -160,7 +160,7 @@ async def test_a_failed_flush_keeps_relation_operations_staged(db: RunicDB) -> N
         await session.flush()
     assert db.count_edges("IT_KNOWS") == 0
     assert session.dirty == [ada]
-    (await session.get(Person, "bad")).email = None  # type: ignore[union-attr]
+    (await session.get(Person, "bad")).email = None
     await session.commit()
     assert db.count_edges("IT_KNOWS") == 1 and db.count("ItPerson") == 3
     await session.close()
@@ -315,7 +315,7 @@ async def test_required_edge_fields_are_enforced(db: RunicDB) -> None:
     session = db.session()
     a, b = Host(id="a"), Host(id="b")
     with pytest.raises(FieldValidationError, match=r"Invitation\.role is required but is None"):
-        await session.relate(a, Host.invited, b, edge=Invitation(role=None))  # type: ignore[arg-type]
+        await session.relate(a, Host.invited, b, edge=Invitation(role=None))
     with pytest.raises(FieldValidationError, match=r"Invitation\.role is required and has no"):
         await session.relate(a, Host.invited, b)
     assert session.new == []  # nothing staged by the refused relate()
