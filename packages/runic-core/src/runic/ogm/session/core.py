@@ -298,8 +298,8 @@ class SessionCore:
         key = self._key_of(entity, state)
         if key is not None and self.identity.get(key) is entity:
             del self.identity[key]
-        elif key is not None and key[0] != "#":
-            self._unmap(entity)  # its key changed since it was mapped
+        elif key is not None and key[0] != "#" and not state.persistent:
+            self._unmap(entity)  # a pending entity whose key changed since it was mapped
         state.session = None
         state.detached = state.persistent
 
