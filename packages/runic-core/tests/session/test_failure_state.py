@@ -111,3 +111,43 @@ def test_a_deleted_entity_gives_its_key_to_a_new_one() -> None:
     assert core.identity[("Member", "a")] is again
     with pytest.raises(DuplicateEntityError, match="cannot add"):
         core.add(old)  # back, while the new one holds the key
+
+
+class _BrokenTx:
+    """A transaction whose statements and rollback fail (a connection that died)."""
+
+    def execute(self, cypher: str, params: Any = None, **kwargs: Any) -> QueryResult:
+        raise ConnectionError("the server went away")
+
+    def commit(self) -> None:
+        raise ConnectionError("the server went away")
+
+    def rollback(self) -> None:
+        raise ConnectionError("rollback failed too")
+
+
+class _BrokenDriver:
+    dialect = CypherDialect()
+
+    def execute(self, cypher: str, params: Any = None, **kwargs: Any) -> QueryResult:
+        raise AssertionError("a transactional session executes in its transaction")
+
+    def begin(self) -> _BrokenTx:
+        return _BrokenTx()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_failing_rollback_never_hides_the_error_of_the_block() -> None:
+    from runic.ogm import Session
+
+    _, member, _ = _models()
+    with pytest.raises(RuntimeError, match="the user's error") as caught:
+        with Session(_BrokenDriver()) as session:  # type: ignore[arg-type]
+            session.add(member(id="a"))
+            with pytest.raises(ConnectionError, match="went away"):
+                session.flush()  # the statement's error, not the rollback's
+            session._tx = _BrokenTx()  # type: ignore[assignment]  # as if one was open
+            raise RuntimeError("the user's error")
+    assert any("rollback() failed too" in note for note in caught.value.__notes__)
