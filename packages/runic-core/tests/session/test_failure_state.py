@@ -143,11 +143,13 @@ def test_a_failing_rollback_never_hides_the_error_of_the_block() -> None:
     from runic.ogm import Session
 
     _, member, _ = _models()
-    with pytest.raises(RuntimeError, match="the user's error") as caught:
-        with Session(_BrokenDriver()) as session:  # type: ignore[arg-type]
-            session.add(member(id="a"))
-            with pytest.raises(ConnectionError, match="went away"):
-                session.flush()  # the statement's error, not the rollback's
-            session._tx = _BrokenTx()  # type: ignore[assignment]  # as if one was open
-            raise RuntimeError("the user's error")
+    with (
+        pytest.raises(RuntimeError, match="the user's error") as caught,
+        Session(_BrokenDriver()) as session,  # type: ignore[arg-type]
+    ):
+        session.add(member(id="a"))
+        with pytest.raises(ConnectionError, match="went away"):
+            session.flush()  # the statement's error, not the rollback's
+        session._tx = _BrokenTx()  # type: ignore[assignment]  # as if one was open
+        raise RuntimeError("the user's error")
     assert any("rollback() failed too" in note for note in caught.value.__notes__)
