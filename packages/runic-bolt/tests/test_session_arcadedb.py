@@ -159,14 +159,18 @@ def test_an_error_rolls_the_session_back(driver: BoltDriver, raw: Any) -> None:
         session.add(Person(id="ada", name="Ada", employer=Company(id="acme", name="Acme")))
         session.flush()
         raise RuntimeError("late")
+    assert (raw.count("BtPerson"), raw.count("BtCompany")) == (0, 0)
     session = Session(driver)
-    session.add(Person(id="bob", name="Bob"))
+    bob = Person(id="bob", name="Bob")
+    session.add(bob)
     session.flush()
     with pytest.raises(QueryExecutionError, match=r"\[arcadedb\]"):
         session.execute("NOT CYPHER", write=True)
-    session.commit()  # a new transaction: the flushed insert is gone
+    # the failed statement rolled the transaction back: the flushed insert is staged again
+    assert session.new == [bob]
+    session.commit()
     session.close()
-    assert (raw.count("BtPerson"), raw.count("BtCompany")) == (0, 0)
+    assert (raw.count("BtPerson"), raw.count("BtCompany")) == (1, 0)
 
 
 def test_search(driver: BoltDriver, sql: Any, arcadedb_dialect: Any, raw: Any) -> None:

@@ -59,11 +59,15 @@ async def test_exception_after_a_flush_rolls_everything_back(db: RunicDB) -> Non
 @backend_test
 async def test_a_failing_statement_rolls_the_transaction_back(db: RunicDB) -> None:
     session = db.session()
-    session.add(Person(id="ada", name="Ada"))
+    ada = Person(id="ada", name="Ada")
+    session.add(ada)
     await session.flush()
     with pytest.raises(QueryExecutionError):
         await session.execute("THIS IS NOT CYPHER", write=True)
-    await session.commit()  # a fresh transaction: the flushed insert is gone
+    # the database rolled the transaction back, and the session staged its insert again
+    assert session.new == [ada]
+    await session.rollback()  # discard it instead
+    await session.commit()
     assert db.count("ItPerson") == 0
 
 

@@ -23,7 +23,7 @@ def test_every_relation_option_is_kept() -> None:
             direction="OUTGOING",
             target=Movie,
             edge_model=Rated,
-            cascade=True,
+            cascade=False,
             lazy=False,
         )
         followers: list["User"] = Relation(relationship="FOLLOWS", direction="INCOMING")
@@ -39,13 +39,13 @@ def test_every_relation_option_is_kept() -> None:
     assert repr(rated) == "<Relation User.rated>"
     assert (rated.is_relation, rated.relationship, rated.direction) == (True, "RATED", "OUTGOING")
     assert (rated.target, rated.edge_model, rated.cascade, rated.lazy, rated.many) == (
-        Movie, Rated, True, False, True
+        Movie, Rated, False, False, True
     )
     assert rated.resolve_target() is Movie
 
     followers = meta.relations["followers"]
     assert (followers.direction, followers.target, followers.cascade, followers.lazy) == (
-        "INCOMING", "User", False, True
+        "INCOMING", "User", True, True  # cascade=True by default
     )
     assert followers.edge_model is None
     assert followers.resolve_target() is User
@@ -58,7 +58,7 @@ def test_every_relation_option_is_kept() -> None:
 def test_direction_defaults_to_outgoing() -> None:
     desc = Relation(relationship="KNOWS", target="X")
     assert isinstance(desc, FieldDescriptor)
-    assert (desc.direction, desc.cascade, desc.lazy, desc.init) == ("OUTGOING", False, True, True)
+    assert (desc.direction, desc.cascade, desc.lazy, desc.init) == ("OUTGOING", True, True, True)
     assert desc.edge_model is None
 
 

@@ -265,7 +265,7 @@ def Relation(  # noqa: N802
     direction: Direction = "OUTGOING",
     target: type[Node] | str | None = None,
     edge_model: type[Edge] | None = None,
-    cascade: bool = False,
+    cascade: bool = True,
     lazy: bool = True,
     default: Any = MISSING,
     default_factory: Callable[[], Any] | None = None,
@@ -277,8 +277,9 @@ def Relation(  # noqa: N802
     by ``MetaData.finalize()`` or on first use); without it the target is taken
     from the annotation. A ``list[...]`` annotation makes a to-many relation.
     ``edge_model`` names the Edge class holding the relationship's properties;
-    ``cascade`` adds related new entities to the session; ``lazy=False`` loads the
-    relation with its owner.
+    ``cascade`` (default ``True``) adds transient entities assigned to the relation
+    to the session at flush; with ``cascade=False`` such a target is an error until
+    it is ``add()``-ed. ``lazy=False`` loads the relation with its owner.
     """
     return FieldDescriptor(
         relationship=relationship,

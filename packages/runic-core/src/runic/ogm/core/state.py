@@ -128,6 +128,10 @@ class EntityState:
         """Forget every recorded relation."""
         self.relations = _NO_RELATIONS
 
+    def restore_relations(self, relations: Mapping[str, tuple[Any, ...]]) -> None:
+        """Record ``relations`` (a copy taken earlier) as the graph's current targets."""
+        self.relations = dict(relations) if relations else _NO_RELATIONS
+
     # -- snapshot ---------------------------------------------------------------------
 
     def update_snapshot(self, values: dict[str, Any]) -> None:
@@ -137,6 +141,19 @@ class EntityState:
             snap.update(values)
         else:
             self.snapshot = values
+
+    def forget_graph_state(self) -> None:
+        """Return to the state of an entity never written: no id, snapshot or relations.
+
+        Used when a rollback removed the node this entity was inserted as.
+        """
+        self.persistent = False
+        self.deleted = False
+        self.graph_id = None
+        self.snapshot = _NO_VALUES
+        self.mutable = ()
+        self.changed = _NO_NAMES
+        self.relations = _NO_RELATIONS
 
     def clear_snapshot(self) -> None:
         """Forget every recorded field value."""

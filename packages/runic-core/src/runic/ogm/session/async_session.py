@@ -15,6 +15,7 @@ progress leaves what was staged while it ran for the next flush).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar, cast
@@ -37,6 +38,8 @@ from runic.ogm.session.ops import Op, Statement, drive_async
 
 __all__ = ["AsyncSession"]
 
+logger = logging.getLogger("runic.session")
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -56,6 +59,7 @@ class AsyncSession(SessionBase):
         self._driver: AsyncGraphDriver = driver
         self._tx: AsyncGraphTransaction | None = None
         self._transactional = offers_transactions(driver)
+        self._core.track_flushes = self._transactional
         # Tasks sharing this session (asyncio.gather) run its operations one at a time:
         # each public operation holds this lock from start to end (a flush changes the
         # session's state after its statement returns), and only one begins the
@@ -88,12 +92,15 @@ class AsyncSession(SessionBase):
             raise
 
     async def _abort_transaction(self) -> None:
+        """A statement failed: end the transaction; its flushed work is staged again."""
         tx, self._tx = self._tx, None
         if tx is not None:
             try:
                 await tx.rollback()
+            except Exception:  # the failed statement's error is the one raised
+                logger.debug("rolling back after a failed statement failed too", exc_info=True)
             finally:
-                self._core.clear_after_rollback()
+                self._core.restore_after_abort()
 
     async def _run(self, op: Op[R]) -> R:
         """Run one operation to completion under the session's lock."""
@@ -127,7 +134,12 @@ class AsyncSession(SessionBase):
             await drive_async(self._core.flush(), self._execute)
             tx, self._tx = self._tx, None
             if tx is not None:
-                await tx.commit()
+                try:
+                    await tx.commit()
+                except BaseException:
+                    self._core.restore_after_abort()  # not committed: staged again
+                    raise
+            self._core.forget_flushed()
 
     async def rollback(self) -> None:
         """Discard unflushed (and, on transactional backends, flushed) changes."""
@@ -159,15 +171,20 @@ class AsyncSession(SessionBase):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            if self._core.closed:
-                return
-            if exc_type is None:
+        if self._core.closed:
+            return
+        if exc is None:
+            try:
                 await self.commit()
-            else:
-                await self.rollback()
-        finally:
-            await self.close()
+            finally:
+                await self.close()
+            return
+        # never hide the error that ended the block behind one from the clean-up
+        for clean_up in (self.rollback, self.close):
+            try:
+                await clean_up()
+            except Exception as err:  # noqa: BLE001 - noted on the user's error
+                exc.add_note(f"(runic: {clean_up.__name__}() failed too: {err!r})")
 
     # -- reads ----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ I/O. Operations that need the database are generators (see
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,44 @@ def _entity_label(entity: Any) -> str:
     return cls.__name__ if value is None else f"{cls.__name__}({pk}={value!r})"
 
 
+def _restoring_staging(
+    flush: Callable[[SessionCore], Op[None]],
+) -> Callable[[SessionCore], Op[None]]:
+    """Make a failing flush leave the staged changes as they were before it.
+
+    The flush applies nothing to the session before its statement succeeded; the
+    only staging it does first is adding transient entities reachable through
+    relations (cascade), which is undone here when the flush fails.
+    """
+
+    @functools.wraps(flush)
+    def guarded(core: SessionCore) -> Op[None]:
+        core._cascaded = []
+        try:
+            return (yield from flush(core))
+        except BaseException:
+            core._undo_cascade()
+            raise
+
+    return guarded
+
+
+class _Flushed:
+    """What one successful flush of an open transaction wrote (to undo on rollback)."""
+
+    __slots__ = ("created", "deleted", "edge_ops", "updated")
+
+    def __init__(self) -> None:
+        #: the inserted entities, one list per class (the flush's own lists)
+        self.created: list[list[Any]] = []
+        #: (entity, written fields, names assigned before, relation snapshot before)
+        self.updated: list[
+            tuple[Any, list[str], Iterable[str], dict[str, tuple[Any, ...]] | None]
+        ] = []
+        self.deleted: list[Any] = []
+        self.edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
+
+
 class SessionCore:
     """All state and logic of one session, shared by the sync and async facades."""
 
@@ -70,6 +109,11 @@ class SessionCore:
         self.edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
         self.closed = False
         self._lazy_loader = lazy_loader
+        #: set by the facade on transactional backends: record what each flush wrote,
+        #: so a rollback of the transaction can put the session back in step with it
+        self.track_flushes = False
+        self._flushed: list[_Flushed] = []
+        self._cascaded: list[Any] = []
 
     # -- AttributeLoader protocol (used by descriptors and __setattr__) ---------------
 
@@ -114,8 +158,7 @@ class SessionCore:
         state: EntityState | None = values.get(STATE_KEY)
         if state is not None and state.session is self:
             if state.deleted:
-                state.deleted = False
-                self.deleted.pop(id(entity), None)
+                self._undelete(entity, state)
             return
         if state is not None and state.session is not None:
             raise OrmError(
@@ -127,7 +170,7 @@ class SessionCore:
         key = (meta.primary_label, pk_value) if pk_value is not None else None
         if key is not None:
             other = self.identity.get(key)
-            if other is not None and other is not entity:
+            if other is not None and other is not entity and not self._replaceable(other):
                 raise DuplicateEntityError(
                     f"{cls.__name__} with {pk_name}={pk_value!r} is already in this session "
                     f"(as a {type(other).__name__}); modify that instance instead of adding "
@@ -161,23 +204,31 @@ class SessionCore:
         facts_of = _FACTS.get
         if self.closed and batch:
             self.check_open()  # as add() would for the first entity
-        with gc_paused(len(batch)):
-            for entity in batch:
-                facts = facts_of(type(entity))
-                if facts is None or STATE_KEY in (values := entity.__dict__):
-                    add(entity)  # first of its class, known to a session, or an error
-                    continue
-                # the common case of add(): a fresh instance of a known Node class
-                pk = facts.pk
-                pk_value = values.get(pk) if pk is not None else None
-                if pk_value is not None:
-                    key = (facts.meta.primary_label, pk_value)
-                    other = identity.get(key)
-                    if other is not None and other is not entity:
-                        add(entity)  # raises DuplicateEntityError
-                    identity[key] = entity
-                values[STATE_KEY] = EntityState(self)
-                new[id(entity)] = entity
+        before = len(new)
+        try:
+            with gc_paused(len(batch)):
+                for entity in batch:
+                    facts = facts_of(type(entity))
+                    if facts is None or STATE_KEY in (values := entity.__dict__):
+                        add(entity)  # first of its class, known to a session, or an error
+                        continue
+                    # the common case of add(): a fresh instance of a known Node class
+                    pk = facts.pk
+                    pk_value = values.get(pk) if pk is not None else None
+                    if pk_value is not None:
+                        key = (facts.meta.primary_label, pk_value)
+                        other = identity.get(key)
+                        if other is not None and other is not entity:
+                            add(entity)  # raises DuplicateEntityError (or replaces a deleted)
+                            continue
+                        identity[key] = entity
+                    values[STATE_KEY] = EntityState(self)
+                    new[id(entity)] = entity
+        except BaseException:
+            # all or nothing: unstage what this call staged (appended to ``new``)
+            for staged in list(new.values())[before:]:
+                self._discard(staged, staged.__dict__[STATE_KEY])
+            raise
 
     def delete(self, entity: Any) -> None:
         """Stage ``entity`` for ``DETACH DELETE`` (a pending one is simply dropped)."""
@@ -248,8 +299,41 @@ class SessionCore:
         key = self._key_of(entity, state)
         if key is not None and self.identity.get(key) is entity:
             del self.identity[key]
+        elif key is not None and key[0] != "#" and not state.persistent:
+            self._unmap(entity)  # a pending entity whose key changed since it was mapped
         state.session = None
         state.detached = state.persistent
+
+    def _unmap(self, entity: Any) -> None:
+        """Remove every identity-map entry holding ``entity`` (slow: rare cases only)."""
+        for key in [k for k, held in self.identity.items() if held is entity]:
+            del self.identity[key]
+
+    def _replaceable(self, other: Any) -> bool:
+        """Whether ``other`` may give up its identity-map key to a new entity.
+
+        True for an entity staged for deletion: the flush deletes it before it
+        inserts the new one (delete, then add another object with the same key).
+        """
+        ostate: EntityState | None = other.__dict__.get(STATE_KEY)
+        return ostate is not None and ostate.deleted and id(other) in self.deleted
+
+    def _undelete(self, entity: Any, state: EntityState) -> None:
+        """``add()`` of an entity staged for deletion: keep it after all."""
+        key = self._key_of(entity, state)
+        holder = self.identity.get(key) if key is not None else None
+        if holder is not None and holder is not entity:
+            raise DuplicateEntityError(
+                f"cannot add {_entity_label(entity)} back: it was deleted and another "
+                f"{type(holder).__name__} with that key was added to this session since; "
+                "expunge that one first"
+            )
+        state.deleted = False
+        self.deleted.pop(id(entity), None)
+        if key is not None:
+            self.identity[key] = entity
+        if state.changed:
+            self.dirty[id(entity)] = entity
 
     @staticmethod
     def _key_of(entity: Any, state: EntityState) -> tuple[Any, ...] | None:
@@ -263,6 +347,40 @@ class SessionCore:
             return ("#", state.graph_id)
         return None
 
+    def _stale_entry(self, held: Any, key: tuple[Any, ...]) -> Any:
+        """``held`` is mapped under ``key`` but its primary key was changed since.
+
+        A persistent entity keeps its key (the change is refused at flush); a
+        pending one is mapped again under its new key, so the old key finds nothing.
+        """
+        state: EntityState = held.__dict__[STATE_KEY]
+        if state.persistent:
+            return held
+        del self.identity[key]
+        meta = _meta(held)
+        value = held.__dict__.get(meta.pk_field_name or "")
+        moved = (meta.primary_label, value)
+        if value is not None and moved not in self.identity:
+            self.identity[moved] = held  # (a clash is reported by the next flush)
+        return None
+
+    def _rekey(self, entity: Any, label: str, value: Any) -> None:
+        """Map the pending ``entity`` under ``(label, value)`` only (its key changed)."""
+        new_key = (label, value)
+        holder = self.identity.get(new_key) if value is not None else None
+        if holder is entity:
+            return
+        self._unmap(entity)
+        if value is None:
+            return
+        if holder is not None:
+            raise DuplicateEntityError(
+                f"{_entity_label(entity)}: its primary key was changed to {value!r} after "
+                f"add(), and a {type(holder).__name__} with that key is already in this "
+                "session; give it another key, or expunge one of them"
+            )
+        self.identity[new_key] = entity
+
     def _watch(self, entity: Any, state: EntityState) -> None:
         if state.mutable or state.relations:
             self.watched[id(entity)] = entity
@@ -271,6 +389,8 @@ class SessionCore:
         """Return the identity-map entry for ``cls`` and ``pk`` (or ``None``)."""
         meta = node_meta(cls)
         found = self.identity.get((meta.primary_label, pk))
+        if found is not None and found.__dict__.get(meta.pk_field_name) != pk:
+            found = self._stale_entry(found, (meta.primary_label, pk))
         if found is not None and isinstance(found, cls):
             state = found.__dict__[STATE_KEY]
             if not state.deleted:
@@ -283,6 +403,7 @@ class SessionCore:
         """True when a flush would write something."""
         return bool(self.new or self.dirty or self.deleted or self.edge_ops or self.watched)
 
+    @_restoring_staging
     def flush(self) -> Op[None]:
         """Write every pending change in one statement."""
         self.check_open()
@@ -364,14 +485,32 @@ class SessionCore:
         found = [(label, key) for label, keys in zip(existing.columns, existing.rows[0],
                                                      strict=True) for key in keys]
         found = list(dict.fromkeys(found))  # once each, if the graph holds it twice
+        if found and self.deleted:
+            found = self._not_being_deleted(found)
         if found:
             shown = ", ".join(self._describe_key(label, key) for label, key in found[:5])
             more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            self._unstage_duplicates(found)
             raise DuplicateEntityError(
                 f"cannot insert {shown}{more}: a node with that primary key already exists "
                 "in the graph; load it with session.get() and modify it instead. "
-                "Nothing was written."
+                "Nothing was written; the duplicates were removed from the session, "
+                "everything else stays staged."
             )
+
+    def _not_being_deleted(self, found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """``found`` without the keys of nodes this flush deletes before it inserts."""
+        going = {
+            self._key_of(entity, entity.__dict__[STATE_KEY]) for entity in self.deleted.values()
+        }
+        return [key for key in found if key not in going]
+
+    def _unstage_duplicates(self, found: list[tuple[str, Any]]) -> None:
+        """Make the pending entities with keys already in the graph transient again."""
+        for key in found:
+            entity = self.identity.get(key)
+            if entity is not None and id(entity) in self.new:
+                self._discard(entity, entity.__dict__[STATE_KEY])
 
     def _describe_key(self, label: str, key: Any) -> str:
         entity = self.identity.get((label, key))
@@ -400,6 +539,7 @@ class SessionCore:
         queue.extend(op[3] for op in self.edge_ops)
         queue.extend(op[1] for op in self.edge_ops)
         seen: set[int] = set()
+        refused: list[tuple[Any, FieldDescriptor, Any]] = []  # through cascade=False
         while queue:
             entity = queue.pop()
             if id(entity) in seen:
@@ -408,6 +548,7 @@ class SessionCore:
             state: EntityState | None = entity.__dict__.get(STATE_KEY)
             if state is None or (state.session is None and not state.persistent):
                 self.add(entity)
+                self._cascaded.append(entity)
             facts = _facts(type(entity))
             if not facts.has_relations:
                 continue
@@ -418,7 +559,19 @@ class SessionCore:
                 for target in _relation_targets(entity, desc):
                     tstate: EntityState | None = target.__dict__.get(STATE_KEY)
                     if tstate is None or (tstate.session is None and not tstate.persistent):
-                        queue.append(target)
+                        if desc.cascade:
+                            queue.append(target)
+                        else:
+                            refused.append((entity, desc, target))
+        for entity, desc, target in refused:
+            tstate = target.__dict__.get(STATE_KEY)
+            if tstate is None or tstate.session is not self:
+                raise FieldValidationError(
+                    f"{desc.qualname} of {_entity_label(entity)} holds {_entity_label(target)}, "
+                    "which is not in the session, and the relation is declared cascade=False: "
+                    f"add it with session.add() first (or declare {desc.qualname} with "
+                    "cascade=True). Nothing was written."
+                )
 
     def _updates(self, watched: dict[int, Any]) -> list[tuple[Any, list[str]]]:
         """Each dirty or changed watched entity (not deleted) with its changed fields."""
@@ -443,6 +596,9 @@ class SessionCore:
                 # a key of exactly the declared simple type needs no further check
                 if value is not None and type(value) is not facts.pk_type:
                     reads.check_pk_type(facts.meta, value)
+                changed = values[STATE_KEY].changed
+                if changed and pk in changed:  # the key was assigned after add()
+                    self._rekey(entity, facts.meta.primary_label, value)
             for name in facts.must_have:
                 if values.get(name) is None:
                     self._raise_missing(entity, facts.meta, name)
@@ -613,10 +769,16 @@ class SessionCore:
             for facts, group, start, entities in created.groups:
                 ids = id_lists[group][start:start + len(entities)]
                 self._apply_created(facts, entities, ids)
+        record = self._record_flush(created, deleted, edge_ops) if self.track_flushes else None
         watched = self.watched
         for entity, names in updated:
             values = entity.__dict__
             state = values[STATE_KEY]
+            if record is not None:
+                record.updated.append((
+                    entity, names, state.changed,
+                    dict(state.relations) if _facts(type(entity)).has_relations else None,
+                ))
             if names:
                 state.take_snapshot(values, names)
             state.clear_changed()
@@ -646,6 +808,19 @@ class SessionCore:
                 new.pop(id(entity), None)
         for entity, _ in updated:
             dirty.pop(id(entity), None)
+
+    def _record_flush(self, created: _Created, deleted: list[Any], edge_ops: int) -> _Flushed:
+        """Start the record of a flush that succeeded inside the open transaction.
+
+        ``deleted`` and the first ``edge_ops`` relation operations are what this flush
+        wrote (tasks sharing an AsyncSession may stage more while it runs).
+        """
+        record = _Flushed()
+        record.created = [entities for _, _, _, entities in created.groups]
+        record.deleted = list(deleted)
+        record.edge_ops = self.edge_ops[:edge_ops]
+        self._flushed.append(record)
+        return record
 
     def _apply_created(self, facts: _Facts, entities: list[Any], ids: Sequence[Any]) -> None:
         """Record the graph ids and snapshots of newly created entities of one class."""
@@ -735,6 +910,9 @@ class SessionCore:
                     f"{type(source).__name__}.{name} takes {desc.edge_model.__name__} edges, "
                     f"got {type(edge).__name__}"
                 )
+            _check_edge(edge, desc, source, target)
+        elif kind == "merge":
+            _default_edge(desc)  # an edge model with required fields needs an edge
         for entity in (source, target):
             state = entity.__dict__.get(STATE_KEY)
             if state is None or state.session is not self:
@@ -763,6 +941,8 @@ class SessionCore:
             reads.check_pk_type(meta, pk)
         eager = _eager_names(cls)
         held = self.identity.get((meta.primary_label, pk))
+        if held is not None and held.__dict__.get(meta.pk_field_name) != pk:
+            held = self._stale_entry(held, (meta.primary_label, pk))
         if held is not None and isinstance(held, cls):
             if held.__dict__[STATE_KEY].deleted:
                 return None  # staged for deletion in this session
@@ -993,8 +1173,26 @@ class SessionCore:
             return {k: self.hydrate_value(v) for k, v in value.items()}
         return value
 
+    # -- after the transaction ended ----------------------------------------------------
+
+    def forget_flushed(self) -> None:
+        """The transaction committed: what it flushed is in the graph for good."""
+        self._flushed = []
+
     def clear_after_rollback(self) -> None:
-        """Drop staged work and expire every persistent entity."""
+        """``rollback()``: drop staged work, undo the transaction's flushes, expire the rest.
+
+        As in SQLAlchemy: entities inserted by the rolled-back transaction become
+        transient again (``add`` + ``commit`` inserts them anew), entities it deleted
+        are back in the session, and every persistent entity is expired. Never raises.
+        """
+        records, self._flushed = self._flushed, []
+        for record in reversed(records):
+            for entities in record.created:
+                for entity in entities:
+                    self._unflush_insert(entity, keep_pending=False)
+            for entity in record.deleted:
+                self._unflush_delete(entity, keep_staged=False)
         for entity in list(self.new.values()):
             self._discard(entity, entity.__dict__[STATE_KEY])
         for entity in list(self.deleted.values()):
@@ -1004,11 +1202,121 @@ class SessionCore:
         self.dirty.clear()
         self.edge_ops.clear()
         self.watched.clear()
-        for entity in list(self.identity.values()):
-            self.expire(entity)
+        for key, entity in list(self.identity.items()):
+            state: EntityState | None = entity.__dict__.get(STATE_KEY)
+            if state is None or state.session is not self:
+                del self.identity[key]  # a stale entry: never let it break a rollback
+            elif state.persistent:
+                self.expire(entity)
+
+    def restore_after_abort(self) -> None:
+        """The database rolled the open transaction back on its own (a statement failed).
+
+        Everything the transaction's flushes wrote is staged again (inserted
+        entities pending, updates dirty, deletes and relate/unrelate staged), in
+        front of what was staged since; nothing is expired. The next flush or
+        commit writes it all in a new transaction. Never raises.
+        """
+        records, self._flushed = self._flushed, []
+        if not records:
+            return
+        pending: list[list[Any]] = []
+        edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
+        for record in reversed(records):
+            again = [e for group in record.created for e in group
+                     if self._unflush_insert(e, keep_pending=True)]
+            pending.append(again)
+            for entity in record.deleted:
+                self._unflush_delete(entity, keep_staged=True)
+            for entity, names, changed, relations in record.updated:
+                self._unflush_update(entity, names, changed, relations)
+            edge_ops[:0] = record.edge_ops
+        staged = list(self.new.items())
+        self.new.clear()
+        for group in reversed(pending):
+            for entity in group:
+                if entity.__dict__[STATE_KEY].session is self and not (
+                    entity.__dict__[STATE_KEY].persistent
+                ):
+                    self.new[id(entity)] = entity
+        self.new.update(staged)
+        self.edge_ops[:0] = edge_ops
+
+    def _unflush_insert(self, entity: Any, *, keep_pending: bool) -> bool:
+        """A rollback removed the node ``entity`` was inserted as; True: pending again."""
+        values = entity.__dict__
+        state: EntityState = values[STATE_KEY]
+        if state.session is not None and state.session is not self:
+            return False  # moved to another session since
+        meta = _meta(entity)
+        pk = meta.pk_field_name
+        identity = self.identity
+        if identity.get(("#", state.graph_id)) is entity:
+            del identity[("#", state.graph_id)]
+        if pk is not None and meta.fields[pk].generated:
+            key = (meta.primary_label, values.get(pk))
+            if identity.get(key) is entity:
+                del identity[key]
+            values[pk] = None  # the database hands out a new one on the next insert
+        deleted_since = id(entity) in self.deleted
+        state.forget_graph_state()
+        self.dirty.pop(id(entity), None)
+        self.watched.pop(id(entity), None)
+        if not keep_pending or state.session is not self or deleted_since:
+            # explicit rollback, expunged since, or deleted later in the transaction
+            self._discard(entity, state)
+            state.detached = False
+            return False
+        return True
+
+    def _unflush_delete(self, entity: Any, *, keep_staged: bool) -> None:
+        """A rollback brought back the node ``entity`` was deleted from."""
+        state: EntityState = entity.__dict__[STATE_KEY]
+        if state.session is not None:
+            return  # added again since (to this or another session): leave it be
+        state.session = self
+        state.persistent = True
+        state.detached = False
+        key = self._key_of(entity, state)
+        if key is not None and key not in self.identity:
+            self.identity[key] = entity
+        state.deleted = keep_staged
+        if keep_staged:
+            self.deleted[id(entity)] = entity
+
+    def _unflush_update(
+        self,
+        entity: Any,
+        names: list[str],
+        changed: Iterable[str],
+        relations: dict[str, tuple[Any, ...]] | None,
+    ) -> None:
+        """A rollback undid the update of ``entity``: make it dirty again."""
+        state: EntityState = entity.__dict__[STATE_KEY]
+        if state.session is not self or not state.persistent:
+            return
+        if names:
+            state.forget(names)  # unknown in the graph: written on the next flush
+        for name in (*names, *changed):
+            state.mark_changed(name)
+        if relations is not None:
+            state.restore_relations(relations)
+        if state.changed and not state.deleted:
+            self.dirty[id(entity)] = entity
+        self._watch(entity, state)
+
+    def _undo_cascade(self) -> None:
+        """A flush failed: take back the entities it added through relations."""
+        added, self._cascaded = self._cascaded, []
+        for entity in added:
+            state: EntityState | None = entity.__dict__.get(STATE_KEY)
+            if state is not None and state.session is self and id(entity) in self.new:
+                self._discard(entity, state)
 
     def close(self) -> None:
         """Detach everything; later use raises :class:`SessionClosedError`."""
+        if self._flushed:  # closed with the transaction open: it is rolled back
+            self.clear_after_rollback()
         self.expunge_all()
         self.closed = True
 
@@ -1259,18 +1567,41 @@ _DEFAULT_EDGES: dict[type, tuple[tuple[FieldDescriptor, ...], list[Any]]] = {}
 
 
 def _default_edge(desc: FieldDescriptor) -> tuple[tuple[FieldDescriptor, ...], list[Any]]:
-    """Properties for an edge created by assignment: the edge model's defaults, if any."""
+    """Properties for an edge created by assignment: the edge model's defaults, if any.
+
+    Raises :class:`FieldValidationError` when the edge model has a ``required``
+    field without a default: such an edge can only be made with ``relate(edge=...)``.
+    """
     model = desc.edge_model
     if model is None:
         return (), []
     cached = _DEFAULT_EDGES.get(model)
     if cached is None:
-        try:
-            cached = _edge_values(model())
-        except TypeError:
-            cached = ((), [])  # the model has required fields: no defaults to write
+        fields = tuple(model.__runic_meta__.fields.values())
+        values = [d.make_default() if d.has_default else None for d in fields]
+        for d, value in zip(fields, values, strict=True):
+            if d.required and value is None:
+                raise FieldValidationError(
+                    f"{model.__name__}.{d.name} is required and has no default, so "
+                    f"{desc.qualname} cannot create its edges by assignment; create each "
+                    f"edge with session.relate(source, {desc.qualname}, target, "
+                    f"edge={model.__name__}({d.name}=...)). Nothing was written."
+                )
+        cached = (fields, [_to_graph(d, v) for d, v in zip(fields, values, strict=True)])
         _DEFAULT_EDGES[model] = cached
     return cached
+
+
+def _check_edge(edge: Any, desc: FieldDescriptor, source: Any, target: Any) -> None:
+    """Raise for a ``required`` field of the edge instance ``edge`` holding ``None``."""
+    values = edge.__dict__
+    for name, d in type(edge).__runic_meta__.fields.items():
+        if d.required and values.get(name) is None:
+            raise FieldValidationError(
+                f"{type(edge).__name__}.{name} is required but is None (the {desc.qualname} "
+                f"edge from {_entity_label(source)} to {_entity_label(target)}); nothing "
+                "was written"
+            )
 
 
 def _edge_values(edge: Any) -> tuple[tuple[FieldDescriptor, ...], list[Any]]:

@@ -7,6 +7,7 @@ operations with the driver; the logic lives in the core, shared with
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
@@ -23,6 +24,8 @@ from runic.ogm.session.bound import BoundQuery
 from runic.ogm.session.ops import Op, Statement, drive
 
 __all__ = ["Session"]
+
+logger = logging.getLogger("runic.session")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,6 +49,7 @@ class Session(SessionBase):
         self._driver: GraphDriver = driver
         self._tx: GraphTransaction | None = None
         self._transactional = offers_transactions(driver)
+        self._core.track_flushes = self._transactional
         self._core._lazy_loader = self._lazy_load
 
     @property
@@ -72,12 +76,15 @@ class Session(SessionBase):
             raise
 
     def _abort_transaction(self) -> None:
+        """A statement failed: end the transaction; its flushed work is staged again."""
         tx, self._tx = self._tx, None
         if tx is not None:
             try:
                 tx.rollback()
+            except Exception:  # the failed statement's error is the one raised
+                logger.debug("rolling back after a failed statement failed too", exc_info=True)
             finally:
-                self._core.clear_after_rollback()
+                self._core.restore_after_abort()
 
     def _run(self, op: Op[R]) -> R:
         return drive(op, self._execute)
@@ -100,12 +107,18 @@ class Session(SessionBase):
         self.flush()
         tx, self._tx = self._tx, None
         if tx is not None:
-            tx.commit()
+            try:
+                tx.commit()
+            except BaseException:
+                self._core.restore_after_abort()  # not committed: staged again
+                raise
+        self._core.forget_flushed()
 
     def rollback(self) -> None:
         """Discard unflushed changes and (on transactional backends) flushed ones too.
 
-        Every persistent entity is expired and reloads on next access.
+        Entities the rolled-back transaction inserted become transient again; every
+        persistent entity is expired and reloads on next access.
         """
         self._core.check_open()
         tx, self._tx = self._tx, None
@@ -135,15 +148,20 @@ class Session(SessionBase):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            if self._core.closed:
-                return
-            if exc_type is None:
+        if self._core.closed:
+            return
+        if exc is None:
+            try:
                 self.commit()
-            else:
-                self.rollback()
-        finally:
-            self.close()
+            finally:
+                self.close()
+            return
+        # never hide the error that ended the block behind one from the clean-up
+        for clean_up in (self.rollback, self.close):
+            try:
+                clean_up()
+            except Exception as err:  # noqa: BLE001 - noted on the user's error
+                exc.add_note(f"(runic: {clean_up.__name__}() failed too: {err!r})")
 
     # -- reads ----------------------------------------------------------------------
 
