@@ -8,13 +8,14 @@ impossible here (attribute access cannot await): an unloaded relation raises
 
 Tasks may share one session (``asyncio.gather``): every coroutine method runs
 under the session's lock from its start to its end, so operations never
-interleave; staging methods are plain calls and take effect at once (a flush in
-progress leaves what was staged while it ran for the next flush).
+interleave (reads may overlap other reads on a backend without transactions,
+never a write: :mod:`runic.ogm.session.oplock`); staging methods are plain
+calls and take effect at once (a flush in progress leaves what was staged while
+it ran for the next flush).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -34,6 +35,7 @@ from runic.ogm.query.ir import VectorSimilarity
 from runic.ogm.session import execution
 from runic.ogm.session.base import SessionBase, accept_driver, offers_transactions
 from runic.ogm.session.bound import AsyncBoundQuery
+from runic.ogm.session.oplock import OperationLock
 from runic.ogm.session.ops import Op, Statement, drive_async
 
 __all__ = ["AsyncSession"]
@@ -60,11 +62,12 @@ class AsyncSession(SessionBase):
         self._tx: AsyncGraphTransaction | None = None
         self._transactional = offers_transactions(driver)
         self._core.track_flushes = self._transactional
-        # Tasks sharing this session (asyncio.gather) run its operations one at a time:
-        # each public operation holds this lock from start to end (a flush changes the
-        # session's state after its statement returns), and only one begins the
-        # transaction. Taken once per operation: the internal steps never take it again.
-        self._lock = asyncio.Lock()
+        # Tasks sharing this session (asyncio.gather): each public operation holds this
+        # lock from start to end (a flush changes the session's state after its
+        # statement returns), exclusively, or shared by reads where the backend runs
+        # them side by side (no transaction: FalkorDB). Taken once per operation: the
+        # internal steps never take it again.
+        self._lock = OperationLock()
         self._core._lazy_loader = self._lazy_load
 
     @property
@@ -103,8 +106,18 @@ class AsyncSession(SessionBase):
                 self._core.restore_after_abort()
 
     async def _run(self, op: Op[R]) -> R:
-        """Run one operation to completion under the session's lock."""
-        async with self._lock:
+        """Run one operation to completion, holding the session's lock alone."""
+        async with self._lock.exclusive():
+            return await drive_async(op, self._execute)
+
+    async def _read(self, op: Op[R]) -> R:
+        """Run a read: beside other reads without a transaction, else alone.
+
+        A transaction is one connection, so its statements run one at a time anyway.
+        """
+        if self._transactional:
+            return await self._run(op)
+        async with self._lock.shared():
             return await drive_async(op, self._execute)
 
     def _lazy_load(self, entity: Any, descriptor: FieldDescriptor) -> NoReturn:
@@ -130,7 +143,7 @@ class AsyncSession(SessionBase):
 
     async def commit(self) -> None:
         """Flush, then commit the transaction on transactional backends."""
-        async with self._lock:  # the flush and the commit as one operation
+        async with self._lock.exclusive():  # the flush and the commit as one operation
             await drive_async(self._core.flush(), self._execute)
             tx, self._tx = self._tx, None
             if tx is not None:
@@ -154,7 +167,7 @@ class AsyncSession(SessionBase):
 
     async def _roll_back_then(self, then: Callable[[], None]) -> None:
         """Roll back the open transaction (if any), then run ``then`` whatever happened."""
-        async with self._lock:
+        async with self._lock.exclusive():
             tx, self._tx = self._tx, None
             try:
                 if tx is not None:
@@ -190,7 +203,7 @@ class AsyncSession(SessionBase):
 
     async def get(self, cls: type[T], pk: Any, fetch: Sequence[str] | None = None) -> T | None:
         """Return the entity with primary key ``pk`` (identity map first), or ``None``."""
-        return cast("T | None", await self._run(self._core.get(cls, pk, fetch)))  # type: ignore[arg-type]
+        return cast("T | None", await self._read(self._core.get(cls, pk, fetch)))  # type: ignore[arg-type]
 
     async def refresh(self, entity: Any) -> None:
         """Re-read ``entity`` from the graph now."""
@@ -198,7 +211,7 @@ class AsyncSession(SessionBase):
 
     async def load(self, entities: Any, relation: str | FieldDescriptor) -> None:
         """Load ``relation`` of one entity or a list of them, in one query."""
-        await self._run(self._core.load_relation(*execution.load_args(entities, relation)))
+        await self._read(self._core.load_relation(*execution.load_args(entities, relation)))
 
     async def relate(
         self, source: Any, field: str | FieldDescriptor, target: Any, edge: Any = None
@@ -226,27 +239,27 @@ class AsyncSession(SessionBase):
 
     async def scalars(self, stmt: SelectBase[T]) -> list[T]:
         """Execute a ``select()`` statement; return its entities (or projected values)."""
-        return cast("list[T]", await self._run(execution.select_op(self._core, stmt, "scalars")))
+        return cast("list[T]", await self._read(execution.select_op(self._core, stmt, "scalars")))
 
     async def scalar(self, stmt: SelectBase[T]) -> T | None:
         """Execute with ``LIMIT 1``; return the first entity or ``None``."""
-        return cast("T | None", await self._run(execution.select_op(self._core, stmt, "scalar")))
+        return cast("T | None", await self._read(execution.select_op(self._core, stmt, "scalar")))
 
     async def count(self, stmt: SelectBase[Any]) -> int:
         """Count what the statement matches."""
-        return cast(int, await self._run(execution.select_op(self._core, stmt, "count")))
+        return cast(int, await self._read(execution.select_op(self._core, stmt, "count")))
 
     async def all_rows(self, stmt: SelectBase[Any]) -> list[dict[str, Any]]:
         """Execute; return ``{column: value}`` dicts (nodes hydrated)."""
         return cast(
-            list[dict[str, Any]], await self._run(execution.select_op(self._core, stmt, "rows"))
+            list[dict[str, Any]], await self._read(execution.select_op(self._core, stmt, "rows"))
         )
 
     async def all_with_edges(self, stmt: SelectBase[Any]) -> list[tuple[Any, ...]]:
         """Execute; return tuples of nodes and edge models."""
         return cast(
             list[tuple[Any, ...]],
-            await self._run(execution.select_op(self._core, stmt, "edges")),
+            await self._read(execution.select_op(self._core, stmt, "edges")),
         )
 
     def query(self, cls: type[T]) -> AsyncBoundQuery[T]:
@@ -280,7 +293,7 @@ class AsyncSession(SessionBase):
         return AsyncBoundQuery(self, stmt)
 
     async def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
-        return await self._run(self._core.find_all(cls, **kwargs))
+        return await self._read(self._core.find_all(cls, **kwargs))
 
     async def _run_statement(self, stmt: Statement) -> QueryResult:
         return await self._run(self._core.run_compiled(stmt))
