@@ -51,8 +51,10 @@ from runic.ogm.exceptions import (
     OrmError,
     QueryBuildError,
     QueryExecutionError,
+    QueryTimeoutError,
     SessionClosedError,
     TransactionError,
+    TransientError,
     UnsupportedFeatureError,
 )
 from runic.ogm.query import (
@@ -137,6 +139,7 @@ __all__ = [
     "QueryBuilder",
     "QueryExecutionError",
     "QueryResult",
+    "QueryTimeoutError",
     "Relation",
     "Repository",
     "ReturnItem",
@@ -146,6 +149,7 @@ __all__ = [
     "StaleDataError",
     "TransactionError",
     "TransactionalGraphDriver",
+    "TransientError",
     "TypeConverter",
     "UnsupportedFeatureError",
     "Vector",

@@ -9,9 +9,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
-from runic.falkordb._errors import BACKEND, describe_client_endpoint, raise_translated
+from runic.falkordb._errors import BACKEND, describe_client_endpoint, is_transient, raise_translated
 from runic.falkordb._params import params_header
 from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
+from runic.ogm.driver.timeouts import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
+    RetryPolicy,
+    check_retries,
+    check_timeout,
+)
 from runic.ogm.exceptions import BackendError, QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 
@@ -47,7 +54,8 @@ class DriverBase:
     _db: Any
     _endpoint: str
     _connect_timeout: float | None
-    _query_timeout_ms: int | None
+    _query_timeout: float | None
+    _retry: RetryPolicy
     _owned: OwnedResources | None
     _closed: bool
     _dialect: FalkorDBDialect | None
@@ -58,7 +66,8 @@ class DriverBase:
         graph: Any,
         db: Any,
         *,
-        query_timeout_ms: int | None,
+        query_timeout: float | None,
+        retry: RetryPolicy,
         owned: OwnedResources | None,
         settings: ConnectionSettings | None,
     ) -> None:
@@ -67,18 +76,12 @@ class DriverBase:
                 f"{type(self).__name__} needs a falkordb graph handle (db.select_graph(name)), "
                 f"got {type(graph).__name__}"
             )
-        if query_timeout_ms is not None and (
-            isinstance(query_timeout_ms, bool)
-            or not isinstance(query_timeout_ms, int)
-            or query_timeout_ms <= 0
-        ):
-            raise FalkorDBSettingsError(
-                f"query_timeout_ms={query_timeout_ms!r} is invalid; pass a number of "
-                "milliseconds > 0, or None for the server's default"
-            )
         self._graph = graph
         self._db = db
-        self._query_timeout_ms = query_timeout_ms
+        self._query_timeout = check_timeout(
+            "query_timeout", query_timeout, FalkorDBSettingsError, BACKEND
+        )
+        self._retry = retry
         self._owned = owned
         self._closed = False
         self._dialect = None
@@ -99,7 +102,7 @@ class DriverBase:
         cls,
         settings: ConnectionSettings,
         graph: str,
-        query_timeout_ms: int | None,
+        retry: RetryPolicy,
         lease: EmbeddedLease | None,
     ) -> Self:
         raise NotImplementedError
@@ -112,7 +115,8 @@ class DriverBase:
         graph: str = DEFAULT_GRAPH,
         *,
         url: str | None = None,
-        query_timeout_ms: int | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         **settings: Any,
     ) -> Self:
         """Connect to a running FalkorDB server.
@@ -121,14 +125,16 @@ class DriverBase:
         given instead (``falkor://user:pass@host:port``, ``falkors://...``,
         ``unix:///path``). Other keywords are :class:`ConnectionSettings` fields
         (``unix_socket_path``, ``username``, ``password``, ``ssl``, ``ssl_ca_certs``,
-        ``connect_timeout`` (5 s), ``socket_timeout``, ``max_connections`` (16),
-        ``pool_timeout``). ``query_timeout_ms`` asks the server to abort queries
-        running longer.
+        ``connect_timeout`` (10 s), ``query_timeout`` (60 s), ``max_connections``
+        (16), ``pool_timeout``). A query the server refuses for now (loading its
+        data, queue full) is sent again up to ``max_retries`` times, after
+        ``retry_backoff`` seconds, doubled each time.
         """
         return cls.from_settings(
             settings_from(host=host, port=port, url=url, options=settings),
             graph,
-            query_timeout_ms=query_timeout_ms,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
         )
 
     @classmethod
@@ -137,10 +143,12 @@ class DriverBase:
         settings: ConnectionSettings,
         graph: str = DEFAULT_GRAPH,
         *,
-        query_timeout_ms: int | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
     ) -> Self:
         """Connect with ready-made :class:`ConnectionSettings`."""
-        return cls._open(settings, check_graph_name(graph), query_timeout_ms, None)
+        retry = check_retries(max_retries, retry_backoff, FalkorDBSettingsError, BACKEND)
+        return cls._open(settings, check_graph_name(graph), retry, None)
 
     @classmethod
     def embedded(
@@ -148,7 +156,8 @@ class DriverBase:
         graph: str = DEFAULT_GRAPH,
         data_dir: str | os.PathLike[str] | None = None,
         *,
-        query_timeout_ms: int | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         **settings: Any,
     ) -> Self:
         """Run on a private FalkorDB server started for this process.
@@ -159,11 +168,12 @@ class DriverBase:
         Without ``data_dir`` the data lives in memory only; with it the server
         keeps an append-only file there, so data survives a restart.
         ``settings`` may tune the pool (``max_connections``, ``pool_timeout``,
-        ``socket_timeout``, ``connect_timeout``).
+        ``query_timeout``, ``connect_timeout``).
         """
         from runic.falkordb.embedded import acquire_embedded
 
         name = check_graph_name(graph)
+        retry = check_retries(max_retries, retry_backoff, FalkorDBSettingsError, BACKEND)
         forbidden = sorted({"host", "port", "unix_socket_path", "url"} & settings.keys())
         if forbidden:
             raise FalkorDBSettingsError(
@@ -173,7 +183,7 @@ class DriverBase:
         lease = acquire_embedded(data_dir)
         try:
             conn = lease.server.connection_settings(**settings)
-            return cls._open(conn, name, query_timeout_ms, lease)
+            return cls._open(conn, name, retry, lease)
         except BaseException:
             lease.release()
             raise
@@ -246,13 +256,24 @@ class DriverBase:
             raise QueryBuildError("cypher must be a non-empty string")
         method = self._graph.query if write else self._graph.ro_query
         kwargs: dict[str, Any] = {}
-        if self._query_timeout_ms is not None:
-            kwargs["timeout"] = self._query_timeout_ms
+        if self._query_timeout is not None:
+            # the server aborts a read running longer (FalkorDB ignores it for writes)
+            kwargs["timeout"] = max(1, round(self._query_timeout * 1000))
         return method, params_header(params) + cypher, kwargs
+
+    def _retry_delay(self, exc: BaseException, attempt: int) -> float | None:
+        """Seconds to wait before sending a refused query again, or ``None`` to raise."""
+        if attempt > self._retry.max_retries or not is_transient(exc):
+            return None
+        return self._retry.delay(attempt)
 
     def _raise(self, exc: BaseException, cypher: str | None) -> NoReturn:
         raise_translated(
-            exc, endpoint=self._endpoint, cypher=cypher, connect_timeout=self._connect_timeout
+            exc,
+            endpoint=self._endpoint,
+            cypher=cypher,
+            connect_timeout=self._connect_timeout,
+            query_timeout=self._query_timeout,
         )
 
     def _mark_closed(self) -> OwnedResources | None:
@@ -287,7 +308,8 @@ def settings_from(
     if unknown:
         raise FalkorDBSettingsError(
             f"unknown falkordb driver option(s): {', '.join(unknown)}; valid options are "
-            f"graph, host, port, url, query_timeout_ms, {', '.join(sorted(_SETTING_NAMES))}"
+            "graph, host, port, url, max_retries, retry_backoff, "
+            f"{', '.join(sorted(_SETTING_NAMES))}"
         )
     if url is not None:
         if host is not None or values.get("unix_socket_path") is not None:
