@@ -52,7 +52,7 @@ def translate_error(
     """Return the runic error for a client error, or ``None`` to let it propagate."""
     if is_transient(exc):
         return TransientError(
-            f"[{BACKEND}] the server at {endpoint} refused the query for now ({exc}); "
+            f"the server at {endpoint} refused the query for now ({exc}); "
             "it did not run, so running it again is safe",
             backend=BACKEND,
             cypher=cypher,
@@ -100,7 +100,7 @@ def translate_error(
     if isinstance(exc, redis_errors.ResponseError) and _SERVER_TIMEOUT in str(exc).lower():
         limit = f"query_timeout={query_timeout:g} s" if query_timeout else "its TIMEOUT"
         return QueryTimeoutError(
-            f"[{BACKEND}] FalkorDB at {endpoint} aborted the query after {limit} "
+            f"FalkorDB at {endpoint} aborted the query after {limit} "
             "(nothing was changed); raise query_timeout= (None: no limit) for longer queries",
             backend=BACKEND,
             cypher=cypher,

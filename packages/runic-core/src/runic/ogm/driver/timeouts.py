@@ -133,7 +133,8 @@ class Timeouts:
 def timeout_message(
     backend: str, server: str, endpoint: str, timeout: float | None, *, in_transaction: bool
 ) -> str:
-    """The message of a :class:`~runic.ogm.exceptions.QueryTimeoutError`."""
+    """The message of a :class:`~runic.ogm.exceptions.QueryTimeoutError` (which adds
+    the ``[backend]`` prefix)."""
     limit = f"query_timeout={timeout:g} s" if timeout is not None else "the query timeout"
     outcome = (
         "the transaction was rolled back (begin a new one)"
@@ -141,7 +142,7 @@ def timeout_message(
         else "if it was a write, its outcome is unknown"
     )
     return (
-        f"[{backend}] {server} at {endpoint} did not answer within {limit}: the connection "
+        f"{server} at {endpoint} did not answer within {limit}: the connection "
         f"was closed and {outcome}. Check that the server is responsive; for longer "
         "statements raise query_timeout= (None: no limit)"
     )
