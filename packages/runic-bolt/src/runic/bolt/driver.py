@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
 import neo4j
 
-from runic.bolt._base import DriverBase, check_cypher, check_params, prepare
+from runic.bolt._base import DriverBase, check_cypher, check_params, install_timeouts, prepare
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
 from runic.ogm.driver.results import QueryResult
+from runic.ogm.driver.timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF,
+)
 from runic.ogm.exceptions import TransactionError
 
 __all__ = ["BoltDriver", "BoltTransaction", "TransactionState"]
@@ -194,9 +201,19 @@ class BoltDriver(DriverBase):
         dialect: BoltDialect | None = None,
         *,
         encrypted: bool | None = True,
+        connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+        query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         **config: Any,
     ) -> None:
-        setup = prepare(uri, auth, database, dialect, encrypted, config)
+        timeouts = {
+            "connect_timeout": connect_timeout,
+            "query_timeout": query_timeout,
+            "max_retries": max_retries,
+            "retry_backoff": retry_backoff,
+        }
+        setup = prepare(uri, auth, database, dialect, encrypted, config, timeouts)
         self._init_base(setup)
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -205,6 +222,7 @@ class BoltDriver(DriverBase):
         except Exception as exc:  # noqa: BLE001 - translated (configuration errors)
             self._closed = True
             self._raise(exc)
+        install_timeouts(self._driver, setup.timeouts)
 
     @property
     def neo4j_driver(self) -> Any:
@@ -227,11 +245,17 @@ class BoltDriver(DriverBase):
         self._check_open()
         text = check_cypher(cypher)
         values = check_params(params)
-        try:
-            with self._session(write) as session:
-                return collect(session.run(text, values), self._decoder, columns)
-        except Exception as exc:  # noqa: BLE001 - translated into runic errors
-            self._raise(exc, text, values)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self._session(write) as session:
+                    return collect(session.run(self._query(text), values), self._decoder, columns)
+            except Exception as exc:  # noqa: BLE001 - translated into runic errors
+                delay = self._retry_delay(exc, attempt)
+                if delay is None:
+                    self._raise(exc, text, values)
+            time.sleep(delay)
 
     def begin(self, *, write: bool = True) -> BoltTransaction:
         """Begin an explicit transaction on a pooled connection.
