@@ -195,6 +195,8 @@ def test_mute_server_fails_within_connect_timeout(mute_port: int) -> None:
 
 
 # -- statement timeouts ----------------------------------------------------------------
+# (liveness_check_timeout=30 where the server is stopped: a slow machine must not make
+# the pool check the idle connection first, which would time out and wait for a new one)
 
 
 def test_slow_statement_is_cancelled_by_the_server(
@@ -214,7 +216,9 @@ def test_slow_statement_is_cancelled_by_the_server(
 
 
 def test_stopped_server_times_out(own: dict[str, Any], own_server: Server) -> None:
-    with create_age_driver(**own, graph=_graph(), create_graph=True, query_timeout=1) as driver:
+    with create_age_driver(
+        **own, graph=_graph(), create_graph=True, query_timeout=1, liveness_check_timeout=30
+    ) as driver:
         driver.execute("CREATE (:T {v: 1})")
         with stopped(own_server):
             started = time.monotonic()
@@ -232,7 +236,8 @@ def test_stopped_server_times_out(own: dict[str, Any], own_server: Server) -> No
 
 def test_stopped_server_in_a_transaction(own: dict[str, Any], own_server: Server) -> None:
     with create_age_driver(
-        **own, graph=_graph(), create_graph=True, query_timeout=1, max_size=1
+        **own, graph=_graph(), create_graph=True, query_timeout=1, max_size=1,
+        liveness_check_timeout=30,
     ) as driver:
         driver.execute("CREATE (:T {v: 1})")
         tx = driver.begin()
@@ -246,7 +251,9 @@ def test_stopped_server_in_a_transaction(own: dict[str, Any], own_server: Server
 
 
 async def test_stopped_server_times_out_async(own: dict[str, Any], own_server: Server) -> None:
-    driver = create_async_age_driver(**own, graph=_graph(), create_graph=True, query_timeout=1)
+    driver = create_async_age_driver(
+        **own, graph=_graph(), create_graph=True, query_timeout=1, liveness_check_timeout=30
+    )
     try:
         await driver.execute("CREATE (:T {v: 1})")
         with stopped(own_server):

@@ -123,10 +123,12 @@ async def test_mute_server_fails_within_connect_timeout_async(mute_port: int) ->
 
 
 # -- a stopped server ------------------------------------------------------------------
+# (liveness_check_timeout=30: a slow machine must not make the pool check the idle
+# connection first, which would time out too and then wait connect_timeout for a new one)
 
 
 def test_stopped_server_times_out(own: dict[str, Any], own_server: ArcadeDBServer) -> None:
-    with create_arcadedb_driver(**own, query_timeout=1) as driver:
+    with create_arcadedb_driver(**own, query_timeout=1, liveness_check_timeout=30) as driver:
         driver.execute("CREATE (:T {v: 1})")
         with stopped(own_server):
             started = time.monotonic()
@@ -145,7 +147,7 @@ def test_stopped_server_times_out(own: dict[str, Any], own_server: ArcadeDBServe
 def test_stopped_server_in_a_transaction(
     own: dict[str, Any], own_server: ArcadeDBServer
 ) -> None:
-    with create_arcadedb_driver(**own, query_timeout=1) as driver:
+    with create_arcadedb_driver(**own, query_timeout=1, liveness_check_timeout=30) as driver:
         driver.execute("CREATE (:T {v: 1})")
         tx = driver.begin()
         tx.execute("CREATE (:T {v: 2})")
@@ -158,7 +160,7 @@ def test_stopped_server_in_a_transaction(
 async def test_stopped_server_times_out_async(
     own: dict[str, Any], own_server: ArcadeDBServer
 ) -> None:
-    driver = create_async_arcadedb_driver(**own, query_timeout=1)
+    driver = create_async_arcadedb_driver(**own, query_timeout=1, liveness_check_timeout=30)
     try:
         await driver.execute("CREATE (:T {v: 1})")
         with stopped(own_server):
