@@ -70,7 +70,7 @@ def test_mute_server_fails_within_connect_timeout(mute_port: int) -> None:
     started = time.monotonic()
     with pytest.raises(ConnectionFailedError) as info:
         create_driver("falkordb", host="127.0.0.1", port=mute_port, connect_timeout=1)
-    assert time.monotonic() - started < 4  # the handshake's replies: about 2 x 1 s
+    assert time.monotonic() - started < 4  # 1 s, plus loading the plugins on first use
     message = str(info.value)
     assert f"FalkorDB at 127.0.0.1:{mute_port}" in message
     assert "connect_timeout=1" in message
