@@ -168,3 +168,17 @@ def test_invalid_timeouts_are_named() -> None:
         create_driver("falkordb", host="127.0.0.1", port=1, query_timeout=0)
     with pytest.raises(ValueError, match="max_retries=-1 is invalid"):
         create_driver("falkordb", host="127.0.0.1", port=1, max_retries=-1)
+
+
+def test_a_server_timeout_max_below_query_timeout_is_respected() -> None:
+    with EmbeddedFalkorDB() as server:
+        driver = create_driver(
+            "falkordb", unix_socket_path=server.unix_socket_path, graph="g", query_timeout=60
+        )
+        try:
+            driver.graph.execute_command("GRAPH.CONFIG", "SET", "TIMEOUT_MAX", 1000)
+            # 60 s is over the server's TIMEOUT_MAX: the query runs with the server's limit
+            assert driver.execute("RETURN 1 AS one").scalar() == 1
+            assert driver.execute("RETURN 2 AS two", write=False).scalar() == 2
+        finally:
+            driver.close()

@@ -35,6 +35,8 @@ _SETTING_NAMES = frozenset(f.name for f in dataclasses.fields(ConnectionSettings
 # FalkorDB answers a read (GRAPH.RO_QUERY) on a graph that does not exist yet
 # with this error, before even parsing the query.
 MISSING_GRAPH_ERROR = "Invalid graph operation on empty key"
+# FalkorDB refuses a query whose TIMEOUT argument is over its TIMEOUT_MAX setting.
+TIMEOUT_MAX_REFUSAL = "cannot exceed the TIMEOUT_MAX"
 # A harmless write that makes FalkorDB create an empty graph.
 CREATE_EMPTY_GRAPH = "RETURN 0"
 
@@ -56,6 +58,7 @@ class DriverBase:
     _connect_timeout: float | None
     _query_timeout: float | None
     _retry: RetryPolicy
+    _timeout_refused: bool
     _owned: OwnedResources | None
     _closed: bool
     _dialect: FalkorDBDialect | None
@@ -82,6 +85,7 @@ class DriverBase:
             "query_timeout", query_timeout, FalkorDBSettingsError, BACKEND
         )
         self._retry = retry
+        self._timeout_refused = False
         self._owned = owned
         self._closed = False
         self._dialect = None
@@ -256,10 +260,22 @@ class DriverBase:
             raise QueryBuildError("cypher must be a non-empty string")
         method = self._graph.query if write else self._graph.ro_query
         kwargs: dict[str, Any] = {}
-        if self._query_timeout is not None:
+        if self._query_timeout is not None and not self._timeout_refused:
             # the server aborts a read running longer (FalkorDB ignores it for writes)
             kwargs["timeout"] = max(1, round(self._query_timeout * 1000))
         return method, params_header(params) + cypher, kwargs
+
+    def _refused_timeout(self, exc: BaseException, kwargs: dict[str, Any]) -> bool:
+        """The server refused our TIMEOUT argument (over its ``TIMEOUT_MAX``): stop sending it.
+
+        The query did not run; it is sent again without the argument, and the
+        server's own (smaller) ``TIMEOUT_MAX`` applies from then on.
+        """
+        if "timeout" not in kwargs or TIMEOUT_MAX_REFUSAL not in str(exc):
+            return False
+        self._timeout_refused = True
+        del kwargs["timeout"]
+        return True
 
     def _retry_delay(self, exc: BaseException, attempt: int) -> float | None:
         """Seconds to wait before sending a refused query again, or ``None`` to raise."""

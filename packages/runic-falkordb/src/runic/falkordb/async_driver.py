@@ -136,6 +136,8 @@ class AsyncFalkorDBDriver(DriverBase):
                     await self._graph.query(CREATE_EMPTY_GRAPH)
                     return await self._send(text, write, kwargs)
             except RedisError as exc:
+                if self._refused_timeout(exc, kwargs):
+                    continue
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:
                     raise

@@ -149,6 +149,8 @@ class FalkorDBDriver(DriverBase):
                     self._graph.query(CREATE_EMPTY_GRAPH)
                     return self._send(text, write, kwargs)
             except RedisError as exc:
+                if self._refused_timeout(exc, kwargs):
+                    continue
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:
                     raise
