@@ -149,7 +149,7 @@ def test_wrong_password_fails_at_once(age_server: dict[str, Any], password_role:
     started = time.monotonic()
     with pytest.raises(ConnectionFailedError, match="check the username= and password="):
         create_age_driver(**settings, graph="my_graph")
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # was 10-20 s (the pool retried until its timeout)
 
 
 async def test_wrong_password_fails_at_once_async(
@@ -160,7 +160,7 @@ async def test_wrong_password_fails_at_once_async(
     started = time.monotonic()
     with pytest.raises(ConnectionFailedError, match="password authentication failed"):
         await driver.execute("RETURN 1 AS one", columns=["one"])
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # was 10-20 s (the pool retried until its timeout)
     await driver.close()
 
 
@@ -171,7 +171,7 @@ def test_unknown_database_and_closed_port_fail_at_once(age_server: dict[str, Any
     port = free_port()
     with pytest.raises(ConnectionFailedError, match=f"127.0.0.1:{port}/postgres"):
         create_age_driver(host="127.0.0.1", port=port, graph="my_graph")
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # was 10-20 s (the pool retried until its timeout)
 
 
 async def test_unknown_database_and_closed_port_fail_at_once_async(
@@ -183,7 +183,7 @@ async def test_unknown_database_and_closed_port_fail_at_once_async(
         with pytest.raises(ConnectionFailedError):
             await driver.execute("RETURN 1 AS one", columns=["one"])
         await driver.close()
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # was 10-20 s (the pool retried until its timeout)
 
 
 def test_mute_server_fails_within_connect_timeout(mute_port: int) -> None:
@@ -225,7 +225,7 @@ def test_stopped_server_times_out(own: dict[str, Any], own_server: Server) -> No
             with pytest.raises(QueryTimeoutError) as info:
                 driver.execute("MATCH (n:T) RETURN n.v AS v", columns=["v"])
             elapsed = time.monotonic() - started
-        assert 0.9 < elapsed < 3
+        assert 0.9 < elapsed < 4  # the client waits 1.5 s
         message = str(info.value)
         assert f"PostgreSQL at {own['host']}:{own['port']}/postgres" in message
         assert "query_timeout=1 s" in message and "outcome is unknown" in message
@@ -261,7 +261,7 @@ async def test_stopped_server_times_out_async(own: dict[str, Any], own_server: S
             with pytest.raises(QueryTimeoutError, match="query_timeout=1 s"):
                 await driver.execute("MATCH (n:T) RETURN n.v AS v", columns=["v"])
             elapsed = time.monotonic() - started
-        assert 0.9 < elapsed < 3
+        assert 0.9 < elapsed < 4  # the client waits 1.5 s
         result = await driver.execute("MATCH (n:T) RETURN n.v AS v", columns=["v"])
         assert result.scalar() == 1
         await driver.drop_graph()

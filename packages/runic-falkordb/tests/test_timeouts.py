@@ -101,7 +101,7 @@ def test_stopped_server_times_out_and_the_driver_recovers(stoppable: EmbeddedFal
             elapsed = time.monotonic() - started
         finally:
             os.kill(stoppable.pid, signal.SIGCONT)
-        assert 0.9 < elapsed < 3
+        assert 0.9 < elapsed < 4  # the client waits 1.5 s
         error = info.value
         assert isinstance(error, QueryExecutionError) and isinstance(error, TimeoutError)
         assert error.timeout == 1 and error.setting == "query_timeout"
@@ -126,7 +126,7 @@ async def test_stopped_server_times_out_async(stoppable: EmbeddedFalkorDB) -> No
             elapsed = time.monotonic() - started
         finally:
             os.kill(stoppable.pid, signal.SIGCONT)
-        assert 0.9 < elapsed < 3
+        assert 0.9 < elapsed < 4  # the client waits 1.5 s
         assert (await driver.execute("MATCH (n:T) RETURN n.v", write=False)).scalar() == 1
     finally:
         await driver.close()
