@@ -127,6 +127,14 @@ class ArcadeDBServer:
         self.stop()
         raise RuntimeError(f"ArcadeDB did not start within {timeout} s:\n{self.log_tail()}")
 
+    def restart(self, timeout: float = 90.0) -> None:
+        """Stop the server by pid (SIGTERM) and start it again: same ports, same databases."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+        self.start(timeout)
+
     def kill(self) -> None:
         """SIGKILL the server (a crash, for the tests of lost connections)."""
         if self.process is not None and self.process.poll() is None:

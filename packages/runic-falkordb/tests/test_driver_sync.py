@@ -12,7 +12,12 @@ from runic.falkordb import FalkorDBDialect, FalkorDBDriver
 from runic.falkordb.embedded import EmbeddedFalkorDB
 from runic.ogm.driver.protocols import GraphDriver, TransactionalGraphDriver
 from runic.ogm.driver.results import GraphEdge, GraphNode, GraphPath, QueryResult
-from runic.ogm.exceptions import BackendError, QueryBuildError, QueryExecutionError
+from runic.ogm.exceptions import (
+    BackendError,
+    QueryBuildError,
+    QueryExecutionError,
+    QueryTimeoutError,
+)
 
 
 def test_driver_implements_graph_driver_but_not_transactions(driver: FalkorDBDriver) -> None:
@@ -190,9 +195,9 @@ def test_seed_constructor_on_a_graph_handle_keeps_the_callers_client(
 def test_query_timeout_is_sent_to_the_server(server: EmbeddedFalkorDB, graph_name: str) -> None:
     with (
         FalkorDBDriver.from_settings(
-            server.connection_settings(), graph_name, query_timeout_ms=1
+            server.connection_settings(query_timeout=0.001), graph_name
         ) as drv,
-        pytest.raises(QueryExecutionError, match="Query timed out"),
+        pytest.raises(QueryTimeoutError, match=r"aborted the query after query_timeout=0\.001 s"),
     ):
         drv.execute(
             "UNWIND range(1, 3000000) AS x WITH x WHERE x % 7 = 0 RETURN count(x)",

@@ -171,7 +171,7 @@ def test_not_a_redis_server(tmp_path: Path) -> None:
     thread.start()
     try:
         with pytest.raises(ConnectionFailedError, match="did not answer with the Redis protocol"):
-            FalkorDBDriver.connect("127.0.0.1", port, connect_timeout=2.0, socket_timeout=2.0)
+            FalkorDBDriver.connect("127.0.0.1", port, connect_timeout=2.0, query_timeout=2.0)
     finally:
         thread.join(2)
         listener.close()

@@ -56,6 +56,9 @@ class Server:
     settings: Mapping[str, Any] = field(default_factory=dict)
     pid: int | None = None
     stopper: Callable[[], None] | None = None
+    #: Stops and starts the server again on the same address with the same data,
+    #: returning the new pid (local processes only; for tests of reconnection).
+    restarter: Callable[[], int] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stopped: bool = False
 
@@ -63,6 +66,12 @@ class Server:
     def stopped(self) -> bool:
         """True once :meth:`stop` ran."""
         return self._stopped
+
+    def restart(self) -> None:
+        """Restart the server in place (same address and data); updates :attr:`pid`."""
+        if self.restarter is None or self._stopped:
+            raise RuntimeError(f"the {self.backend} server from {self.provider} cannot restart")
+        self.pid = self.restarter()
 
     def stop(self) -> None:
         """Stop the server if the provider started it (a no-op for external servers)."""

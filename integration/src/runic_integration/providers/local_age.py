@@ -260,6 +260,7 @@ class LocalAGE:
             stop_signal=signal.SIGINT,
             stop_timeout=20.0,
         )
+        processes = [process]
         try:
             process.start()
             wait_until(
@@ -287,15 +288,41 @@ class LocalAGE:
                 "password": "",
             },
             pid=process.pid,
-            stopper=_stopper(process, outer),
+            stopper=_stopper(processes, outer),
+            restarter=_restarter(processes, port, self.startup_timeout),
         )
 
 
-def _stopper(process: LocalProcess, outer: Path) -> Callable[[], None]:
+def _stopper(processes: list[LocalProcess], outer: Path) -> Callable[[], None]:
     def stop() -> None:
         try:
-            process.stop()
+            processes[-1].stop()
         finally:
             shutil.rmtree(outer, ignore_errors=True)
 
     return stop
+
+
+def _restarter(
+    processes: list[LocalProcess], port: int, timeout: float
+) -> Callable[[], int]:
+    """Stop postgres (fast shutdown) and start it again on the same port and data."""
+
+    def restart() -> int:
+        old = processes[-1]
+        old.stop()
+        new = LocalProcess(
+            old.argv,
+            log_path=old.log_path,
+            env=old.env,
+            preexec=old.preexec,
+            stop_signal=old.stop_signal,
+            stop_timeout=old.stop_timeout,
+        )
+        processes.append(new)
+        new.start()
+        wait_until(lambda: _psycopg_ready(port), new, timeout=timeout, what="PostgreSQL with AGE")
+        assert new.pid is not None
+        return new.pid
+
+    return restart

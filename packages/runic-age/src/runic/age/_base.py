@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, NoReturn
@@ -9,7 +10,13 @@ from typing import Any, NoReturn
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from runic.age._errors import BACKEND, is_retryable, raise_translated
+from runic.age._errors import (
+    BACKEND,
+    StatementTimeout,
+    is_label_race,
+    is_transient,
+    raise_translated,
+)
 from runic.age.agtype import decode_agtype
 from runic.age.sql import (
     NO_RESULT_COLUMN,
@@ -20,6 +27,14 @@ from runic.age.sql import (
 )
 from runic.ogm._registry_support import unknown_keywords_message
 from runic.ogm.driver.results import QueryResult
+from runic.ogm.driver.timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF,
+    RetryPolicy,
+    Timeouts,
+)
 from runic.ogm.exceptions import BackendError, OrmError, TransactionError
 
 __all__ = [
@@ -36,6 +51,8 @@ __all__ = [
     "AGESettings",
     "AGESettingsError",
     "DriverBase",
+    "StatementTimeout",
+    "TimedConnectionState",
     "decode_rows",
     "describe_connection",
     "ended_error",
@@ -56,12 +73,30 @@ GRAPH_EXISTS = "SELECT count(*) FROM ag_catalog.ag_graph WHERE name = %s"
 CREATE_GRAPH = "SELECT ag_catalog.create_graph(%s)"
 DROP_GRAPH = "SELECT ag_catalog.drop_graph(%s, true)"
 #: A write inside a transaction runs behind this savepoint, so a lost race
-#: (see ``_errors.is_retryable``) undoes and retries that statement only.
+#: (see ``_errors.is_label_race``) undoes and retries that statement only.
 SAVEPOINT = "SAVEPOINT runic_statement"
 RELEASE = "RELEASE SAVEPOINT runic_statement"
 ROLLBACK_TO = "ROLLBACK TO SAVEPOINT runic_statement"
 #: How many times a statement runs at most when it keeps losing such races.
 RETRIES = 5
+#: Connections idle longer than this (seconds) are checked before use by default.
+DEFAULT_LIVENESS_CHECK = 1.0
+
+
+class TimedConnectionState:
+    """What the driver's own connection classes carry: their wait limit and last use.
+
+    ``wait_limit`` bounds every wait for the server (``query_timeout`` plus a grace
+    period: the server's ``statement_timeout`` fires first when it can). On expiry
+    the connection is closed, so the pool never hands it out again.
+    """
+
+    wait_limit: float | None = None
+    idle_since: float = 0.0
+
+    def bounded(self, timeout: float | None) -> float | None:
+        """The timeout to wait with: the caller's, else this connection's limit."""
+        return self.wait_limit if timeout is None else timeout
 
 
 class AGESettingsError(BackendError, ValueError):
@@ -95,7 +130,11 @@ class AGESettings:
     create_graph: bool = False
     min_size: int = 1
     max_size: int = 10
-    connect_timeout: float = 10.0
+    connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT
+    query_timeout: float | None = DEFAULT_QUERY_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF
+    liveness_check_timeout: float | None = DEFAULT_LIVENESS_CHECK
     pool_timeout: float = 30.0
     prepare_threshold: int | None = 1
     application_name: str = "runic-age"
@@ -123,7 +162,9 @@ class AGESettings:
             raise AGESettingsError(
                 f"max_size={self.max_size} must be at least min_size={self.min_size} (and 1)"
             )
-        _positive("connect_timeout", self.connect_timeout)
+        _ = self.timeouts  # validates connect_timeout, query_timeout, max_retries, retry_backoff
+        if self.liveness_check_timeout is not None:
+            _positive("liveness_check_timeout", self.liveness_check_timeout, allow_zero=True)
         _positive("pool_timeout", self.pool_timeout)
         if self.prepare_threshold is not None:
             _positive("prepare_threshold", self.prepare_threshold, allow_zero=True)
@@ -147,7 +188,9 @@ class AGESettings:
         for key, value in defaults.items():
             if extra[key] is None and key not in given:
                 extra[key] = value
-        extra["connect_timeout"] = max(1, round(self.connect_timeout))
+        if self.connect_timeout is not None:
+            # libpq counts whole seconds (and waits at least 2)
+            extra["connect_timeout"] = max(1, round(self.connect_timeout))
         if "application_name" not in given:
             extra["application_name"] = self.application_name
         return make_conninfo(self.dsn or "", **{k: v for k, v in extra.items() if v is not None})
@@ -161,6 +204,50 @@ class AGESettings:
     def connection_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for each pooled ``psycopg.connect``."""
         return {"autocommit": True, "prepare_threshold": self.prepare_threshold}
+
+    @property
+    def timeouts(self) -> Timeouts:
+        """The validated timeout and retry settings."""
+        return Timeouts.build(
+            connect_timeout=self.connect_timeout,
+            query_timeout=self.query_timeout,
+            max_retries=self.max_retries,
+            retry_backoff=self.retry_backoff,
+            error=AGESettingsError,
+            backend=BACKEND,
+        )
+
+    def session_settings(self) -> tuple[str, ...]:
+        """Statements run on each new pooled connection after AGE's setup."""
+        if self.query_timeout is None:
+            return ()
+        # the server cancels a statement running longer: a clean error, the
+        # connection stays usable (see client_wait for a server that stopped)
+        return (f"SET statement_timeout = {max(1, round(self.query_timeout * 1000))}",)
+
+    def needs_check(self, conn: psycopg.BaseConnection[Any], now: float) -> bool:
+        """Whether a pooled connection must be checked (a round trip) before use.
+
+        It must when the server sent something while it sat idle (a restarting
+        server's goodbye, or the end of the stream: found without a round trip), or
+        when it has been idle longer than ``liveness_check_timeout``.
+        """
+        if has_pending_input(conn):
+            return True
+        if self.liveness_check_timeout is None:
+            return False
+        idle_since = getattr(conn, "idle_since", 0.0)
+        return bool(now - idle_since >= self.liveness_check_timeout)
+
+
+def has_pending_input(conn: psycopg.BaseConnection[Any]) -> bool:
+    """An idle connection whose socket is readable: the server closed it or said goodbye."""
+    try:
+        fd = conn.pgconn.socket
+        readable, _, _ = select.select([fd], [], [], 0)
+    except (psycopg.Error, OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def decode_rows(
@@ -182,14 +269,19 @@ class DriverBase:
     _graph_ready: bool
     _closed: bool
     _dialect: Any
+    _timeouts: Timeouts
 
-    def _init_base(self, graph: str, endpoint: str, create_graph: bool) -> None:
+    def _init_base(
+        self, graph: str, endpoint: str, create_graph: bool, timeouts: Timeouts | None = None
+    ) -> None:
         self._graph = check_graph_name(graph)
         self._endpoint = endpoint
         self._create_graph = create_graph
         self._graph_ready = not create_graph
         self._closed = False
         self._dialect = None
+        # a caller's own connection keeps its settings: no limits unless set on it
+        self._timeouts = timeouts or Timeouts(None, None, RetryPolicy())
 
     @property
     def backend(self) -> str:
@@ -243,12 +335,23 @@ class DriverBase:
         return wrap_cypher(self._graph, cypher, cols), encode_params(params), cols
 
     def _raise(
-        self, exc: BaseException, cypher: str | None, *, committing: bool = False
+        self,
+        exc: BaseException,
+        cypher: str | None,
+        *,
+        in_transaction: bool = False,
+        committing: bool = False,
     ) -> NoReturn:
         if isinstance(exc, OrmError):
             raise exc
         raise_translated(
-            exc, endpoint=self._endpoint, graph=self._graph, cypher=cypher, committing=committing
+            exc,
+            endpoint=self._endpoint,
+            graph=self._graph,
+            cypher=cypher,
+            query_timeout=self._timeouts.query_timeout,
+            in_transaction=in_transaction,
+            committing=committing,
         )
 
     def _check_retry(
@@ -260,17 +363,25 @@ class DriverBase:
         guarded: bool,
         in_transaction: bool,
         broken: bool,
-    ) -> None:
-        """Raise ``exc`` (translated) unless the statement may be undone and run again.
+    ) -> float:
+        """Seconds to wait before running the statement again; raise (translated) if not.
 
         A lost label-creation race is retried outside a transaction, or inside one
-        when the statement ran behind a savepoint (``guarded``); never on a broken
-        connection or after the last attempt. The sync and async drivers share this
-        decision; only their undo step (rollback to the savepoint) differs.
+        when the statement ran behind a savepoint (``guarded``), at once. A
+        transient error (deadlock, serialization failure) is retried only outside
+        a transaction (the autocommit :meth:`execute`), after a back-off, up to
+        ``max_retries`` times: in a transaction it ends the transaction and
+        reaches the caller as :class:`~runic.ogm.exceptions.TransientError`.
+        Never on a broken connection. The sync and async drivers share this
+        decision; only their undo step (rollback to the savepoint) and wait differ.
         """
-        retry = (guarded or not in_transaction) and attempt < RETRIES
-        if not retry or not is_retryable(exc) or broken:
-            self._raise(exc, cypher)
+        if not broken:
+            if is_label_race(exc) and (guarded or not in_transaction) and attempt < RETRIES:
+                return 0.0
+            policy = self._timeouts.retry
+            if not in_transaction and is_transient(exc) and attempt <= policy.max_retries:
+                return policy.delay(attempt)
+        self._raise(exc, cypher, in_transaction=in_transaction)
 
 
 def ended_error(graph: str) -> TransactionError:

@@ -7,9 +7,24 @@ from typing import NoReturn
 import psycopg
 from psycopg_pool import PoolTimeout, TooManyRequests
 
-from runic.ogm.exceptions import ConnectionFailedError, OrmError, QueryExecutionError
+from runic.ogm.driver.timeouts import timeout_message
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    OrmError,
+    QueryExecutionError,
+    QueryTimeoutError,
+    TransientError,
+)
 
-__all__ = ["BACKEND", "is_retryable", "raise_translated", "translate_error"]
+__all__ = [
+    "BACKEND",
+    "StatementTimeout",
+    "is_label_race",
+    "is_retryable",
+    "is_transient",
+    "raise_translated",
+    "translate_error",
+]
 
 BACKEND = "age"
 
@@ -46,23 +61,54 @@ def _hint(message: str, graph: str) -> str:
     return ""
 
 
-def is_retryable(exc: BaseException) -> bool:
+class StatementTimeout(psycopg.OperationalError):
+    """No answer from the server within the client-side wait (the connection is closed)."""
+
+
+#: serialization_failure, deadlock_detected: the transaction was rolled back and
+#: running it again may succeed.
+_TRANSIENT_STATES = frozenset({"40001", "40P01"})
+#: query_canceled; its message says when statement_timeout was the reason.
+_CANCELED = "57014"
+
+
+def is_label_race(exc: BaseException) -> bool:
     """A write lost a race that running it again (after the other side committed) wins.
 
     AGE creates a label's table on the first write using the label; two
     transactions doing that at once make one fail with ``duplicate_table`` (or
-    a unique violation in the catalogs), and creating two labels in opposite
-    orders can deadlock.
+    a unique violation in the catalogs).
     """
     if not isinstance(exc, psycopg.Error):
         return False
     state = exc.sqlstate
-    if state in ("42P07", "40P01"):
+    if state == "42P07":
         return True
     if state == "23505":
         constraint = getattr(exc.diag, "constraint_name", None) or ""
         return constraint.startswith(("pg_", "ag_"))
     return False
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A deadlock or serialization failure: the server undid the work; it may be run again.
+
+    (Creating two labels in opposite orders in two transactions deadlocks too.)
+    """
+    return isinstance(exc, psycopg.Error) and exc.sqlstate in _TRANSIENT_STATES
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """:func:`is_label_race` or :func:`is_transient`."""
+    return is_label_race(exc) or is_transient(exc)
+
+
+def _is_statement_timeout(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, psycopg.Error)
+        and exc.sqlstate == _CANCELED
+        and "statement timeout" in str(exc).lower()
+    )
 
 
 def _is_connection_error(exc: BaseException) -> bool:
@@ -81,13 +127,48 @@ def translate_error(
     endpoint: str,
     graph: str,
     cypher: str | None,
+    query_timeout: float | None = None,
+    in_transaction: bool = False,
     committing: bool = False,
 ) -> OrmError | None:
     """Return the runic error for a client error, or ``None`` to let it propagate.
 
-    ``committing``: ``exc`` ended a COMMIT, so a lost connection leaves the
-    transaction's outcome unknown.
+    ``in_transaction`` says ``exc`` ended an explicit transaction; ``committing``
+    that it ended a COMMIT, so a lost connection leaves the transaction's outcome
+    unknown.
     """
+    if isinstance(exc, StatementTimeout):
+        return QueryTimeoutError(
+            timeout_message(
+                BACKEND, "PostgreSQL", endpoint, query_timeout, in_transaction=in_transaction
+            ),
+            backend=BACKEND,
+            cypher=cypher,
+            timeout=query_timeout,
+        )
+    if _is_statement_timeout(exc):
+        limit = f"query_timeout={query_timeout:g} s" if query_timeout else "statement_timeout"
+        ended = " and the transaction was rolled back" if in_transaction else ""
+        return QueryTimeoutError(
+            f"PostgreSQL at {endpoint} cancelled the statement after {limit} "
+            f"(nothing of it was applied{ended}); raise query_timeout= (None: no limit) "
+            "for longer statements",
+            backend=BACKEND,
+            cypher=cypher,
+            timeout=query_timeout,
+        )
+    if is_transient(exc):
+        assert isinstance(exc, psycopg.Error)
+        primary = getattr(exc.diag, "message_primary", None) or str(exc).strip()
+        what = "the transaction was rolled back; run it again" if in_transaction else (
+            "the statement was rolled back (and run again up to max_retries= times)"
+        )
+        return TransientError(
+            f"{primary} ({exc.sqlstate}): {what}",
+            backend=BACKEND,
+            cypher=cypher,
+            code=exc.sqlstate,
+        )
     if isinstance(exc, PoolTimeout | TooManyRequests):
         return ConnectionFailedError(
             f"no pooled PostgreSQL connection to {endpoint} became available ({exc}); "
@@ -131,11 +212,19 @@ def raise_translated(
     endpoint: str,
     graph: str,
     cypher: str | None,
+    query_timeout: float | None = None,
+    in_transaction: bool = False,
     committing: bool = False,
 ) -> NoReturn:
     """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
     mapped = translate_error(
-        exc, endpoint=endpoint, graph=graph, cypher=cypher, committing=committing
+        exc,
+        endpoint=endpoint,
+        graph=graph,
+        cypher=cypher,
+        query_timeout=query_timeout,
+        in_transaction=in_transaction,
+        committing=committing,
     )
     if mapped is None:
         raise exc

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
 import psycopg
+from psycopg import errors as pg_errors
+from psycopg.abc import RV, PQGen
 from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -18,13 +21,14 @@ from runic.age._base import (
     GRAPH_EXISTS,
     LOAD_AGE,
     RELEASE,
-    RETRIES,
     ROLLBACK_TO,
     SAVEPOINT,
     SESSION_SETUP,
     AGESettings,
     AGESettingsError,
     DriverBase,
+    StatementTimeout,
+    TimedConnectionState,
     decode_rows,
     describe_connection,
     ended_error,
@@ -33,11 +37,40 @@ from runic.age._base import (
 from runic.age._errors import raise_translated
 from runic.age.driver import BEGIN_READ_ONLY, SET_READ_ONLY, WROTE
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import ConnectionFailedError, QueryExecutionError, TransactionError
+from runic.ogm.driver.timeouts import Timeouts
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    QueryExecutionError,
+    QueryTimeoutError,
+    TransactionError,
+    TransientError,
+)
 
-__all__ = ["AsyncAGEDriver", "AsyncAGETransaction", "setup_async_connection"]
+__all__ = [
+    "AsyncAGEDriver",
+    "AsyncAGETransaction",
+    "AsyncTimedConnection",
+    "setup_async_connection",
+]
 
 AsyncConnection = psycopg.AsyncConnection[Any]
+
+
+class AsyncTimedConnection(TimedConnectionState, psycopg.AsyncConnection[Any]):
+    """The pooled connections of :meth:`AsyncAGEDriver.connect` (see ``TimedConnection``)."""
+
+    async def wait(
+        self, gen: PQGen[RV], interval: float = 0.1, timeout: float | None = None
+    ) -> RV:
+        """Consume ``gen`` as psycopg does, within this connection's wait limit."""
+        limit = self.bounded(timeout)
+        try:
+            return await super().wait(gen, interval=interval, timeout=limit)
+        except pg_errors.OperationalError as exc:
+            if timeout is not None or type(exc).__name__ != "_WaitTimeout":
+                raise
+            await self.close()  # its state is unknown: never reuse it
+            raise StatementTimeout(f"no answer from the server within {limit} s") from exc
 
 
 async def setup_async_connection(conn: AsyncConnection) -> None:
@@ -73,6 +106,7 @@ class _Pooled:
         open_timeout: float,
         wait: bool,
         on_open_failure: Any = None,
+        probe: Any = None,
     ) -> None:
         self.pool = pool
         self.timeout = timeout
@@ -81,6 +115,7 @@ class _Pooled:
         self._opened = False
         self._lock: asyncio.Lock | None = None
         self._on_open_failure = on_open_failure
+        self._probe = probe
 
     async def _open(self) -> None:
         if self._lock is None:
@@ -88,6 +123,8 @@ class _Pooled:
         async with self._lock:
             if self._opened:
                 return
+            if self._probe is not None:
+                await self._probe()
             try:
                 await self.pool.open(wait=self._wait, timeout=self._open_timeout)
             except PoolTimeout as exc:
@@ -103,6 +140,8 @@ class _Pooled:
         return await self.pool.getconn(timeout=self.timeout)
 
     async def release(self, conn: AsyncConnection) -> None:
+        if isinstance(conn, AsyncTimedConnection):
+            conn.idle_since = time.monotonic()
         await self.pool.putconn(conn)
 
     async def close(self) -> None:
@@ -174,8 +213,11 @@ class AsyncAGEDriver(DriverBase):
         pool_timeout: float = 30.0,
         _endpoint: str | None = None,
         _source: _Pooled | None = None,
+        _timeouts: Timeouts | None = None,
     ) -> None:
-        self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph)
+        self._init_base(
+            graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts
+        )
         self._owns_pool = _source is not None
         self._graph_lock: asyncio.Lock | None = None
         if _source is not None:
@@ -214,31 +256,52 @@ class AsyncAGEDriver(DriverBase):
         """Build a pooled driver from ready-made :class:`AGESettings` (opened on first use)."""
         conninfo = settings.conninfo()
         endpoint = settings.endpoint
+        timeouts = settings.timeouts
+
+        async def configure(conn: AsyncConnection) -> None:
+            await setup_async_connection(conn)
+            for statement in settings.session_settings():
+                await conn.execute(statement)
+            if isinstance(conn, AsyncTimedConnection):
+                conn.wait_limit = timeouts.client_wait
+
+        async def check(conn: AsyncConnection) -> None:
+            if settings.needs_check(conn, time.monotonic()):
+                await AsyncConnectionPool.check_connection(conn)
+
         pool: AsyncConnectionPool[AsyncConnection] = AsyncConnectionPool(
             conninfo,
+            connection_class=AsyncTimedConnection,
             kwargs=settings.connection_kwargs(),
             min_size=settings.min_size,
             max_size=settings.max_size,
             timeout=settings.pool_timeout,
-            configure=setup_async_connection,
+            configure=configure,
+            check=check,
             name=f"runic-age-async-{settings.graph}",
             open=False,
         )
 
-        async def explain(exc: BaseException) -> None:
+        async def probe() -> None:
+            """One direct connection first: wrong settings fail at once (see AGEDriver)."""
             try:
-                conn = await psycopg.AsyncConnection.connect(conninfo)
+                conn = await AsyncTimedConnection.connect(
+                    conninfo, **settings.connection_kwargs()
+                )
             except psycopg.Error as direct:
                 raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
             await conn.close()
+
+        async def explain(exc: BaseException) -> None:
             raise_translated(exc, endpoint=endpoint, graph=settings.graph, cypher=None)
 
         source = _Pooled(
             pool,
             settings.pool_timeout,
-            open_timeout=settings.connect_timeout,
+            open_timeout=settings.connect_timeout or 60.0,
             wait=settings.min_size > 0,
             on_open_failure=explain,
+            probe=probe,
         )
         return cls(
             pool,
@@ -247,6 +310,7 @@ class AsyncAGEDriver(DriverBase):
             pool_timeout=settings.pool_timeout,
             _endpoint=endpoint,
             _source=source,
+            _timeouts=timeouts,
         )
 
     # -- statements ---------------------------------------------------------------------
@@ -302,7 +366,9 @@ class AsyncAGEDriver(DriverBase):
         """Run one statement on ``conn``, retrying a lost label-creation race (see AGEDriver)."""
         sql, args, names = self._statement(cypher, params, columns)
         guarded = in_transaction and write
-        for attempt in range(1, RETRIES + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 if guarded:
                     async with conn.pipeline():
@@ -315,9 +381,9 @@ class AsyncAGEDriver(DriverBase):
                     raw = await self._fetch(conn, sql, args)
                 return decode_rows(raw, names)
             except psycopg.Error as exc:
-                self._check_retry(
+                delay = self._check_retry(
                     exc, cypher, attempt=attempt, guarded=guarded,
-                    in_transaction=in_transaction, broken=conn.broken,
+                    in_transaction=in_transaction, broken=conn.broken or conn.closed,
                 )
                 try:
                     if guarded:
@@ -325,8 +391,9 @@ class AsyncAGEDriver(DriverBase):
                     elif not conn.autocommit:
                         await conn.rollback()
                 except psycopg.Error:
-                    self._raise(exc, cypher)
-        raise AssertionError("unreachable")  # pragma: no cover
+                    self._raise(exc, cypher, in_transaction=in_transaction)
+                if delay:
+                    await asyncio.sleep(delay)
 
     async def execute(
         self,
@@ -514,9 +581,15 @@ class AsyncAGETransaction:
         conn = self._conn
         if conn is None:
             raise ended_error(self._driver.graph_name)
-        return await self._driver._run(
-            conn, cypher, params, columns, in_transaction=True, write=write
-        )
+        try:
+            return await self._driver._run(
+                conn, cypher, params, columns, in_transaction=True, write=write
+            )
+        except (TransientError, QueryTimeoutError):
+            # the transaction is lost either way: release its locks (or drop its
+            # dead connection) now rather than when the caller rolls back
+            await self.rollback()
+            raise
 
     async def commit(self) -> None:
         """Commit and give the connection back."""

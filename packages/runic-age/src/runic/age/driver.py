@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
 import psycopg
+from psycopg import errors as pg_errors
+from psycopg.abc import RV, PQGen
 from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -18,13 +21,14 @@ from runic.age._base import (
     GRAPH_EXISTS,
     LOAD_AGE,
     RELEASE,
-    RETRIES,
     ROLLBACK_TO,
     SAVEPOINT,
     SESSION_SETUP,
     AGESettings,
     AGESettingsError,
     DriverBase,
+    StatementTimeout,
+    TimedConnectionState,
     decode_rows,
     describe_connection,
     ended_error,
@@ -32,7 +36,14 @@ from runic.age._base import (
 )
 from runic.age._errors import raise_translated
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import ConnectionFailedError, QueryExecutionError, TransactionError
+from runic.ogm.driver.timeouts import Timeouts
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    QueryExecutionError,
+    QueryTimeoutError,
+    TransactionError,
+    TransientError,
+)
 
 # A read outside a transaction: PostgreSQL refuses writes in a READ ONLY transaction.
 BEGIN_READ_ONLY = "BEGIN READ ONLY"
@@ -41,9 +52,28 @@ SET_READ_ONLY = "SET TRANSACTION READ ONLY"
 # fails there); a transaction id is assigned exactly when something was written.
 WROTE = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
 
-__all__ = ["AGEDriver", "AGETransaction", "setup_connection"]
+__all__ = ["AGEDriver", "AGETransaction", "TimedConnection", "setup_connection"]
 
 Connection = psycopg.Connection[Any]
+
+
+class TimedConnection(TimedConnectionState, psycopg.Connection[Any]):
+    """The pooled connections of :meth:`AGEDriver.connect`: every wait is bounded.
+
+    A wait for the server longer than ``wait_limit`` closes the connection and
+    raises ``StatementTimeout`` (a ``psycopg.OperationalError``).
+    """
+
+    def wait(self, gen: PQGen[RV], interval: float = 0.1, timeout: float | None = None) -> RV:
+        """Consume ``gen`` as psycopg does, within this connection's wait limit."""
+        limit = self.bounded(timeout)
+        try:
+            return super().wait(gen, interval=interval, timeout=limit)
+        except pg_errors.OperationalError as exc:
+            if timeout is not None or type(exc).__name__ != "_WaitTimeout":
+                raise
+            self.close()  # its state is unknown: never reuse it
+            raise StatementTimeout(f"no answer from the server within {limit} s") from exc
 
 
 def setup_connection(conn: Connection) -> None:
@@ -79,6 +109,8 @@ class _Pooled:
         return self.pool.getconn(timeout=self.timeout)
 
     def release(self, conn: Connection) -> None:
+        if isinstance(conn, TimedConnection):
+            conn.idle_since = time.monotonic()
         self.pool.putconn(conn)
 
     def close(self) -> None:
@@ -139,8 +171,11 @@ class AGEDriver(DriverBase):
         create_graph: bool = False,
         pool_timeout: float = 30.0,
         _endpoint: str | None = None,
+        _timeouts: Timeouts | None = None,
     ) -> None:
-        self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph)
+        self._init_base(
+            graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts
+        )
         self._owns_pool = False
         self._graph_lock = threading.Lock()
         if isinstance(conn, ConnectionPool):
@@ -174,27 +209,47 @@ class AGEDriver(DriverBase):
 
     @classmethod
     def from_settings(cls, settings: AGESettings) -> Self:
-        """Build a pooled driver from ready-made :class:`AGESettings`."""
+        """Build a pooled driver from ready-made :class:`AGESettings`.
+
+        One connection is made first, directly: a wrong password, an unknown
+        database or a closed port fail at once (the pool would retry until its
+        timeout), a mute server within ``connect_timeout``.
+        """
         conninfo = settings.conninfo()
+        timeouts = settings.timeouts
+        endpoint = settings.endpoint
+
+        def configure(conn: Connection) -> None:
+            setup_connection(conn)
+            for statement in settings.session_settings():
+                conn.execute(statement)
+            if isinstance(conn, TimedConnection):
+                conn.wait_limit = timeouts.client_wait
+
+        def check(conn: Connection) -> None:
+            if settings.needs_check(conn, time.monotonic()):
+                ConnectionPool.check_connection(conn)
+
+        try:
+            TimedConnection.connect(conninfo, **settings.connection_kwargs()).close()
+        except psycopg.Error as direct:
+            raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
         pool: ConnectionPool[Connection] = ConnectionPool(
             conninfo,
+            connection_class=TimedConnection,
             kwargs=settings.connection_kwargs(),
             min_size=settings.min_size,
             max_size=settings.max_size,
             timeout=settings.pool_timeout,
-            configure=setup_connection,
+            configure=configure,
+            check=check,
             name=f"runic-age-{settings.graph}",
             open=False,
         )
-        endpoint = settings.endpoint
         try:
-            pool.open(wait=settings.min_size > 0, timeout=settings.connect_timeout)
+            pool.open(wait=settings.min_size > 0, timeout=settings.connect_timeout or 60.0)
         except PoolTimeout as exc:
             pool.close()
-            try:
-                psycopg.connect(conninfo).close()  # one direct attempt names the reason
-            except psycopg.Error as direct:
-                raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
             raise_translated(exc, endpoint=endpoint, graph=settings.graph, cypher=None)
         driver = cls(
             pool,
@@ -202,6 +257,7 @@ class AGEDriver(DriverBase):
             create_graph=settings.create_graph,
             pool_timeout=settings.pool_timeout,
             _endpoint=endpoint,
+            _timeouts=timeouts,
         )
         driver._owns_pool = True
         return driver
@@ -256,7 +312,9 @@ class AGEDriver(DriverBase):
         """
         sql, args, names = self._statement(cypher, params, columns)
         guarded = in_transaction and write
-        for attempt in range(1, RETRIES + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 if guarded:
                     with conn.pipeline():
@@ -269,9 +327,9 @@ class AGEDriver(DriverBase):
                     raw = self._fetch(conn, sql, args)
                 return decode_rows(raw, names)
             except psycopg.Error as exc:
-                self._check_retry(
+                delay = self._check_retry(
                     exc, cypher, attempt=attempt, guarded=guarded,
-                    in_transaction=in_transaction, broken=conn.broken,
+                    in_transaction=in_transaction, broken=conn.broken or conn.closed,
                 )
                 try:
                     if guarded:
@@ -279,8 +337,9 @@ class AGEDriver(DriverBase):
                     elif not conn.autocommit:
                         conn.rollback()
                 except psycopg.Error:
-                    self._raise(exc, cypher)
-        raise AssertionError("unreachable")  # pragma: no cover
+                    self._raise(exc, cypher, in_transaction=in_transaction)
+                if delay:
+                    time.sleep(delay)
 
     def execute(
         self,
@@ -479,9 +538,15 @@ class AGETransaction:
         conn = self._conn
         if conn is None:
             raise ended_error(self._driver.graph_name)
-        return self._driver._run(
-            conn, cypher, params, columns, in_transaction=True, write=write
-        )
+        try:
+            return self._driver._run(
+                conn, cypher, params, columns, in_transaction=True, write=write
+            )
+        except (TransientError, QueryTimeoutError):
+            # the transaction is lost either way: release its locks (or drop its
+            # dead connection) now rather than when the caller rolls back
+            self.rollback()
+            raise
 
     def commit(self) -> None:
         """Commit and give the connection back."""

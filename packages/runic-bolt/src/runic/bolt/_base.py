@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -10,12 +13,29 @@ from urllib.parse import urlsplit
 import neo4j
 
 from runic.bolt._decode import Decoder
-from runic.bolt._errors import BoltSettingsError, ErrorContext, raise_translated
+from runic.bolt._errors import BoltSettingsError, ErrorContext, is_transient, raise_translated
 from runic.bolt._version import __version__
 from runic.bolt.dialect import BoltDialect, Neo4jDialect
+from runic.ogm.driver.timeouts import Timeouts
 from runic.ogm.exceptions import BackendError, QueryBuildError
 
-__all__ = ["PLAIN_SCHEMES", "SCHEMES", "BoltSetup", "DriverBase", "prepare"]
+__all__ = [
+    "DEFAULT_LIVENESS_CHECK",
+    "PLAIN_SCHEMES",
+    "SCHEMES",
+    "BoltSetup",
+    "DriverBase",
+    "install_timeouts",
+    "prepare",
+]
+
+log = logging.getLogger(__name__)
+
+#: Pooled connections idle longer than this (seconds) are checked (a RESET round
+#: trip) before use, so a restarted server costs no failed statement.
+DEFAULT_LIVENESS_CHECK = 1.0
+#: Marks an error raised while a new connection was being opened.
+CONNECTING = "_runic_connecting"
 
 #: URI schemes whose TLS is chosen with ``encrypted=``.
 PLAIN_SCHEMES = ("bolt", "neo4j")
@@ -36,6 +56,7 @@ class BoltSetup:
     database: str | None
     dialect: BoltDialect
     context: ErrorContext
+    timeouts: Timeouts
 
 
 def _user_of(auth: Any) -> str | None:
@@ -67,10 +88,14 @@ def prepare(
     dialect: object,
     encrypted: object,
     config: Mapping[str, Any],
+    timeouts: Mapping[str, Any] | None = None,
 ) -> BoltSetup:
     """Validate the driver arguments; raise :class:`BoltSettingsError` naming the bad one.
 
     ``encrypted=None`` follows the URI scheme (TLS for ``+s``/``+ssc``, none else).
+    ``timeouts`` holds ``connect_timeout``, ``query_timeout``, ``max_retries`` and
+    ``retry_backoff`` (see :mod:`runic.ogm.driver.timeouts`); the neo4j driver's
+    own ``connection_timeout`` and ``liveness_check_timeout`` win when given.
     """
     if dialect is None:
         dialect = Neo4jDialect()
@@ -124,13 +149,80 @@ def prepare(
             f"given; use {scheme.split('+')[0]}:// for an unencrypted connection"
         )
     options.setdefault("user_agent", _USER_AGENT)
+    limits = Timeouts.build(error=BoltSettingsError, backend=backend, **dict(timeouts or {}))
+    if limits.connect_timeout is not None:
+        options.setdefault("connection_timeout", limits.connect_timeout)
+    options.setdefault("liveness_check_timeout", DEFAULT_LIVENESS_CHECK)
     context = ErrorContext(
         backend=backend,
         endpoint=f"{scheme}://{netloc}",
         database=database,
         user=_user_of(auth),
     )
-    return BoltSetup(uri, _check_auth(auth), options, database, dialect, context)
+    return BoltSetup(uri, _check_auth(auth), options, database, dialect, context, limits)
+
+
+def install_timeouts(driver: Any, timeouts: Timeouts) -> None:
+    """Bound the neo4j (async) driver's connections by ``timeouts``.
+
+    The neo4j driver has no client-side read timeout (only the server's hint),
+    so a server that stops answering would hang a statement forever. This wraps
+    its pool's connection opener: opening a connection (TCP, TLS, Bolt
+    handshake, login) must finish within ``connect_timeout``, and every read on
+    the new connection waits at most :func:`~runic.ogm.driver.timeouts.client_wait`
+    seconds. A read that times out makes the neo4j driver close that connection
+    (it is never reused). These are neo4j driver internals: when they are not
+    found, a warning is logged and only the server-side limits apply.
+    """
+    read_timeout = timeouts.client_wait
+    connect_timeout = timeouts.connect_timeout
+    pool = getattr(driver, "_pool", None)
+    original = getattr(pool, "opener", None)
+    try:
+        from neo4j._deadline import Deadline
+    except ImportError:  # pragma: no cover - another neo4j version
+        original = None
+    if pool is None or original is None or not callable(original):
+        log.warning("runic-bolt: cannot bound this neo4j driver's reads (internals changed)")
+        return
+
+    def bounded(deadline: Any) -> Any:
+        if connect_timeout is None:
+            return deadline
+        limit = Deadline(connect_timeout)
+        return limit if deadline is None or limit < deadline else deadline
+
+    def arm(connection: Any) -> Any:
+        socket = getattr(connection, "socket", None)
+        if read_timeout is not None and socket is not None:
+            current = socket.get_read_timeout()
+            socket.set_read_timeout(read_timeout if current is None else min(current, read_timeout))
+        return connection
+
+    def mark(exc: BaseException) -> None:
+        with contextlib.suppress(AttributeError, TypeError):  # a slotted exception
+            setattr(exc, CONNECTING, True)
+
+    if inspect.iscoroutinefunction(original):
+
+        async def async_opener(address: Any, auth: Any, deadline: Any) -> Any:
+            try:
+                return arm(await original(address, auth, bounded(deadline)))
+            except Exception as exc:
+                mark(exc)
+                raise
+
+        pool.opener = async_opener
+    else:
+
+        def opener(address: Any, auth: Any, deadline: Any) -> Any:
+            try:
+                return arm(original(address, auth, bounded(deadline)))
+            except Exception as exc:
+                mark(exc)
+                raise
+
+        pool.opener = opener
 
 
 def access_mode(write: bool) -> str:
@@ -166,6 +258,18 @@ class DriverBase:
         self._setup = setup
         self._decoder = Decoder(setup.dialect.id_kind)
         self._closed = False
+
+    def _query(self, text: str) -> Any:
+        """An auto-commit statement, with ``query_timeout`` as its server-side limit too."""
+        timeout = self._setup.timeouts.query_timeout
+        return text if timeout is None else neo4j.Query(text, timeout=timeout)
+
+    def _retry_delay(self, exc: BaseException, attempt: int) -> float | None:
+        """Seconds to wait before running an auto-commit statement again, or ``None``."""
+        policy = self._setup.timeouts.retry
+        if attempt > policy.max_retries or not is_transient(exc):
+            return None
+        return policy.delay(attempt)
 
     def _session(self, write: bool) -> Any:
         """A neo4j (async) session: this driver's database, access mode, one fetch."""
@@ -235,4 +339,5 @@ class DriverBase:
             params=params,
             in_transaction=in_transaction,
             write=write,
+            timeouts=self._setup.timeouts,
         )

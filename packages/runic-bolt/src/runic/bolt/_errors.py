@@ -12,13 +12,16 @@ from typing import Any, NoReturn
 
 from neo4j import exceptions as neo4j_errors
 
+from runic.ogm.driver.timeouts import Timeouts, timeout_message
 from runic.ogm.exceptions import (
     BackendError,
     ConnectionFailedError,
     OrmError,
     QueryBuildError,
     QueryExecutionError,
+    QueryTimeoutError,
     TransactionError,
+    TransientError,
 )
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "BoltSettingsError",
     "DatabaseNotFoundError",
     "ErrorContext",
+    "is_transient",
     "raise_translated",
     "translate_error",
 ]
@@ -53,6 +57,32 @@ class ErrorContext:
     endpoint: str
     database: str | None
     user: str | None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A server error the neo4j driver deems retryable (``Neo.TransientError.*``: a
+    deadlock, a lock timeout, a conflict); the server rolled the work back."""
+    return isinstance(exc, neo4j_errors.Neo4jError) and exc.is_retryable()
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _connecting(exc: BaseException) -> bool:
+    return any(getattr(link, "_runic_connecting", False) for link in _chain(exc))
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return any(
+        isinstance(link, TimeoutError) or type(link).__name__ == "SocketDeadlineExceededError"
+        for link in _chain(exc)
+    )
 
 
 def _server_message(exc: BaseException) -> str:
@@ -109,6 +139,7 @@ def translate_error(
     params: Mapping[str, Any] | None = None,
     in_transaction: bool = False,
     write: bool = False,
+    timeouts: Timeouts | None = None,
 ) -> OrmError | None:
     """Return the runic error for a neo4j driver error, or ``None`` if it is not one.
 
@@ -119,6 +150,43 @@ def translate_error(
     """
     backend, where = ctx.backend, f"{ctx.backend} at {ctx.endpoint}"
     message = _server_message(exc)
+    limits = timeouts or Timeouts()
+    connecting = _connecting(exc) and not isinstance(exc, neo4j_errors.Neo4jError)
+    if connecting and _timed_out(exc):
+        limit = (
+            f" within connect_timeout={limits.connect_timeout:g} s"
+            if limits.connect_timeout is not None
+            else ""
+        )
+        return ConnectionFailedError(
+            f"[{backend}] cannot open a connection to {where}{limit}: {message}. Check that "
+            "the server is running, answering and listening there (host=, port=, "
+            "encrypted=); raise connect_timeout= for slow networks"
+        )
+    if (
+        not connecting
+        and _timed_out(exc)
+        and isinstance(exc, neo4j_errors.DriverError | OSError)
+    ):
+        return QueryTimeoutError(
+            timeout_message(
+                backend, backend, ctx.endpoint, limits.query_timeout,
+                in_transaction=in_transaction,
+            ),
+            backend=backend,
+            cypher=cypher,
+            timeout=limits.query_timeout,
+        )
+    if is_transient(exc):
+        assert isinstance(exc, neo4j_errors.Neo4jError)
+        code = exc.code or type(exc).__name__
+        what = (
+            "the transaction was rolled back; run it again"
+            if in_transaction
+            else "the statement was rolled back (and run again up to max_retries= times)"
+        )
+        return TransientError(f"{code}: {message}; {what}", backend=backend, cypher=cypher,
+                              code=code)
     if isinstance(exc, neo4j_errors.AuthError):
         return BoltAuthenticationError(
             f"[{backend}] authentication with {where} failed for user {ctx.user!r}: {message}; "
@@ -185,10 +253,12 @@ def raise_translated(
     params: Mapping[str, Any] | None = None,
     in_transaction: bool = False,
     write: bool = False,
+    timeouts: Timeouts | None = None,
 ) -> NoReturn:
     """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
     mapped = translate_error(
-        exc, ctx, cypher=cypher, params=params, in_transaction=in_transaction, write=write
+        exc, ctx, cypher=cypher, params=params, in_transaction=in_transaction, write=write,
+        timeouts=timeouts,
     )
     if mapped is None:
         raise exc

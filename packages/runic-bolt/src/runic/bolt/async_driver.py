@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -9,7 +10,7 @@ from typing import Any, Self
 
 import neo4j
 
-from runic.bolt._base import DriverBase, check_cypher, check_params, prepare
+from runic.bolt._base import DriverBase, check_cypher, check_params, install_timeouts, prepare
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
 from runic.bolt.driver import (
@@ -19,6 +20,12 @@ from runic.bolt.driver import (
     refuse_write_in_read,
 )
 from runic.ogm.driver.results import QueryResult
+from runic.ogm.driver.timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF,
+)
 
 __all__ = ["AsyncBoltDriver", "AsyncBoltTransaction"]
 
@@ -140,9 +147,19 @@ class AsyncBoltDriver(DriverBase):
         dialect: BoltDialect | None = None,
         *,
         encrypted: bool | None = True,
+        connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+        query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         **config: Any,
     ) -> None:
-        setup = prepare(uri, auth, database, dialect, encrypted, config)
+        timeouts = {
+            "connect_timeout": connect_timeout,
+            "query_timeout": query_timeout,
+            "max_retries": max_retries,
+            "retry_backoff": retry_backoff,
+        }
+        setup = prepare(uri, auth, database, dialect, encrypted, config, timeouts)
         self._init_base(setup)
         try:
             self._driver = neo4j.AsyncGraphDatabase.driver(
@@ -151,6 +168,7 @@ class AsyncBoltDriver(DriverBase):
         except Exception as exc:  # noqa: BLE001 - translated (configuration errors)
             self._closed = True
             self._raise(exc)
+        install_timeouts(self._driver, setup.timeouts)
 
     @property
     def neo4j_driver(self) -> Any:
@@ -171,11 +189,18 @@ class AsyncBoltDriver(DriverBase):
         values = check_params(params)
         if not write and self.backend not in SERVER_READ_MODE:
             return await self._guarded_read(text, values, columns)
-        try:
-            async with self._session(write) as session:
-                return await collect(await session.run(text, values), self._decoder, columns)
-        except Exception as exc:  # noqa: BLE001 - translated into runic errors
-            self._raise(exc, text, values, write=write)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with self._session(write) as session:
+                    result = await session.run(self._query(text), values)
+                    return await collect(result, self._decoder, columns)
+            except Exception as exc:  # noqa: BLE001 - translated into runic errors
+                delay = self._retry_delay(exc, attempt)
+                if delay is None:
+                    self._raise(exc, text, values, write=write)
+            await asyncio.sleep(delay)
 
     async def _guarded_read(
         self, text: str, values: dict[str, Any] | None, columns: Sequence[str] | None

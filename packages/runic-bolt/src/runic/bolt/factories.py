@@ -14,6 +14,12 @@ from runic.bolt._errors import BoltSettingsError
 from runic.bolt.async_driver import AsyncBoltDriver
 from runic.bolt.dialect import ArcadeDBDialect, BoltDialect, MemgraphDialect, Neo4jDialect
 from runic.bolt.driver import BoltDriver
+from runic.ogm.driver.timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF,
+)
 
 __all__ = [
     "DEFAULT_PORT",
@@ -93,6 +99,7 @@ def _build(
     uri: str | None,
     routing: bool,
     config: dict[str, Any],
+    timeouts: dict[str, Any],
 ) -> _DriverT:
     dialect = dialect_for(backend)
     if backend == "arcadedb" and database is None:
@@ -107,6 +114,7 @@ def _build(
         database,
         dialect,
         encrypted=encrypted,
+        **timeouts,
         **config,
     )
 
@@ -122,6 +130,10 @@ def create_bolt_driver(
     *,
     uri: str | None = None,
     routing: bool = False,
+    connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+    query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF,
     **config: Any,
 ) -> BoltDriver:
     """A :class:`BoltDriver` for ``backend`` (``"neo4j"``, ``"memgraph"`` or ``"arcadedb"``).
@@ -132,11 +144,21 @@ def create_bolt_driver(
     unless ``trusted_certificates=`` says otherwise); the default is no TLS, or
     what the scheme of ``uri=`` says (``bolt+s://``). ``routing=True`` uses the
     ``neo4j://`` scheme for clusters. No connection is opened until the first
-    statement (or :meth:`BoltDriver.ping`).
+    statement (or :meth:`BoltDriver.ping`). ``connect_timeout`` (10 s) bounds
+    opening a connection, ``query_timeout`` (60 s) waiting for a statement's
+    answer (``None`` disables either); an auto-commit :meth:`BoltDriver.execute`
+    refused with a transient error (``Neo.TransientError.*``) runs again up to
+    ``max_retries`` times after ``retry_backoff`` seconds (doubled each time).
     """
+    timeouts = {
+        "connect_timeout": connect_timeout,
+        "query_timeout": query_timeout,
+        "max_retries": max_retries,
+        "retry_backoff": retry_backoff,
+    }
     return _build(
         BoltDriver, backend, host, port, database, username, password, encrypted, uri,
-        routing, config,
+        routing, config, timeouts,
     )
 
 
@@ -151,12 +173,22 @@ def create_async_bolt_driver(
     *,
     uri: str | None = None,
     routing: bool = False,
+    connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+    query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF,
     **config: Any,
 ) -> AsyncBoltDriver:
     """The :class:`AsyncBoltDriver` twin of :func:`create_bolt_driver` (a plain function)."""
+    timeouts = {
+        "connect_timeout": connect_timeout,
+        "query_timeout": query_timeout,
+        "max_retries": max_retries,
+        "retry_backoff": retry_backoff,
+    }
     return _build(
         AsyncBoltDriver, backend, host, port, database, username, password, encrypted, uri,
-        routing, config,
+        routing, config, timeouts,
     )
 
 

@@ -52,8 +52,10 @@ from runic.ogm.exceptions import (
     OrmError,
     QueryBuildError,
     QueryExecutionError,
+    QueryTimeoutError,
     SessionClosedError,
     TransactionError,
+    TransientError,
     UnsupportedFeatureError,
 )
 from runic.ogm.query import (
@@ -139,6 +141,7 @@ __all__ = [
     "QueryBuilder",
     "QueryExecutionError",
     "QueryResult",
+    "QueryTimeoutError",
     "Relation",
     "Repository",
     "ReturnItem",
@@ -148,6 +151,7 @@ __all__ = [
     "StaleDataError",
     "TransactionError",
     "TransactionalGraphDriver",
+    "TransientError",
     "TypeConverter",
     "UnsupportedFeatureError",
     "Vector",

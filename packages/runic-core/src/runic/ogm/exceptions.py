@@ -22,8 +22,10 @@ __all__ = [
     "OrmError",
     "QueryBuildError",
     "QueryExecutionError",
+    "QueryTimeoutError",
     "SessionClosedError",
     "TransactionError",
+    "TransientError",
     "UnsupportedFeatureError",
 ]
 
@@ -114,3 +116,46 @@ class QueryExecutionError(BackendError):
         self.cypher = cypher
         self.server_message = message
         super().__init__(f"[{backend}] {message}")
+
+
+class QueryTimeoutError(QueryExecutionError, TimeoutError):
+    """A statement got no answer within the driver's ``query_timeout``.
+
+    The connection it ran on is closed (never reused); an explicit transaction on
+    it is rolled back by the server. ``timeout`` is the limit in seconds and
+    ``setting`` the keyword that sets it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        backend: str,
+        cypher: str | None = None,
+        timeout: float | None = None,
+        setting: str = "query_timeout",
+    ) -> None:
+        self.timeout = timeout
+        self.setting = setting
+        super().__init__(message, backend=backend, cypher=cypher)
+
+
+class TransientError(QueryExecutionError):
+    """The server refused a statement for a reason that may pass (deadlock, conflict).
+
+    Running the same unit of work again may succeed. The drivers retry an
+    autocommit ``execute`` themselves (``max_retries``); in an explicit
+    transaction the whole transaction has to be run again. ``code`` is the
+    server's error code (``Neo.TransientError...``, a SQLSTATE) when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        backend: str,
+        cypher: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.code = code
+        super().__init__(message, backend=backend, cypher=cypher)

@@ -13,11 +13,19 @@ from runic.falkordb._errors import (
     BACKEND,
     RequestTooLargeError,
     describe_client_endpoint,
+    is_transient,
     raise_translated,
 )
 from runic.falkordb._params import params_header
 from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
 from runic.ogm._registry_support import unknown_keywords_message
+from runic.ogm.driver.timeouts import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
+    RetryPolicy,
+    check_retries,
+    check_timeout,
+)
 from runic.ogm.exceptions import BackendError, QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 
@@ -34,6 +42,8 @@ _SETTING_NAMES = frozenset(f.name for f in dataclasses.fields(ConnectionSettings
 # FalkorDB answers a read (GRAPH.RO_QUERY) on a graph that does not exist yet
 # with this error, before even parsing the query.
 MISSING_GRAPH_ERROR = "Invalid graph operation on empty key"
+# FalkorDB refuses a query whose TIMEOUT argument is over its TIMEOUT_MAX setting.
+TIMEOUT_MAX_REFUSAL = "cannot exceed the TIMEOUT_MAX"
 # A harmless write that makes FalkorDB create an empty graph.
 CREATE_EMPTY_GRAPH = "RETURN 0"
 
@@ -60,7 +70,9 @@ class DriverBase:
     _db: Any
     _endpoint: str
     _connect_timeout: float | None
-    _query_timeout_ms: int | None
+    _query_timeout: float | None
+    _retry: RetryPolicy
+    _timeout_refused: bool
     _owned: OwnedResources | None
     _closed: bool
     _dialect: FalkorDBDialect | None
@@ -71,7 +83,8 @@ class DriverBase:
         graph: Any,
         db: Any,
         *,
-        query_timeout_ms: int | None,
+        query_timeout: float | None,
+        retry: RetryPolicy,
         owned: OwnedResources | None,
         settings: ConnectionSettings | None,
     ) -> None:
@@ -80,18 +93,13 @@ class DriverBase:
                 f"{type(self).__name__} needs a falkordb graph handle (db.select_graph(name)), "
                 f"got {type(graph).__name__}"
             )
-        if query_timeout_ms is not None and (
-            isinstance(query_timeout_ms, bool)
-            or not isinstance(query_timeout_ms, int)
-            or query_timeout_ms <= 0
-        ):
-            raise FalkorDBSettingsError(
-                f"query_timeout_ms={query_timeout_ms!r} is invalid; pass a number of "
-                "milliseconds > 0, or None for the server's default"
-            )
         self._graph = graph
         self._db = db
-        self._query_timeout_ms = query_timeout_ms
+        self._query_timeout = check_timeout(
+            "query_timeout", query_timeout, FalkorDBSettingsError, BACKEND
+        )
+        self._retry = retry
+        self._timeout_refused = False
         self._owned = owned
         self._closed = False
         self._dialect = None
@@ -113,7 +121,7 @@ class DriverBase:
         cls,
         settings: ConnectionSettings,
         graph: str,
-        query_timeout_ms: int | None,
+        retry: RetryPolicy,
         lease: EmbeddedLease | None,
     ) -> Self:
         raise NotImplementedError
@@ -126,7 +134,8 @@ class DriverBase:
         graph: str = DEFAULT_GRAPH,
         *,
         url: str | None = None,
-        query_timeout_ms: int | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         **settings: Any,
     ) -> Self:
         """Connect to a running FalkorDB server.
@@ -135,14 +144,16 @@ class DriverBase:
         given instead (``falkor://user:pass@host:port``, ``falkors://...``,
         ``unix:///path``). Other keywords are :class:`ConnectionSettings` fields
         (``unix_socket_path``, ``username``, ``password``, ``ssl``, ``ssl_ca_certs``,
-        ``connect_timeout`` (5 s), ``socket_timeout``, ``max_connections`` (16),
-        ``pool_timeout``). ``query_timeout_ms`` asks the server to abort queries
-        running longer.
+        ``connect_timeout`` (10 s), ``query_timeout`` (60 s), ``max_connections``
+        (16), ``pool_timeout``). A query the server refuses for now (loading its
+        data, queue full) is sent again up to ``max_retries`` times, after
+        ``retry_backoff`` seconds, doubled each time.
         """
         return cls.from_settings(
             settings_from(host=host, port=port, url=url, options=settings),
             graph,
-            query_timeout_ms=query_timeout_ms,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
         )
 
     @classmethod
@@ -151,10 +162,12 @@ class DriverBase:
         settings: ConnectionSettings,
         graph: str = DEFAULT_GRAPH,
         *,
-        query_timeout_ms: int | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
     ) -> Self:
         """Connect with ready-made :class:`ConnectionSettings`."""
-        return cls._open(settings, check_graph_name(graph), query_timeout_ms, None)
+        retry = check_retries(max_retries, retry_backoff, FalkorDBSettingsError, BACKEND)
+        return cls._open(settings, check_graph_name(graph), retry, None)
 
     @classmethod
     def embedded(
@@ -162,7 +175,8 @@ class DriverBase:
         graph: str = DEFAULT_GRAPH,
         data_dir: str | os.PathLike[str] | None = None,
         *,
-        query_timeout_ms: int | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         **settings: Any,
     ) -> Self:
         """Run on a private FalkorDB server started for this process.
@@ -173,11 +187,12 @@ class DriverBase:
         Without ``data_dir`` the data lives in memory only; with it the server
         keeps an append-only file there, so data survives a restart.
         ``settings`` may tune the pool (``max_connections``, ``pool_timeout``,
-        ``socket_timeout``, ``connect_timeout``).
+        ``query_timeout``, ``connect_timeout``).
         """
         from runic.falkordb.embedded import acquire_embedded
 
         name = check_graph_name(graph)
+        retry = check_retries(max_retries, retry_backoff, FalkorDBSettingsError, BACKEND)
         forbidden = sorted({"host", "port", "unix_socket_path", "url"} & settings.keys())
         if forbidden:
             raise FalkorDBSettingsError(
@@ -188,7 +203,7 @@ class DriverBase:
         lease = acquire_embedded(data_dir)
         try:
             conn = lease.server.connection_settings(**settings)
-            return cls._open(conn, name, query_timeout_ms, lease)
+            return cls._open(conn, name, retry, lease)
         except BaseException:
             lease.release()
             raise
@@ -261,8 +276,9 @@ class DriverBase:
             raise QueryBuildError("cypher must be a non-empty string")
         method = self._graph.query if write else self._graph.ro_query
         kwargs: dict[str, Any] = {}
-        if self._query_timeout_ms is not None:
-            kwargs["timeout"] = self._query_timeout_ms
+        if self._query_timeout is not None and not self._timeout_refused:
+            # the server aborts a read running longer (FalkorDB ignores it for writes)
+            kwargs["timeout"] = max(1, round(self._query_timeout * 1000))
         return method, params_header(params) + cypher, kwargs
 
     def _oversized(self, text: str) -> int | None:
@@ -299,6 +315,24 @@ class DriverBase:
             return DEFAULT_BULK_LIMIT
         return limit if limit >= MIN_BULK_LIMIT else DEFAULT_BULK_LIMIT
 
+    def _refused_timeout(self, exc: BaseException, kwargs: dict[str, Any]) -> bool:
+        """The server refused our TIMEOUT argument (over its ``TIMEOUT_MAX``): stop sending it.
+
+        The query did not run; it is sent again without the argument, and the
+        server's own (smaller) ``TIMEOUT_MAX`` applies from then on.
+        """
+        if "timeout" not in kwargs or TIMEOUT_MAX_REFUSAL not in str(exc):
+            return False
+        self._timeout_refused = True
+        del kwargs["timeout"]
+        return True
+
+    def _retry_delay(self, exc: BaseException, attempt: int) -> float | None:
+        """Seconds to wait before sending a refused query again, or ``None`` to raise."""
+        if attempt > self._retry.max_retries or not is_transient(exc):
+            return None
+        return self._retry.delay(attempt)
+
     def _raise(self, exc: BaseException, cypher: str | None, *, write: bool = False) -> NoReturn:
         raise_translated(
             exc,
@@ -306,6 +340,7 @@ class DriverBase:
             cypher=cypher,
             connect_timeout=self._connect_timeout,
             write=write,
+            query_timeout=self._query_timeout,
         )
 
     def _mark_closed(self) -> OwnedResources | None:
@@ -331,7 +366,9 @@ def check_setting_names(options: Mapping[str, Any]) -> None:
     """Raise :class:`FalkorDBSettingsError` for a keyword that is no setting (a close match too)."""
     unknown = options.keys() - _SETTING_NAMES
     if unknown:
-        accepted = _SETTING_NAMES | {"graph", "url", "query_timeout_ms", "data_dir"}
+        accepted = _SETTING_NAMES | {
+            "graph", "url", "data_dir", "query_timeout", "max_retries", "retry_backoff"
+        }
         raise FalkorDBSettingsError(
             unknown_keywords_message(BACKEND, unknown, accepted, call="the falkordb driver")
         )

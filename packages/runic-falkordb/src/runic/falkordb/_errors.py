@@ -7,17 +7,40 @@ from typing import Any, NoReturn
 
 from redis import exceptions as redis_errors
 
-from runic.ogm.exceptions import ConnectionFailedError, OrmError, QueryExecutionError
+from runic.falkordb.settings import HandshakeTimeout
+from runic.ogm.driver.timeouts import timeout_message
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    OrmError,
+    QueryExecutionError,
+    QueryTimeoutError,
+    TransientError,
+)
 
 __all__ = [
     "BACKEND",
     "RequestTooLargeError",
     "describe_client_endpoint",
+    "is_transient",
     "raise_translated",
     "translate_error",
 ]
 
 BACKEND = "falkordb"
+
+#: Server replies meaning the query was refused before it ran: sending it again is safe.
+_TRANSIENT_REPLIES = ("max pending queries exceeded",)
+#: The server aborted a query that ran longer than its TIMEOUT argument.
+_SERVER_TIMEOUT = "query timed out"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """The server refused the query without running it (loading its data, queue full)."""
+    if isinstance(exc, redis_errors.BusyLoadingError):
+        return True
+    return isinstance(exc, redis_errors.ResponseError) and any(
+        reply in str(exc).lower() for reply in _TRANSIENT_REPLIES
+    )
 
 
 class RequestTooLargeError(QueryExecutionError):
@@ -31,8 +54,17 @@ def translate_error(
     cypher: str | None,
     connect_timeout: float | None = None,
     write: bool = False,
+    query_timeout: float | None = None,
 ) -> OrmError | None:
     """Return the runic error for a client error, or ``None`` to let it propagate."""
+    if is_transient(exc):
+        return TransientError(
+            f"the server at {endpoint} refused the query for now ({exc}); "
+            "it did not run, so running it again is safe",
+            backend=BACKEND,
+            cypher=cypher,
+            code=type(exc).__name__,
+        )
     if isinstance(exc, redis_errors.AuthenticationError):
         return ConnectionFailedError(
             f"authentication with FalkorDB at {endpoint} failed ({_clause(exc)}); "
@@ -43,12 +75,22 @@ def translate_error(
             f"no pooled connection to FalkorDB at {endpoint} became free in time; "
             "raise max_connections= or pool_timeout=, or run fewer queries at once"
         )
-    if isinstance(exc, redis_errors.TimeoutError | TimeoutError):
+    connecting = isinstance(exc, HandshakeTimeout) or "timeout connecting" in str(exc).lower()
+    if isinstance(exc, redis_errors.TimeoutError | TimeoutError) and (
+        connecting or cypher is None
+    ):
         limit = f" (connect_timeout={connect_timeout} s)" if connect_timeout else ""
         return ConnectionFailedError(
             f"timed out talking to FalkorDB at {endpoint}{limit}: {_clause(exc)}. Check that the "
-            "server is running and reachable at that address; raise connect_timeout= or "
-            "socket_timeout= for slow networks or long queries"
+            "server is running and reachable at that address; raise connect_timeout= "
+            "for slow networks"
+        )
+    if isinstance(exc, redis_errors.TimeoutError | TimeoutError):
+        return QueryTimeoutError(
+            timeout_message(BACKEND, "FalkorDB", endpoint, query_timeout, in_transaction=False),
+            backend=BACKEND,
+            cypher=cypher,
+            timeout=query_timeout,
         )
     if isinstance(exc, redis_errors.ConnectionError | ConnectionError):
         if write and not _while_connecting(exc):
@@ -67,6 +109,15 @@ def translate_error(
         return ConnectionFailedError(
             f"the server at {endpoint} did not answer with the Redis protocol ({_clause(exc)}); "
             "check that host=/port= point at a FalkorDB server"
+        )
+    if isinstance(exc, redis_errors.ResponseError) and _SERVER_TIMEOUT in str(exc).lower():
+        limit = f"query_timeout={query_timeout:g} s" if query_timeout else "its TIMEOUT"
+        return QueryTimeoutError(
+            f"FalkorDB at {endpoint} aborted the query after {limit} "
+            "(nothing was changed); raise query_timeout= (None: no limit) for longer queries",
+            backend=BACKEND,
+            cypher=cypher,
+            timeout=query_timeout,
         )
     if isinstance(exc, redis_errors.ResponseError):
         message = str(exc)
@@ -107,6 +158,7 @@ def raise_translated(
     cypher: str | None,
     connect_timeout: float | None = None,
     write: bool = False,
+    query_timeout: float | None = None,
 ) -> NoReturn:
     """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown.
 
@@ -114,7 +166,12 @@ def raise_translated(
     leaves its outcome unknown.
     """
     mapped = translate_error(
-        exc, endpoint=endpoint, cypher=cypher, connect_timeout=connect_timeout, write=write
+        exc,
+        endpoint=endpoint,
+        cypher=cypher,
+        connect_timeout=connect_timeout,
+        write=write,
+        query_timeout=query_timeout,
     )
     if mapped is None:
         raise exc

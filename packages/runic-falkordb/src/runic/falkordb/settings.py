@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -10,9 +11,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import redis
 import redis.asyncio
 
+from runic.ogm.driver.timeouts import DEFAULT_CONNECT_TIMEOUT, DEFAULT_QUERY_TIMEOUT, client_wait
 from runic.ogm.exceptions import BackendError
 
-__all__ = ["ConnectionSettings", "FalkorDBSettingsError"]
+__all__ = ["ConnectionSettings", "FalkorDBSettingsError", "HandshakeTimeout"]
 
 _TCP_SCHEMES = {"falkor": False, "redis": False, "falkors": True, "rediss": True}
 
@@ -26,10 +28,12 @@ class ConnectionSettings:
     """Where and how to connect to a FalkorDB server.
 
     ``unix_socket_path``, when set, wins over ``host``/``port``. Timeouts are in
-    seconds: ``connect_timeout`` bounds opening a connection (so an unreachable
-    server fails fast), ``socket_timeout`` bounds waiting for a reply (``None``:
-    wait as long as the query runs), ``pool_timeout`` bounds waiting for a free
-    pooled connection when all ``max_connections`` are busy.
+    seconds (``None``: no limit): ``connect_timeout`` bounds opening a connection,
+    its handshake included (so an unreachable or mute server fails fast),
+    ``query_timeout`` bounds one query (the server is asked to abort a read
+    running longer; the client gives up waiting for a reply a little later, see
+    :func:`runic.ogm.driver.timeouts.client_wait`), ``pool_timeout`` bounds
+    waiting for a free pooled connection when all ``max_connections`` are busy.
     """
 
     host: str = "localhost"
@@ -41,8 +45,8 @@ class ConnectionSettings:
     ssl_ca_certs: str | None = None
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
-    connect_timeout: float | None = 5.0
-    socket_timeout: float | None = None
+    connect_timeout: float | None = DEFAULT_CONNECT_TIMEOUT
+    query_timeout: float | None = DEFAULT_QUERY_TIMEOUT
     max_connections: int = 16
     pool_timeout: float | None = 20.0
 
@@ -61,7 +65,7 @@ class ConnectionSettings:
                 raise FalkorDBSettingsError(
                     f"falkordb setting port={self.port!r} is invalid; pass an int in 1..65535"
                 )
-        for name in ("connect_timeout", "socket_timeout", "pool_timeout"):
+        for name in ("connect_timeout", "query_timeout", "pool_timeout"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not value > 0):
                 raise FalkorDBSettingsError(
@@ -126,7 +130,8 @@ class ConnectionSettings:
             "username": self.username,
             "password": self.password,
             "socket_connect_timeout": self.connect_timeout,
-            "socket_timeout": self.socket_timeout,
+            # a reply waits at most this long; a timed-out connection is dropped
+            "socket_timeout": client_wait(self.query_timeout),
             # FalkorDB's client parses str replies; it needs decoded responses.
             "decode_responses": True,
         }
@@ -159,6 +164,7 @@ class ConnectionSettings:
             connection_class=connection_class,
             max_connections=self.max_connections,
             timeout=self.pool_timeout,
+            redis_connect_func=_handshake,
             **self._connection_kwargs(),
         )
 
@@ -175,5 +181,40 @@ class ConnectionSettings:
             connection_class=connection_class,
             max_connections=self.max_connections,
             timeout=self.pool_timeout,
+            redis_connect_func=_async_handshake,
             **self._connection_kwargs(),
         )
+
+
+class HandshakeTimeout(redis.exceptions.TimeoutError):
+    """A new connection's handshake (AUTH, CLIENT SETINFO) got no answer in connect_timeout."""
+
+
+def _handshake(conn: Any) -> None:
+    """Run a new sync connection's handshake within ``connect_timeout``, not query_timeout.
+
+    redis-py reads the handshake's replies with the socket's reply timeout; a
+    server that accepts connections but never answers must fail as a connect
+    failure, within ``connect_timeout``.
+    """
+    sock = conn._sock
+    sock.settimeout(conn.socket_connect_timeout)
+    try:
+        conn.on_connect()
+    except redis.exceptions.TimeoutError as exc:
+        raise HandshakeTimeout(str(exc)) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            sock.settimeout(conn.socket_timeout)
+
+
+async def _async_handshake(conn: Any) -> None:
+    """The asyncio twin of :func:`_handshake` (reads use ``conn.socket_timeout``)."""
+    reply_timeout = conn.socket_timeout
+    conn.socket_timeout = conn.socket_connect_timeout
+    try:
+        await conn.on_connect()
+    except redis.exceptions.TimeoutError as exc:
+        raise HandshakeTimeout(str(exc)) from exc
+    finally:
+        conn.socket_timeout = reply_timeout
