@@ -11,8 +11,8 @@ in order, on an embedded FalkorDB server (see docs/testing.md, "The docs run").
 * Before a page, the test starts the process's shared embedded FalkorDB server (the
   one ``create_driver("falkordb")`` without ``host=`` runs on), so every page gets a
   fresh server and a fresh graph; after the page it drops the page's drivers and stops
-  that server, checking by its process id that it is gone. The model classes the
-  page defined are unregistered, so they do not clash with the next page's.
+  that server, checking by its process id that it is gone. A page registers its
+  model classes in an empty registry of its own, so they clash with no other test's.
 """
 
 from __future__ import annotations
@@ -70,11 +70,12 @@ class ReasonedSkipParser(SkipParser):
 
 
 class _Page:
-    """What one page's run holds: the lease on its embedded server."""
+    """What one page's run holds: the lease on its server, the models it replaced."""
 
-    def __init__(self, lease: Any) -> None:
+    def __init__(self, lease: Any, models: Any) -> None:
         self.lease = lease
         self.pid: int = lease.server.pid
+        self.models = models
 
 
 _PAGES: dict[int, _Page] = {}
@@ -98,17 +99,17 @@ def _process_alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
-def _forget_models(module: str) -> None:
-    """Unregister the model classes a page defined (not those of modules it imported)."""
+def _own_models() -> Any:
+    """Give the page an empty model registry; return the one it replaces.
+
+    A page's classes then never clash with models other tests registered (a test
+    module's ``Item`` and a page's ``Item``), and are gone after the page.
+    """
     from runic.ogm import metadata
 
-    snap = metadata.snapshot()
-    kept = type(snap)(
-        {k: c for k, c in snap.nodes.items() if c.__module__ != module},
-        {k: c for k, c in snap.edges.items() if c.__module__ != module},
-        {k: [c for c in cs if c.__module__ != module] for k, cs in snap.by_name.items()},
-    )
-    metadata.restore(kept)
+    saved = metadata.snapshot()
+    metadata.restore(type(saved)({}, {}, {}))
+    return saved
 
 
 def _setup_page(namespace: dict[str, Any]) -> None:
@@ -120,7 +121,7 @@ def _setup_page(namespace: dict[str, Any]) -> None:
             f"an embedded FalkorDB server is already running ({running.server!r}); "
             "the docs run starts its own for each page: close the drivers that hold it"
         )
-    _PAGES[id(namespace)] = _Page(embedded.acquire_embedded())
+    _PAGES[id(namespace)] = _Page(embedded.acquire_embedded(), _own_models())
 
 
 def _teardown_page(namespace: dict[str, Any]) -> None:
@@ -132,7 +133,9 @@ def _teardown_page(namespace: dict[str, Any]) -> None:
     namespace.clear()
     namespace["__name__"] = name
     gc.collect()
-    _forget_models(name)
+    from runic.ogm import metadata
+
+    metadata.restore(page.models)
     entry = embedded._shared.get(None)
     page.lease.release()  # the last lease stops the server
     # Something may still hold a lease (e.g. a failed block's traceback keeps a driver

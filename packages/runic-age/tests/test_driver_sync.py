@@ -260,8 +260,9 @@ def test_unknown_options_are_named() -> None:
     assert str(info.value) == (
         "the age driver got the unknown keywords 'colour', 'max_sise' (did you mean "
         "'max_size'?); graph backend 'age' accepts: application_name, connect_timeout, "
-        "create_graph, database, dsn, graph, host, max_size, min_size, password, "
-        "pool_timeout, port, prepare_threshold, username"
+        "create_graph, database, dsn, graph, host, liveness_check_timeout, max_retries, "
+        "max_size, min_size, password, pool_timeout, port, prepare_threshold, query_timeout, "
+        "retry_backoff, username"
     )
     with pytest.raises(BackendError, match="graph= is required"):
         create_age_driver()

@@ -186,8 +186,20 @@ def test_user_agent_names_the_installed_version() -> None:
 
     from runic.bolt._base import prepare
     from runic.bolt.dialect import Neo4jDialect
+    from runic.ogm.driver.timeouts import (
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_QUERY_TIMEOUT,
+        DEFAULT_RETRY_BACKOFF,
+    )
 
-    setup = prepare("bolt://127.0.0.1:7687", None, None, Neo4jDialect(), None, {})
+    timeouts = {
+        "connect_timeout": DEFAULT_CONNECT_TIMEOUT,
+        "query_timeout": DEFAULT_QUERY_TIMEOUT,
+        "max_retries": DEFAULT_MAX_RETRIES,
+        "retry_backoff": DEFAULT_RETRY_BACKOFF,
+    }
+    setup = prepare("bolt://127.0.0.1:7687", None, None, Neo4jDialect(), None, {}, timeouts)
     assert setup.config["user_agent"] == f"runic-bolt/{importlib.metadata.version('runic-bolt')}"
 def test_registry_names_an_unknown_keyword_with_a_close_match() -> None:
     from runic.ogm.registry import BackendSettingsError, create_driver

@@ -87,9 +87,9 @@ def test_factory_errors_are_runic_errors(registry: BackendRegistry) -> None:
 
 
 _FALKORDB_KEYWORDS = (
-    "connect_timeout, data_dir, graph, host, max_connections, password, pool_timeout, port, "
-    "query_timeout_ms, socket_timeout, ssl, ssl_ca_certs, ssl_certfile, ssl_keyfile, "
-    "unix_socket_path, url, username"
+    "connect_timeout, data_dir, graph, host, max_connections, max_retries, password, "
+    "pool_timeout, port, query_timeout, retry_backoff, ssl, ssl_ca_certs, ssl_certfile, "
+    "ssl_keyfile, unix_socket_path, url, username"
 )
 
 
