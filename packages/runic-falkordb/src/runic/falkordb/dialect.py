@@ -27,12 +27,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 from runic.ogm.query.ir import CompareOp, Comparison, FulltextSource, VectorSource
+
+from runic.falkordb import _schema
+
+if TYPE_CHECKING:
+    from runic.ogm.driver.results import QueryResult
+    from runic.ogm.schema.ir import DDL, CreateIndex, DropIndex
+    from runic.ogm.schema.specs import IndexSpec
 
 __all__ = ["FalkorDBDialect"]
 
@@ -144,6 +152,32 @@ class FalkorDBDialect(CypherDialect):
         if clause.score_alias is not None:
             yields += ", " + _yield("score", self.quote_alias(clause.score_alias))
         return f"CALL db.idx.vector.queryNodes({label}, {prop}, {k}, {vector}) YIELD {yields}"
+
+    # -- schema DDL (runic.ogm.schema.ir; see runic.falkordb._schema) -------------------
+
+    def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+        """Range/fulltext/vector index DDL; UNIQUE: a range index, then ``GRAPH.CONSTRAINT``."""
+        return _schema.create(op, graph)
+
+    def schema_drop(self, op: DropIndex, graph: str) -> list[DDL]:
+        """``DROP ... INDEX FOR ... ON ...`` or ``GRAPH.CONSTRAINT DROP``."""
+        return _schema.drop(op, graph)
+
+    def schema_list(self, graph: str) -> list[DDL]:
+        """``db.indexes()`` and ``db.constraints()``."""
+        return _schema.listing()
+
+    def schema_status(self, graph: str) -> list[DDL]:
+        """The listings again: their status columns show what is being built."""
+        return _schema.status()
+
+    def parse_indexes(self, results: Sequence[QueryResult]) -> list[IndexSpec]:
+        """Specs from the listings (a constraint's backing range index folded in)."""
+        return _schema.parse(results)
+
+    def indexes_pending(self, results: Sequence[QueryResult]) -> bool:
+        """True until every index and constraint is ``OPERATIONAL``."""
+        return _schema.pending(results)
 
 
 def _yield(output: str, alias: str) -> str:
