@@ -9,7 +9,12 @@ from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import UnsupportedFeatureError
 from runic.ogm.schema.ir import DDL
 
-__all__ = ["AsyncSchemaAdapter", "SchemaAdapter", "as_adapter", "as_async_adapter", "create_adapter"]
+__all__ = [
+    "AsyncSchemaAdapter", "SchemaAdapter", "as_adapter", "as_async_adapter", "create_adapter"
+]
+
+#: the driver method running a non-Cypher statement, per language
+_METHODS = {"command": "graph_command", "sql": "execute_sql"}
 
 
 def _rows(reply: Any) -> QueryResult:
@@ -47,7 +52,7 @@ class SchemaAdapter:
                 ddl.text, columns=ddl.columns or None, write=True
             )
             return result
-        method = getattr(self.driver, "graph_command" if ddl.language == "command" else "execute_sql", None)
+        method = getattr(self.driver, _METHODS[ddl.language], None)
         if method is None:
             raise UnsupportedFeatureError(
                 self.driver.backend, f"running {ddl.language} schema statements ({ddl.text})"
@@ -88,7 +93,7 @@ class AsyncSchemaAdapter:
                 ddl.text, columns=ddl.columns or None, write=True
             )
             return result
-        method = getattr(self.driver, "graph_command" if ddl.language == "command" else "execute_sql", None)
+        method = getattr(self.driver, _METHODS[ddl.language], None)
         if method is None:
             raise UnsupportedFeatureError(
                 self.driver.backend, f"running {ddl.language} schema statements ({ddl.text})"

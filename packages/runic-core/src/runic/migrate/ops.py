@@ -18,7 +18,14 @@ from typing import TypeVar
 from runic.ogm.dialect import CypherDialect
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import MetadataError, QueryExecutionError, UnsupportedFeatureError
-from runic.ogm.schema.ir import DDL, CreateEntityType, CreateIndex, DropIndex, IndexStatus, ListIndexes
+from runic.ogm.schema.ir import (
+    DDL,
+    CreateEntityType,
+    CreateIndex,
+    DropIndex,
+    IndexStatus,
+    ListIndexes,
+)
 from runic.ogm.schema.specs import IndexSpec, declared_specs
 
 __all__ = [
@@ -118,7 +125,9 @@ def validate_op(
     return ValidationResult(not (missing or extra or errors), missing, extra, errors)
 
 
-def entity_types_op(dialect: CypherDialect, graph: str, classes: Sequence[type]) -> SchemaOp[None]:
+def entity_types_op(
+    dialect: CypherDialect, graph: str, classes: Sequence[type]
+) -> SchemaOp[None]:
     """Create the vertex/edge types of ``classes`` where the backend has types."""
     from runic.ogm.core.models import Edge, Node
 
@@ -157,7 +166,8 @@ def _wait_built(dialect: CypherDialect, graph: str) -> SchemaOp[None]:
             return
         if time.monotonic() > deadline:
             raise QueryExecutionError(
-                f"[{dialect.name}] indexes were still being built after {BUILD_TIMEOUT:.0f}s"
+                f"indexes were still being built after {BUILD_TIMEOUT:.0f}s",
+                backend=dialect.name,
             )
         yield Wait(0.05)
 

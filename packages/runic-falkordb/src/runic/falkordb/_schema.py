@@ -15,7 +15,7 @@ from runic.ogm.driver.results import QueryResult
 from runic.ogm.identifiers import escape
 from runic.ogm.schema._support import vector_options
 from runic.ogm.schema.ir import DDL, CreateIndex, DropIndex
-from runic.ogm.schema.specs import IndexSpec
+from runic.ogm.schema.specs import EntityKind, IndexSpec
 
 __all__ = ["create", "drop", "listing", "parse", "pending", "status"]
 
@@ -52,7 +52,8 @@ def create(op: CreateIndex, graph: str) -> list[DDL]:
         return out
     if spec.index_type == "FULLTEXT":
         if spec.is_edge:
-            return [DDL(f"CREATE FULLTEXT INDEX FOR {pattern} ON ({prop})", ignore_errors=_ALREADY)]
+            text = f"CREATE FULLTEXT INDEX FOR {pattern} ON ({prop})"
+            return [DDL(text, ignore_errors=_ALREADY)]
         args = ", ".join(_literal(p) for p in (spec.label, *op.all_properties))
         return [DDL(f"CALL db.idx.fulltext.createNodeIndex({args})", ignore_errors=_ALREADY)]
     dimension, similarity = vector_options(spec, "falkordb")
@@ -105,14 +106,14 @@ def parse(results: Sequence[QueryResult]) -> list[IndexSpec]:
     for kind, label, props, entity_type, _status in constraints.rows:
         if kind != "UNIQUE" or len(props) != 1:
             continue
-        entity = "edge" if entity_type == "RELATIONSHIP" else "node"
+        entity: EntityKind = "edge" if entity_type == "RELATIONSHIP" else "node"
         unique.add((label, props[0], entity))
         specs.append(IndexSpec(label, props[0], "UNIQUE", entity))
     for label, props, types, options, entity_type, _status in indexes.rows:
-        entity = "edge" if entity_type == "RELATIONSHIP" else "node"
+        kind_of: EntityKind = "edge" if entity_type == "RELATIONSHIP" else "node"
         for prop in props:
             for kind in types.get(prop, ()):
-                if kind == "RANGE" and (label, prop, entity) in unique:
+                if kind == "RANGE" and (label, prop, kind_of) in unique:
                     continue
                 opts = (options or {}).get(prop) or {}
                 specs.append(
@@ -120,7 +121,7 @@ def parse(results: Sequence[QueryResult]) -> list[IndexSpec]:
                         label,
                         prop,
                         kind,
-                        entity,
+                        kind_of,
                         dimension=opts.get("dimension"),
                         similarity=opts.get("similarityFunction"),
                     )
@@ -135,7 +136,7 @@ def pending(results: Sequence[QueryResult]) -> bool:
         if any(s == "FAILED" for s in statuses):
             from runic.ogm.exceptions import QueryExecutionError
 
-            raise QueryExecutionError("[falkordb] an index or constraint failed to build")
+            raise QueryExecutionError("an index or constraint failed to build", backend="falkordb")
         if any(s != "OPERATIONAL" for s in statuses):
             return True
     return False

@@ -29,13 +29,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from runic.falkordb import _schema
 from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 from runic.ogm.query.ir import CompareOp, Comparison, FulltextSource, VectorSource
-
-from runic.falkordb import _schema
 
 if TYPE_CHECKING:
     from runic.ogm.driver.results import QueryResult

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from runic.ogm.identifiers import validate_identifier
 
-__all__ = ["EntityKind", "IndexKind", "IndexSpec", "extract_declared_specs", "declared_specs"]
+__all__ = ["EntityKind", "IndexKind", "IndexSpec", "declared_specs", "extract_declared_specs"]
 
 IndexKind = Literal["RANGE", "FULLTEXT", "VECTOR", "UNIQUE"]
 EntityKind = Literal["node", "edge"]
@@ -54,7 +55,7 @@ class IndexSpec:
                 f"got {self.similarity!r}"
             )
 
-    @property
+    @builtins.property
     def is_edge(self) -> bool:
         """True for an index on relationships of type :attr:`label`."""
         return self.entity == "edge"

@@ -1,0 +1,117 @@
+"""The schema layer: declared indexes and constraints made real by ``runic.migrate``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from runic.migrate import (
+    AsyncSchemaManager,
+    IndexSpec,
+    SchemaManager,
+    ValidationResult,
+    extract_declared_specs,
+)
+from runic.migrate.adapters import AsyncSchemaAdapter, SchemaAdapter
+from runic.ogm import Capability, Field, Node, Vector
+from runic.ogm.schema import DDL, CreateIndex
+from runic_integration import RunicDB, backend_test
+
+
+class SchemaUser(Node, labels=["ItSchemaUser"]):
+    """A unique email, a range-indexed age, the primary key (unique too)."""
+
+    id: str = Field(primary_key=True)
+    email: str = Field(unique=True)
+    age: int = Field(default=0, index=True)
+    nickname: str = Field(default="")
+
+
+class SchemaDoc(Node, labels=["ItSchemaDoc"]):
+    """Fulltext over title/body and a 3-dimensional vector index."""
+
+    id: str = Field(primary_key=True)
+    title: str = Field(default="", index_type="FULLTEXT")
+    body: str = Field(default="", index_type="FULLTEXT")
+    embedding: Vector | None = Field(
+        default=None, index_type="VECTOR", vector_dimension=3, similarity="euclidean"
+    )
+
+
+async def _validate(db: RunicDB, classes: Sequence[type]) -> ValidationResult:
+    if db.is_async:
+        return await AsyncSchemaManager(db.driver).validate_schema(classes)
+    return SchemaManager(db.driver).validate_schema(classes)
+
+
+async def _sync(db: RunicDB, classes: Sequence[type], **kwargs: Any) -> list[DDL]:
+    if db.is_async:
+        return await AsyncSchemaManager(db.driver).sync_schema(classes, **kwargs)
+    return SchemaManager(db.driver).sync_schema(classes, **kwargs)
+
+
+async def _run(db: RunicDB, ddls: Sequence[DDL]) -> None:
+    for ddl in ddls:
+        if db.is_async:
+            await AsyncSchemaAdapter(db.driver).run(ddl)
+        else:
+            SchemaAdapter(db.driver).run(ddl)
+
+
+@backend_test
+async def test_validate_reports_missing_and_sync_makes_the_schema_valid(db: RunicDB) -> None:
+    result = await _validate(db, [SchemaUser])
+    assert not result.is_valid
+    assert result.missing_indexes == [
+        IndexSpec("ItSchemaUser", "id", "UNIQUE"),
+        IndexSpec("ItSchemaUser", "email", "UNIQUE"),
+        IndexSpec("ItSchemaUser", "age", "RANGE"),
+    ]
+    assert result.extra_indexes == [] and result.errors == []
+    assert await _sync(db, [SchemaUser]) != []
+    after = await _validate(db, [SchemaUser])
+    assert after.is_valid, after
+    assert await _sync(db, [SchemaUser]) == []  # a second sync is a no-op
+
+
+@backend_test
+async def test_an_index_made_by_hand_is_extra_and_drop_extra_drops_it(db: RunicDB) -> None:
+    await _sync(db, [SchemaUser])
+    by_hand = IndexSpec("ItSchemaUser", "nickname", "RANGE")
+    graph = SchemaAdapter(db.driver).graph
+    await _run(db, db.driver.dialect.compile_schema(CreateIndex(by_hand), graph=graph))
+    result = await _validate(db, [SchemaUser])
+    assert result.extra_indexes == [by_hand] and result.missing_indexes == []
+    assert not result.is_valid
+    await _sync(db, [SchemaUser])  # without drop_extra the extra index stays
+    assert (await _validate(db, [SchemaUser])).extra_indexes == [by_hand]
+    await _sync(db, [SchemaUser], drop_extra=True)
+    assert (await _validate(db, [SchemaUser])).is_valid
+
+
+@pytest.mark.runic_requires(Capability.FULLTEXT_SEARCH, Capability.VECTOR_SEARCH)
+@backend_test
+async def test_search_works_on_indexes_created_by_sync_schema_alone(db: RunicDB) -> None:
+    assert [s.index_type for s in extract_declared_specs(SchemaDoc)] == [
+        "UNIQUE", "FULLTEXT", "FULLTEXT", "VECTOR"
+    ]
+    await _sync(db, [SchemaDoc])
+    assert (await _validate(db, [SchemaDoc])).is_valid
+    async with db.session() as session:
+        session.add_all([
+            SchemaDoc(id="d1", title="Graph databases", body="nodes",
+                      embedding=Vector([1.0, 0.0, 0.0])),
+            SchemaDoc(id="d2", title="Cooking", body="graph paper",
+                      embedding=Vector([0.0, 1.0, 0.0])),
+            SchemaDoc(id="d3", title="Roses", body="tulips",
+                      embedding=Vector([0.9, 0.1, 0.0])),
+        ])
+    async with db.session() as session:
+        found = await session.fulltext_search(SchemaDoc, query="graph").all()
+        assert sorted(d.id for d in found) == ["d1", "d2"]
+        nearest = await session.vector_search(
+            SchemaDoc, field=SchemaDoc.embedding, vector=[1.0, 0.05, 0.0], k=2
+        ).all()
+        assert sorted(d.id for d in nearest) == ["d1", "d3"]
