@@ -7,7 +7,12 @@ from typing import NoReturn
 import psycopg
 from psycopg_pool import PoolTimeout, TooManyRequests
 
-from runic.ogm.exceptions import ConnectionFailedError, OrmError, QueryExecutionError
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    OrmError,
+    QueryExecutionError,
+    UniqueViolationError,
+)
 
 __all__ = ["BACKEND", "is_retryable", "raise_translated", "translate_error"]
 
@@ -102,6 +107,12 @@ def translate_error(
         hint = _hint(message, graph)
         if hint:
             message = f"{message}; {hint}"
+        constraint = getattr(diag, "constraint_name", None) or ""
+        if exc.sqlstate == "23505" and not constraint.startswith(("pg_", "ag_")):
+            detail = getattr(diag, "message_detail", None) if diag is not None else None
+            return UniqueViolationError(
+                f"{message} ({detail})" if detail else message, backend=BACKEND, cypher=cypher
+            )
         return QueryExecutionError(message, backend=BACKEND, cypher=cypher)
     return None
 

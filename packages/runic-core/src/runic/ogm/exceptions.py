@@ -24,6 +24,7 @@ __all__ = [
     "QueryExecutionError",
     "SessionClosedError",
     "TransactionError",
+    "UniqueViolationError",
     "UnsupportedFeatureError",
 ]
 
@@ -114,3 +115,11 @@ class QueryExecutionError(BackendError):
         self.cypher = cypher
         self.server_message = message
         super().__init__(f"[{backend}] {message}")
+
+
+class UniqueViolationError(QueryExecutionError, DuplicateEntityError):
+    """The server refused a write that breaks a unique constraint or unique index.
+
+    A :class:`DuplicateEntityError` (so ``except DuplicateEntityError`` catches
+    it) and a :class:`QueryExecutionError` keeping the server's message.
+    """

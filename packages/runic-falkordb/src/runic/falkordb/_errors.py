@@ -6,7 +6,12 @@ from typing import Any, NoReturn
 
 from redis import exceptions as redis_errors
 
-from runic.ogm.exceptions import ConnectionFailedError, OrmError, QueryExecutionError
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    OrmError,
+    QueryExecutionError,
+    UniqueViolationError,
+)
 
 __all__ = ["BACKEND", "describe_client_endpoint", "raise_translated", "translate_error"]
 
@@ -56,6 +61,11 @@ def translate_error(
             message += (
                 f"; the server at {endpoint} does not have the FalkorDB module loaded "
                 "(start redis-server with --loadmodule falkordb.so, or use a FalkorDB server)"
+            )
+        if "unique constraint violation" in message.lower():
+            return UniqueViolationError(
+                f"{message}: a node with this value of a unique property already exists",
+                backend=BACKEND, cypher=cypher,
             )
         return QueryExecutionError(message, backend=BACKEND, cypher=cypher)
     return None
