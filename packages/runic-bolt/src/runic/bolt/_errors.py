@@ -19,6 +19,7 @@ from runic.ogm.exceptions import (
     QueryBuildError,
     QueryExecutionError,
     TransactionError,
+    UniqueViolationError,
 )
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 _DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 
 class BoltSettingsError(BackendError, ValueError):
@@ -121,6 +123,11 @@ def translate_error(
             return DatabaseNotFoundError(
                 f"[{backend}] database {ctx.database!r} does not exist on {where}: {message}; "
                 "create it first or pass the name of an existing database as database="
+            )
+        if code == _CONSTRAINT_FAILED:
+            return UniqueViolationError(
+                f"{code}: {message} (a unique constraint refused the write)",
+                backend=backend, cypher=cypher,
             )
         return QueryExecutionError(f"{code}: {message}", backend=backend, cypher=cypher)
     if isinstance(exc, neo4j_errors.IncompleteCommit):
