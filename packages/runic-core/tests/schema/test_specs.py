@@ -84,3 +84,22 @@ def test_bad_specs_are_refused() -> None:
 def test_vector_options_on_field_are_validated(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Field(**kwargs)
+
+
+def test_a_unique_violation_names_the_class_field_and_value() -> None:
+    from runic.ogm.exceptions import DuplicateEntityError, UniqueViolationError
+    from runic.ogm.schema.violations import unique_violation
+
+    class Account(Node, labels=["Account"]):
+        id: str = Field(primary_key=True)
+        email: str = Field(unique=True)
+
+    new = Account(id="a2", email="x@example.org")
+    by_label = UniqueViolationError("unique constraint violation on node of type Account",
+                                    backend="falkordb")
+    err = unique_violation(by_label, [new])
+    assert isinstance(err, DuplicateEntityError)
+    assert "one of Account.id='a2', Account.email='x@example.org' already exists" in str(err)
+    by_index = UniqueViolationError('violates unique constraint "runic_uniq_Account_email"',
+                                    backend="age")
+    assert "one of Account.email='x@example.org' already" in str(unique_violation(by_index, [new]))

@@ -25,7 +25,9 @@ from runic.ogm.exceptions import (
     OrmError,
     QueryBuildError,
     SessionClosedError,
+    UniqueViolationError,
 )
+from runic.ogm.schema.violations import unique_violation
 from runic.ogm.session import reads
 from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
 from runic.ogm.session.gcpause import gc_paused
@@ -306,7 +308,12 @@ class SessionCore:
             self._raise_duplicates(existing)
         with gc_paused(size):
             stmt = render_flush(plan, self.dialect)
-        result = yield stmt
+        try:
+            result = yield stmt
+        except UniqueViolationError as exc:
+            entities = [e for group in pending.values() for e in group]
+            entities += self.dirty.values()
+            raise unique_violation(exc, entities) from exc
         with gc_paused(size):
             self._apply(plan, created, updated, result)
         return None
