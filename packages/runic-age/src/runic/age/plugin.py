@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic.ogm.urls import parse_url
 
 if TYPE_CHECKING:
     from runic.age.async_driver import AsyncAGEDriver
@@ -43,6 +44,7 @@ SPEC = BackendSpec(
     install_hint="pip install runic-age",
     description="Apache AGE on PostgreSQL over psycopg 3 (sync and async, pooled, "
     "transactional); extra labels are emulated with a _labels property",
+    parse_url=lambda url: parse_url(url, path_key="database"),
 )
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic.ogm.urls import parse_url
 
 if TYPE_CHECKING:
     from runic.bolt.async_driver import AsyncBoltDriver
@@ -60,6 +61,7 @@ def _spec(
         capabilities=capabilities,
         install_hint=_INSTALL,
         description=description,
+        parse_url=lambda url: parse_url(url, path_key="database"),
     )
 
 

@@ -79,6 +79,8 @@ class BackendSpec:
     capabilities: frozenset[Capability] = frozenset()
     install_hint: str = ""
     description: str = ""
+    #: ``parse_url(url) -> factory keywords`` for ``create_driver("<name>://...")``
+    parse_url: Callable[[str], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -209,13 +211,16 @@ class BackendRegistry:
             return [entry.info for entry in self._discover()]
 
     def create_driver(self, name: str, /, **kwargs: Any) -> GraphDriver:
-        """Build a sync driver of backend ``name`` with the factory's keyword arguments."""
-        spec = self.get(name)
+        """Build a sync driver of backend ``name`` with the factory's keyword arguments.
+
+        ``name`` may be a URL whose scheme names the backend (``falkordb://host/graph``).
+        """
+        spec, kwargs = self._resolve(name, kwargs)
         return _call_factory(spec, spec.factory, kwargs)
 
     def create_async_driver(self, name: str, /, **kwargs: Any) -> AsyncGraphDriver:
         """Build an async driver of backend ``name``; fails early for sync-only backends."""
-        spec = self.get(name)
+        spec, kwargs = self._resolve(name, kwargs)
         if spec.async_factory is None:
             with self._lock:
                 self._load_all()
@@ -230,6 +235,23 @@ class BackendRegistry:
         return _call_factory(spec, spec.async_factory, kwargs)
 
     # -- internals ---------------------------------------------------------------
+
+    def _resolve(
+        self, name: str, kwargs: dict[str, Any]
+    ) -> tuple[BackendSpec, dict[str, Any]]:
+        """The spec for a name or URL, and the factory keywords (URL parts first)."""
+        from runic.ogm.urls import InvalidURLError, url_scheme
+
+        scheme = url_scheme(name)
+        if scheme is None:
+            return self.get(name), kwargs
+        spec = self.get(scheme)
+        if spec.parse_url is None:
+            raise InvalidURLError(
+                f"backend {spec.name!r} does not parse URLs; call "
+                f"create_driver({spec.name!r}, host=..., ...) with keywords instead"
+            )
+        return spec, {**spec.parse_url(name), **kwargs}
 
     def _lookup(self, key: str) -> BackendSpec | None:
         canonical = self._index.get(key)

