@@ -79,3 +79,28 @@ def test_pending_until_operational_and_failed_is_an_error() -> None:
     failed = QueryResult(("status",), [("FAILED",)])
     with pytest.raises(QueryExecutionError, match="failed to build"):
         D.indexes_pending([done, failed])
+
+
+def test_the_managers_take_a_raw_falkordb_graph_handle(raw_graph: object) -> None:
+    from runic.migrate import IndexManager, SchemaManager
+    from runic.ogm import Field, Node
+    from runic.ogm.core import metadata
+    from runic.ogm.core.metadata import MetaData
+
+    saved = metadata.default_metadata.snapshot()
+    metadata.default_metadata.restore(MetaData().snapshot())
+    try:
+        class Raw(Node, labels=["Raw"]):
+            id: str = Field(primary_key=True)
+            n: int = Field(default=0, index=True)
+
+        schema = SchemaManager(raw_graph)
+        assert len(schema.validate_schema([Raw]).missing_indexes) == 2
+        assert [d.text for d in IndexManager(raw_graph).create_indexes(Raw)][-1] == (
+            "CREATE INDEX FOR (n:`Raw`) ON (n.`n`)"
+        )
+        assert schema.validate_schema([Raw]).is_valid
+        IndexManager(raw_graph).ensure_indexes(Raw)  # nothing left: no error
+        assert sorted(s.index_type for s in schema.list_indexes()) == ["RANGE", "UNIQUE"]
+    finally:
+        metadata.default_metadata.restore(saved)
