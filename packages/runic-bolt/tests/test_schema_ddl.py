@@ -142,7 +142,7 @@ def test_memgraph_parsing() -> None:
     ]
 
 
-def test_arcadedb_uses_unnamed_cypher_ddl_and_refuses_sql_only_indexes() -> None:
+def test_arcadedb_uses_unnamed_cypher_ddl_and_sql_for_fulltext_and_vector() -> None:
     assert texts(ARC, CreateIndex(IndexSpec("Person", "age", "RANGE"))) == [
         "CREATE INDEX IF NOT EXISTS FOR (n:`Person`) ON (n.`age`)"
     ]
@@ -152,6 +152,15 @@ def test_arcadedb_uses_unnamed_cypher_ddl_and_refuses_sql_only_indexes() -> None
     assert texts(ARC, DropIndex(IndexSpec("Person", "age", "RANGE", name="Person[age]"))) == [
         "DROP INDEX `Person[age]` IF EXISTS"
     ]
-    for kind in ("FULLTEXT", "VECTOR"):
-        with pytest.raises(UnsupportedFeatureError, match="_index_sql"):
-            ARC.compile_schema(CreateIndex(IndexSpec("Doc", "t", kind, dimension=2)))
+    op = CreateIndex(IndexSpec("Doc", "title", "FULLTEXT"), properties=("title", "body"))
+    ddls = ARC.compile_schema(op)
+    assert {d.language for d in ddls} == {"sql"}  # ArcadeDB SQL, sent over its HTTP API
+    assert [d.text for d in ddls] == ARC.fulltext_index_sql("Doc", ("title", "body"))
+    assert ddls[-1].text == "CREATE INDEX IF NOT EXISTS ON `Doc` (`title`, `body`) FULL_TEXT"
+    spec = IndexSpec("Doc", "emb", "VECTOR", dimension=2, similarity="euclidean")
+    assert [d.text for d in ARC.compile_schema(CreateIndex(spec))][-1] == (
+        'CREATE INDEX IF NOT EXISTS ON `Doc` (`emb`) LSM_VECTOR METADATA '
+        '{"dimensions": 2, "similarity": "EUCLIDEAN"}'
+    )
+    with pytest.raises(UnsupportedFeatureError, match="relationships"):
+        ARC.compile_schema(CreateIndex(IndexSpec("K", "t", "FULLTEXT", "edge")))

@@ -47,16 +47,38 @@ class SchemaDoc(Node, labels=["ItSchemaDoc"]):
     )
 
 
-async def _validate(db: RunicDB, classes: Sequence[type]) -> ValidationResult:
+def _adapter(db: RunicDB, *, http: bool) -> SchemaAdapter | AsyncSchemaAdapter:
+    """An adapter on the test's driver; with ``http`` ArcadeDB also gets its SQL runner."""
+    sql = None
+    if http and db.backend == "arcadedb":
+        from runic.bolt.http import ArcadeDBSQL  # only installed with the ArcadeDB backend
+
+        settings = db.server.settings
+        sql = ArcadeDBSQL(
+            str(settings["http_url"]), str(db.driver_kwargs["database"]),
+            str(settings["username"]), str(settings["password"]),
+        )
     if db.is_async:
-        return await AsyncSchemaManager(db.driver).validate_schema(classes)
-    return SchemaManager(db.driver).validate_schema(classes)
+        return AsyncSchemaAdapter(db.driver, sql=sql)
+    return SchemaAdapter(db.driver, sql=sql)
 
 
-async def _sync(db: RunicDB, classes: Sequence[type], **kwargs: Any) -> list[DDL]:
-    if db.is_async:
-        return await AsyncSchemaManager(db.driver).sync_schema(classes, **kwargs)
-    return SchemaManager(db.driver).sync_schema(classes, **kwargs)
+async def _validate(
+    db: RunicDB, classes: Sequence[type], *, http: bool = True
+) -> ValidationResult:
+    adapter = _adapter(db, http=http)
+    if isinstance(adapter, AsyncSchemaAdapter):
+        return await AsyncSchemaManager(adapter).validate_schema(classes)
+    return SchemaManager(adapter).validate_schema(classes)
+
+
+async def _sync(
+    db: RunicDB, classes: Sequence[type], *, http: bool = True, **kwargs: Any
+) -> list[DDL]:
+    adapter = _adapter(db, http=http)
+    if isinstance(adapter, AsyncSchemaAdapter):
+        return await AsyncSchemaManager(adapter).sync_schema(classes, **kwargs)
+    return SchemaManager(adapter).sync_schema(classes, **kwargs)
 
 
 async def _run(db: RunicDB, ddls: Sequence[DDL]) -> None:
@@ -122,14 +144,21 @@ def test_declared_specs_of_a_searchable_model() -> None:
 
 async def _search_or_unsupported(db: RunicDB, classes: Sequence[type]) -> bool:
     """Sync ``classes``; False when the backend cannot create their indexes (checked error)."""
-    result = await _validate(db, classes)
-    if db.backend in ("age", "arcadedb"):
+    if db.backend == "arcadedb":  # over Bolt alone: a clear error naming http_url=
+        result = await _validate(db, classes, http=False)
+        assert not result.is_valid and len(result.errors) == 3
+        assert all("http_url=" in error for error in result.errors)
+        with pytest.raises(UnsupportedFeatureError, match="http_url="):
+            await _sync(db, classes, http=False)
+    if db.backend == "age":
+        result = await _validate(db, classes)
         assert result.errors and not result.is_valid
         with pytest.raises(UnsupportedFeatureError, match=db.backend):
             await _sync(db, classes)
         return False
     await _sync(db, classes)
     assert (await _validate(db, classes)).is_valid
+    assert await _sync(db, classes) == []
     return True
 
 

@@ -135,3 +135,23 @@ def test_a_missing_vector_dimension_names_the_spec_and_the_fix() -> None:
 
     with pytest.raises(MetadataError, match=r"VECTOR Doc.v: .*vector_dimension=N"):
         vector_options(IndexSpec("Doc", "v", "VECTOR"), "neo4j")
+
+
+def test_ddl_in_a_language_the_connection_cannot_send_is_an_error() -> None:
+    class SqlOnly(FakeDialect):
+        def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+            return [DDL(f"CREATE INDEX ON {op.spec.label}", "sql")]
+
+    user, _doc = _models()
+    op = ops.validate_op(SqlOnly(), "g", [user], frozenset({"cypher"}))
+    result = ops.drive(op, Server([]).run)
+    assert not result.is_valid and len(result.errors) == 2
+    assert result.errors[0].startswith(
+        "UNIQUE User.id: needs sql statements this connection cannot send on fake: "
+    )
+    assert "http_url=" in result.errors[0]
+    with pytest.raises(UnsupportedFeatureError, match="needs sql statements"):
+        ops.drive(ops.sync_op(SqlOnly(), "g", [user], languages={"cypher"}), Server([]).run)
+    server = Server([])
+    ops.drive(ops.sync_op(SqlOnly(), "g", [user], languages={"cypher", "sql"}), server.run)
+    assert server.sent == ["CREATE INDEX ON User", "CREATE INDEX ON User"]

@@ -25,9 +25,10 @@ from runic.ogm.schema.ir import DDL, CreateIndex, DropIndex
 from runic.ogm.schema.specs import EntityKind, IndexKind, IndexSpec
 
 if TYPE_CHECKING:
-    from runic.bolt.dialect import BoltDialect, MemgraphDialect
+    from runic.bolt.dialect import ArcadeDBDialect, BoltDialect, MemgraphDialect
 
 __all__ = [
+    "arcadedb_create",
     "memgraph_create",
     "memgraph_drop",
     "memgraph_listing",
@@ -131,6 +132,26 @@ def neo4j_parse(results: Sequence[QueryResult]) -> list[IndexSpec]:
         for prop in props:
             specs.append(IndexSpec(labels[0], prop, index_type, _entity(entity_type), name=name))
     return specs
+
+
+def arcadedb_create(dialect: ArcadeDBDialect, op: CreateIndex) -> list[DDL]:
+    """Unnamed Cypher for RANGE/UNIQUE; ArcadeDB SQL for FULLTEXT/VECTOR (sent over HTTP)."""
+    spec = op.spec
+    if spec.index_type not in ("FULLTEXT", "VECTOR"):
+        return neo4j_create(dialect, op, named=False)
+    if spec.is_edge:
+        raise UnsupportedFeatureError(
+            dialect.name, f"a {spec.index_type} index on relationships through runic.migrate"
+        )
+    if spec.index_type == "FULLTEXT":
+        sql = dialect.fulltext_index_sql(spec.label, op.all_properties)
+    else:
+        dimension, similarity = vector_options(spec, dialect.name)
+        sql = dialect.vector_index_sql(
+            spec.label, spec.property, dimension=dimension,
+            similarity="euclidean" if similarity == "euclidean" else "cosine",
+        )
+    return [DDL(text, "sql") for text in sql]
 
 
 # -- Memgraph -----------------------------------------------------------------------------

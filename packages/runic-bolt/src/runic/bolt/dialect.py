@@ -510,17 +510,9 @@ class ArcadeDBDialect(BoltDialect):
     def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
         """Range index / unique constraint in Cypher (ArcadeDB names them itself).
 
-        Fulltext and vector indexes exist only in ArcadeDB SQL, which Bolt does not
-        carry: UnsupportedFeatureError naming :meth:`fulltext_index_sql` /
-        :meth:`vector_index_sql`.
+        Fulltext and vector indexes exist only in ArcadeDB SQL: they compile to
+        ``language="sql"`` statements (:meth:`fulltext_index_sql`,
+        :meth:`vector_index_sql`), which a schema adapter sends through ArcadeDB's
+        HTTP API (``create_adapter("arcadedb", ..., http_url=...)``).
         """
-        spec = op.spec
-        if spec.index_type in ("FULLTEXT", "VECTOR"):
-            helper = "fulltext_index_sql" if spec.index_type == "FULLTEXT" else "vector_index_sql"
-            raise UnsupportedFeatureError(
-                self.name,
-                f"creating a {spec.index_type} index over Bolt",
-                f"run the SQL from ArcadeDBDialect().{helper}(...) through ArcadeDB's "
-                "HTTP API or console",
-            )
-        return _schema.neo4j_create(self, op, named=False)
+        return _schema.arcadedb_create(self, op)

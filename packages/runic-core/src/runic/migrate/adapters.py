@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from runic.ogm.dialect import CypherDialect
@@ -27,12 +29,55 @@ def _graph_name(driver: Any) -> str:
     return str(getattr(driver, "graph_name", "") or "")
 
 
-class SchemaAdapter:
-    """Runs :class:`DDL` on a blocking runic driver: Cypher, SQL or a server command."""
+def _languages(driver: Any, sql: Any) -> frozenset[str]:
+    out = {"cypher"}
+    if sql is not None or hasattr(driver, "execute_sql"):
+        out.add("sql")
+    if hasattr(driver, "graph_command"):
+        out.add("command")
+    return frozenset(out)
 
-    def __init__(self, driver: Any, *, owns_driver: bool = False) -> None:
+
+#: what to do when a backend's schema DDL needs a language the adapter cannot send
+LANGUAGE_HINTS = {
+    "sql": "ArcadeDB creates fulltext and vector indexes only in SQL, sent over its "
+    "HTTP API: use create_adapter('arcadedb', ..., http_url='http://host:2480') or "
+    "SchemaAdapter(driver, sql=runic.bolt.http.ArcadeDBSQL(http_url, database, user, pw))",
+    "command": "this driver cannot send server commands",
+}
+
+
+def _cannot_send(driver: Any, ddl: DDL) -> UnsupportedFeatureError:
+    return UnsupportedFeatureError(
+        getattr(driver, "backend", "this backend"),
+        f"sending {ddl.language} schema statements ({ddl.text})",
+        LANGUAGE_HINTS.get(ddl.language),
+    )
+
+
+class SchemaAdapter:
+    """Runs :class:`DDL` on a blocking runic driver: Cypher, SQL or a server command.
+
+    ``sql`` runs the backend's SQL where the driver cannot (ArcadeDB:
+    ``runic.bolt.http.ArcadeDBSQL``, which :func:`create_adapter` builds from
+    ``http_url=``).
+    """
+
+    def __init__(
+        self,
+        driver: Any,
+        *,
+        owns_driver: bool = False,
+        sql: Callable[[str], QueryResult] | None = None,
+    ) -> None:
         self.driver = driver
         self.owns_driver = owns_driver
+        self.sql = sql
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The :class:`DDL` languages this adapter can send."""
+        return _languages(self.driver, self.sql)
 
     @property
     def dialect(self) -> CypherDialect:
@@ -52,11 +97,11 @@ class SchemaAdapter:
                 ddl.text, columns=ddl.columns or None, write=True
             )
             return result
+        if ddl.language == "sql" and self.sql is not None:
+            return self.sql(ddl.text)
         method = getattr(self.driver, _METHODS[ddl.language], None)
         if method is None:
-            raise UnsupportedFeatureError(
-                self.driver.backend, f"running {ddl.language} schema statements ({ddl.text})"
-            )
+            raise _cannot_send(self.driver, ddl)
         if ddl.language == "command":
             return _rows(method(*ddl.args))
         sql_result: QueryResult = method(ddl.text)
@@ -69,11 +114,23 @@ class SchemaAdapter:
 
 
 class AsyncSchemaAdapter:
-    """Runs :class:`DDL` on an async runic driver."""
+    """Runs :class:`DDL` on an async runic driver (``sql``: see :class:`SchemaAdapter`)."""
 
-    def __init__(self, driver: Any, *, owns_driver: bool = False) -> None:
+    def __init__(
+        self,
+        driver: Any,
+        *,
+        owns_driver: bool = False,
+        sql: Callable[[str], QueryResult] | None = None,
+    ) -> None:
         self.driver = driver
         self.owns_driver = owns_driver
+        self.sql = sql
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The :class:`DDL` languages this adapter can send."""
+        return _languages(self.driver, self.sql)
 
     @property
     def dialect(self) -> CypherDialect:
@@ -93,11 +150,11 @@ class AsyncSchemaAdapter:
                 ddl.text, columns=ddl.columns or None, write=True
             )
             return result
+        if ddl.language == "sql" and self.sql is not None:
+            return await asyncio.to_thread(self.sql, ddl.text)
         method = getattr(self.driver, _METHODS[ddl.language], None)
         if method is None:
-            raise UnsupportedFeatureError(
-                self.driver.backend, f"running {ddl.language} schema statements ({ddl.text})"
-            )
+            raise _cannot_send(self.driver, ddl)
         if ddl.language == "command":
             return _rows(await method(*ddl.args))
         sql_result: QueryResult = await method(ddl.text)
@@ -109,11 +166,32 @@ class AsyncSchemaAdapter:
             await self.driver.close()
 
 
-def create_adapter(backend: str, **kwargs: Any) -> SchemaAdapter:
-    """A :class:`SchemaAdapter` on a new driver: ``create_driver(backend, **kwargs)``."""
+def create_adapter(backend: str, *, http_url: str | None = None, **kwargs: Any) -> SchemaAdapter:
+    """A :class:`SchemaAdapter` on a new driver: ``create_driver(backend, **kwargs)``.
+
+    ``http_url`` (ArcadeDB only): its HTTP API, through which the fulltext and
+    vector indexes its Cypher cannot create are made in ArcadeDB SQL.
+    """
     from runic.ogm import create_driver
 
-    return SchemaAdapter(create_driver(backend, **kwargs), owns_driver=True)
+    driver = create_driver(backend, **kwargs)
+    sql: Callable[[str], QueryResult] | None = None
+    if http_url is not None:
+        if driver.backend != "arcadedb":
+            driver.close()
+            raise UnsupportedFeatureError(
+                driver.backend, "http_url=", "http_url= is for ArcadeDB's HTTP API only"
+            )
+        from runic.bolt.http import ArcadeDBSQL
+
+        database = kwargs.get("database") or getattr(driver, "database", None)
+        if not database:
+            driver.close()
+            raise ValueError("create_adapter('arcadedb', http_url=...) needs database=")
+        sql = ArcadeDBSQL(
+            http_url, str(database), kwargs.get("username", "root"), kwargs.get("password")
+        )
+    return SchemaAdapter(driver, owns_driver=True, sql=sql)
 
 
 def as_adapter(target: Any) -> SchemaAdapter:

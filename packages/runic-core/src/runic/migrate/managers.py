@@ -59,7 +59,7 @@ class SchemaManager:
     def validate_schema(self, entity_classes: Sequence[type]) -> ValidationResult:
         """Compare declared specs with the live graph."""
         a = self.adapter
-        return ops.drive(ops.validate_op(a.dialect, a.graph, entity_classes), a.run)
+        return ops.drive(ops.validate_op(a.dialect, a.graph, entity_classes, a.languages), a.run)
 
     def sync_schema(
         self, entity_classes: Sequence[type], *, drop_extra: bool = False, dry_run: bool = False
@@ -70,7 +70,10 @@ class SchemaManager:
         reads and returns the DDL that would run.
         """
         a = self.adapter
-        op = ops.sync_op(a.dialect, a.graph, entity_classes, drop_extra=drop_extra, dry_run=dry_run)
+        op = ops.sync_op(
+            a.dialect, a.graph, entity_classes,
+            drop_extra=drop_extra, dry_run=dry_run, languages=a.languages,
+        )
         return ops.drive(op, a.run)
 
     def list_indexes(self) -> list[IndexSpec]:
@@ -117,14 +120,18 @@ class AsyncSchemaManager:
     async def validate_schema(self, entity_classes: Sequence[type]) -> ValidationResult:
         """See :meth:`SchemaManager.validate_schema`."""
         a = self.adapter
-        return await ops.drive_async(ops.validate_op(a.dialect, a.graph, entity_classes), a.run)
+        op = ops.validate_op(a.dialect, a.graph, entity_classes, a.languages)
+        return await ops.drive_async(op, a.run)
 
     async def sync_schema(
         self, entity_classes: Sequence[type], *, drop_extra: bool = False, dry_run: bool = False
     ) -> list[DDL]:
         """See :meth:`SchemaManager.sync_schema`."""
         a = self.adapter
-        op = ops.sync_op(a.dialect, a.graph, entity_classes, drop_extra=drop_extra, dry_run=dry_run)
+        op = ops.sync_op(
+            a.dialect, a.graph, entity_classes,
+            drop_extra=drop_extra, dry_run=dry_run, languages=a.languages,
+        )
         return await ops.drive_async(op, a.run)
 
     async def list_indexes(self) -> list[IndexSpec]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -96,27 +96,50 @@ def live_op(dialect: CypherDialect, graph: str) -> SchemaOp[list[IndexSpec]]:
     return dialect.parse_indexes(results)
 
 
+ALL_LANGUAGES = frozenset({"cypher", "sql", "command"})
+
+
 def _supported(
-    dialect: CypherDialect, graph: str, specs: Sequence[IndexSpec]
+    dialect: CypherDialect,
+    graph: str,
+    specs: Sequence[IndexSpec],
+    languages: Collection[str] = ALL_LANGUAGES,
 ) -> tuple[list[IndexSpec], list[str]]:
-    """Split ``specs`` into those the dialect can create and error texts for the rest."""
+    """Split ``specs`` into those that can be created here and error texts for the rest.
+
+    A spec cannot be created when the dialect refuses it, or when its DDL is in a
+    language the connection cannot send (``languages``).
+    """
+    from runic.migrate.adapters import LANGUAGE_HINTS
+
     ok: list[IndexSpec] = []
     errors: list[str] = []
     for spec in specs:
         try:
-            dialect.compile_schema(CreateIndex(spec), graph=graph)
+            ddls = dialect.compile_schema(CreateIndex(spec), graph=graph)
         except (UnsupportedFeatureError, MetadataError) as exc:
             errors.append(f"{spec.describe()}: {exc}")
+            continue
+        missing = sorted({d.language for d in ddls} - set(languages))
+        if missing:
+            hint = "; ".join(LANGUAGE_HINTS.get(m, m) for m in missing)
+            errors.append(
+                f"{spec.describe()}: needs {', '.join(missing)} statements this connection "
+                f"cannot send on {dialect.name}: {hint}"
+            )
         else:
             ok.append(spec)
     return ok, errors
 
 
 def validate_op(
-    dialect: CypherDialect, graph: str, classes: Sequence[type]
+    dialect: CypherDialect,
+    graph: str,
+    classes: Sequence[type],
+    languages: Collection[str] = ALL_LANGUAGES,
 ) -> SchemaOp[ValidationResult]:
     """Compare the classes' declared specs with the live graph."""
-    declared, errors = _supported(dialect, graph, declared_specs(classes))
+    declared, errors = _supported(dialect, graph, declared_specs(classes), languages)
     live = yield from live_op(dialect, graph)
     live_set = set(live)
     wanted = set(declared_specs(classes))
@@ -200,6 +223,7 @@ def sync_op(
     *,
     drop_extra: bool = False,
     dry_run: bool = False,
+    languages: Collection[str] = ALL_LANGUAGES,
 ) -> SchemaOp[list[DDL]]:
     """Create entity types and missing specs; drop extras with ``drop_extra``.
 
@@ -207,7 +231,7 @@ def sync_op(
     but the reads). A declared spec the backend cannot create raises.
     """
     declared = declared_specs(classes)
-    _ok, errors = _supported(dialect, graph, declared)
+    _ok, errors = _supported(dialect, graph, declared, languages)
     if errors:
         raise UnsupportedFeatureError(dialect.name, "; ".join(errors))
     plan: list[DDL] = []
