@@ -18,6 +18,7 @@ from runic.migrate.adapters import AsyncSchemaAdapter, SchemaAdapter
 from runic.ogm import (
     Capability,
     DuplicateEntityError,
+    Edge,
     Field,
     Node,
     UnsupportedFeatureError,
@@ -34,6 +35,13 @@ class SchemaUser(Node, labels=["ItSchemaUser"]):
     email: str = Field(unique=True)
     age: int = Field(default=0, index=True)
     nickname: str = Field(default="")
+
+
+class SchemaFollows(Edge, type="IT_SCHEMA_FOLLOWS"):
+    """An edge model: a range index and a unique property on the relationship type."""
+
+    since: int = Field(default=0, index=True)
+    ref: str = Field(default="", unique=True)
 
 
 class SchemaDoc(Node, labels=["ItSchemaDoc"]):
@@ -205,3 +213,15 @@ async def test_a_duplicate_unique_value_from_another_session_fails_and_writes_no
     with pytest.raises(DuplicateEntityError, match=expected):
         await second.commit()
     assert db.count("ItSchemaUser") == 1
+
+
+@backend_test
+async def test_edge_models_get_their_indexes_on_the_relationship_type(db: RunicDB) -> None:
+    result = await _validate(db, [SchemaFollows])
+    assert result.missing_indexes == [
+        IndexSpec("IT_SCHEMA_FOLLOWS", "since", "RANGE", "edge"),
+        IndexSpec("IT_SCHEMA_FOLLOWS", "ref", "UNIQUE", "edge"),
+    ]
+    await _sync(db, [SchemaFollows])
+    assert (await _validate(db, [SchemaFollows])).is_valid
+    assert await _sync(db, [SchemaFollows]) == []
