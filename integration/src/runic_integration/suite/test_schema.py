@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -225,3 +232,63 @@ async def test_edge_models_get_their_indexes_on_the_relationship_type(db: RunicD
     await _sync(db, [SchemaFollows])
     assert (await _validate(db, [SchemaFollows])).is_valid
     assert await _sync(db, [SchemaFollows]) == []
+
+
+def _url(db: RunicDB) -> str:
+    """A database URL for the test's graph (``runic`` console script, ``create_driver``)."""
+    kw = db.driver_kwargs
+    user = kw.get("username")
+    creds = ""
+    if user is not None:
+        creds = quote(str(user), safe="")
+        if kw.get("password") is not None:
+            creds += ":" + quote(str(kw["password"]), safe="")
+        creds += "@"
+    name = kw.get("graph") if db.backend == "falkordb" else kw.get("database")
+    url = f"{db.backend}://{creds}{kw['host']}:{kw['port']}/{name or ''}"
+    if db.backend == "age":
+        url += f"?graph={kw['graph']}"
+    if db.backend == "arcadedb":
+        url += "?" + urlencode({"http_url": db.server.settings["http_url"]})
+    return url
+
+
+CLI_MODELS = """
+from runic.ogm import Field, Node
+
+
+class CliUser(Node, labels=["ItCliUser"]):
+    id: str = Field(primary_key=True)
+    email: str = Field(unique=True)
+"""
+
+
+@backend_test
+async def test_the_runic_console_script_syncs_and_validates(db: RunicDB) -> None:
+    script = Path(sys.executable).parent / "runic"
+    if not script.exists():
+        pytest.fail("the runic console script is not installed (reinstall runic-core)")
+    models = Path(tempfile.mkdtemp(prefix="runic-cli-"))
+    (models / "it_cli_models.py").write_text(CLI_MODELS)
+    env = {**os.environ, "RUNIC_URL": _url(db), "PYTHONPATH": str(models)}
+
+    def runic(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(script), "schema", *args, "--models", "it_cli_models"],
+            capture_output=True, text=True, env=env, timeout=120, check=False, cwd=models,
+        )
+
+    try:
+        first = runic("validate")
+        assert first.returncode == 1, first.stderr
+        assert first.stdout.splitlines() == [
+            "missing (2):", "  UNIQUE   node ItCliUser.id", "  UNIQUE   node ItCliUser.email",
+            "extra (0):",
+        ]
+        synced = runic("sync")
+        assert synced.returncode == 0, synced.stderr
+        valid = runic("validate")
+        assert valid.returncode == 0 and valid.stdout == "schema is valid\n", valid.stdout
+        assert "ran 0 statement(s)" in runic("sync").stdout
+    finally:
+        shutil.rmtree(models, ignore_errors=True)

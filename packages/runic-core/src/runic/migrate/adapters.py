@@ -169,6 +169,8 @@ class AsyncSchemaAdapter:
 def create_adapter(backend: str, *, http_url: str | None = None, **kwargs: Any) -> SchemaAdapter:
     """A :class:`SchemaAdapter` on a new driver: ``create_driver(backend, **kwargs)``.
 
+    ``backend`` may be a database URL (``arcadedb://root:pw@host:7687/MyDB``).
+
     ``http_url`` (ArcadeDB only): its HTTP API, through which the fulltext and
     vector indexes its Cypher cannot create are made in ArcadeDB SQL.
     """
@@ -183,13 +185,17 @@ def create_adapter(backend: str, *, http_url: str | None = None, **kwargs: Any) 
                 driver.backend, "http_url=", "http_url= is for ArcadeDB's HTTP API only"
             )
         from runic.bolt.http import ArcadeDBSQL
+        from runic.ogm.urls import parse_url, url_scheme
 
-        database = kwargs.get("database") or getattr(driver, "database", None)
+        given = {**parse_url(backend, path_key="database"), **kwargs} if url_scheme(
+            backend
+        ) else kwargs
+        database = given.get("database")
         if not database:
             driver.close()
             raise ValueError("create_adapter('arcadedb', http_url=...) needs database=")
         sql = ArcadeDBSQL(
-            http_url, str(database), kwargs.get("username", "root"), kwargs.get("password")
+            http_url, str(database), given.get("username", "root"), given.get("password")
         )
     return SchemaAdapter(driver, owns_driver=True, sql=sql)
 

@@ -2,7 +2,8 @@
 
 ``--models`` names the modules defining the Node/Edge classes (comma-separated or
 repeated), ``--url`` (or ``RUNIC_URL``) the database, e.g.
-``falkordb://localhost:6379/myapp`` or ``age://postgres:pw@localhost:5432/postgres?graph=g``.
+``falkordb://localhost:6379/myapp`` or ``age://postgres:pw@localhost:5432/postgres?graph=g``
+(ArcadeDB: add ``?http_url=http://host:2480`` for fulltext and vector indexes).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from runic.migrate.adapters import SchemaAdapter, create_adapter
 from runic.migrate.managers import SchemaManager
 from runic.ogm.exceptions import OrmError
 from runic.ogm.schema.specs import IndexSpec, declared_specs
@@ -76,24 +79,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("runic: give the database with --url or RUNIC_URL", file=sys.stderr)
         return 2
     sys.path.insert(0, os.getcwd())
-    from runic.ogm import create_driver
-
     try:
         classes = model_classes(args.models)
         if not classes:
             print(f"runic: no Node or Edge classes in {', '.join(args.models)}", file=sys.stderr)
             return 2
-        driver = create_driver(url)
+        adapter = _open(url)
     except (OrmError, ImportError, ValueError) as exc:
         print(f"runic: {exc}", file=sys.stderr)
         return 2
     try:
-        return _run(args, SchemaManager(driver), classes)
+        return _run(args, SchemaManager(adapter), classes)
     except OrmError as exc:
         print(f"runic: {exc}", file=sys.stderr)
         return 1
     finally:
-        driver.close()
+        adapter.close()
+
+
+def _open(url: str) -> SchemaAdapter:
+    """An adapter for ``url``; an ``http_url=`` query parameter goes to the adapter (ArcadeDB)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    http = [value for key, value in query if key == "http_url"]
+    kept = urlencode([(k, v) for k, v in query if k != "http_url"])
+    rest = urlunsplit(parts._replace(query=kept))
+    return create_adapter(rest, http_url=http[-1] if http else None)
 
 
 def _run(args: argparse.Namespace, schema: SchemaManager, classes: list[type]) -> int:

@@ -233,7 +233,9 @@ def sync_op(
     declared = declared_specs(classes)
     _ok, errors = _supported(dialect, graph, declared, languages)
     if errors:
-        raise UnsupportedFeatureError(dialect.name, "; ".join(errors))
+        raise UnsupportedFeatureError(
+            dialect.name, f"creating {len(errors)} declared index(es)", "; ".join(errors)
+        )
     plan: list[DDL] = []
     if not dry_run:
         yield from entity_types_op(dialect, graph, classes)
