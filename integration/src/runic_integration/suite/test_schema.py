@@ -96,6 +96,14 @@ async def _sync(
     return SchemaManager(adapter).sync_schema(classes, **kwargs)
 
 
+async def _run_with(adapter: SchemaAdapter | AsyncSchemaAdapter, ddls: Sequence[DDL]) -> None:
+    for ddl in ddls:
+        if isinstance(adapter, AsyncSchemaAdapter):
+            await adapter.run(ddl)
+        else:
+            adapter.run(ddl)
+
+
 async def _run(db: RunicDB, ddls: Sequence[DDL]) -> None:
     for ddl in ddls:
         if db.is_async:
@@ -201,6 +209,24 @@ async def test_vector_search_works_on_an_index_created_by_sync_schema(db: RunicD
             SchemaDoc, field=SchemaDoc.embedding, vector=[1.0, 0.05, 0.0], k=2
         ).all()
         assert sorted(d.id for d in nearest) == ["d1", "d3"]
+
+
+@pytest.mark.runic_requires(Capability.FULLTEXT_SEARCH)
+@backend_test
+async def test_a_fulltext_field_added_later_rebuilds_the_label_index(db: RunicDB) -> None:
+    title_only = IndexSpec("ItSchemaDoc", "title", "FULLTEXT")
+    adapter = _adapter(db, http=True)
+    graph = adapter.graph
+    await _run_with(adapter, db.driver.dialect.compile_schema(CreateIndex(title_only), graph=graph))
+    assert [s for s in (await _validate(db, [SchemaDoc])).missing_indexes
+            if s.index_type == "FULLTEXT"] == [IndexSpec("ItSchemaDoc", "body", "FULLTEXT")]
+    await _sync(db, [SchemaDoc])
+    assert (await _validate(db, [SchemaDoc])).is_valid
+    async with db.session() as session:
+        session.add_all(_docs())
+    async with db.session() as session:
+        found = await session.fulltext_search(SchemaDoc, query="tulips").all()
+        assert [d.id for d in found] == ["d3"]  # a word only in body
 
 
 @backend_test

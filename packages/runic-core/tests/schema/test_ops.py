@@ -155,3 +155,22 @@ def test_ddl_in_a_language_the_connection_cannot_send_is_an_error() -> None:
     server = Server([])
     ops.drive(ops.sync_op(SqlOnly(), "g", [user], languages={"cypher", "sql"}), server.run)
     assert server.sent == ["CREATE INDEX ON User", "CREATE INDEX ON User"]
+
+
+def test_a_label_fulltext_index_is_rebuilt_over_all_its_declared_fields() -> None:
+    _user, doc = _models()
+    # title is indexed, body was added to the model later
+    server = Server([("Doc", "id", "UNIQUE"), ("Doc", "title", "FULLTEXT")])
+    ops.drive(ops.sync_op(FakeDialect(), "g", [doc]), server.run)
+    assert server.sent == ["DROP FULLTEXT Doc(title)", "CREATE FULLTEXT Doc(title,body)"]
+    # a field removed from the model: only drop_extra rebuilds the index without it
+    live = [("Doc", "id", "UNIQUE"), ("Doc", "title", "FULLTEXT"), ("Doc", "body", "FULLTEXT"),
+            ("Doc", "old", "FULLTEXT")]
+    server = Server(live)
+    ops.drive(ops.sync_op(FakeDialect(), "g", [doc]), server.run)
+    assert server.sent == []
+    ops.drive(ops.sync_op(FakeDialect(), "g", [doc], drop_extra=True), server.run)
+    assert server.sent == [
+        "DROP FULLTEXT Doc(title)", "DROP FULLTEXT Doc(body)", "DROP FULLTEXT Doc(old)",
+        "CREATE FULLTEXT Doc(title,body)",
+    ]

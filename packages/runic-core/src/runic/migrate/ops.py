@@ -178,6 +178,41 @@ def create_plan(specs: Sequence[IndexSpec], *, if_not_exists: bool = True) -> li
     return plan
 
 
+def _key(spec: IndexSpec) -> tuple[str, str]:
+    return spec.label, spec.entity
+
+
+def plan_changes(
+    declared: Sequence[IndexSpec], live: Sequence[IndexSpec], *, drop_extra: bool
+) -> tuple[list[IndexSpec], list[IndexSpec]]:
+    """``(specs to drop, specs to create)`` taking the live graph to the declared specs.
+
+    A label's fulltext index covers exactly its declared FULLTEXT fields (one
+    index per label on most backends): when a field is added (or, with
+    ``drop_extra``, removed) the label's live fulltext index is dropped and
+    created again over all of them.
+    """
+    live_set, wanted = set(live), set(declared)
+    missing = [s for s in declared if s not in live_set]
+    extra = [s for s in live if s not in wanted]
+    declared_ft = {_key(s) for s in declared if s.index_type == "FULLTEXT"}
+    live_ft = {_key(s) for s in live if s.index_type == "FULLTEXT"}
+    changed = {_key(s) for s in missing if s.index_type == "FULLTEXT"}
+    if drop_extra:
+        changed |= {_key(s) for s in extra if s.index_type == "FULLTEXT"}
+    rebuild = changed & declared_ft & live_ft
+
+    def rebuilt(spec: IndexSpec) -> bool:
+        return spec.index_type == "FULLTEXT" and _key(spec) in rebuild
+
+    drops = [s for s in live if rebuilt(s)]
+    if drop_extra:
+        drops += [s for s in extra if not rebuilt(s)]
+    creates = [s for s in missing if not rebuilt(s)]
+    creates += [s for s in declared if rebuilt(s)]
+    return drops, creates
+
+
 def _wait_built(dialect: CypherDialect, graph: str) -> SchemaOp[None]:
     status = dialect.compile_schema(IndexStatus(), graph=graph)
     if not status:
@@ -240,13 +275,13 @@ def sync_op(
     if not dry_run:
         yield from entity_types_op(dialect, graph, classes)
     live = yield from live_op(dialect, graph)
-    live_set, wanted = set(live), set(declared)
-    for op in create_plan([s for s in declared if s not in live_set]):
+    drops, creates = plan_changes(declared, live, drop_extra=drop_extra)
+    for spec in drops:
+        for ddl in dialect.compile_schema(DropIndex(spec), graph=graph):
+            if ddl not in plan:  # one index behind several specs (a fulltext index)
+                plan.append(ddl)
+    for op in create_plan(creates):
         plan += dialect.compile_schema(op, graph=graph)
-    if drop_extra:
-        for spec in live:
-            if spec not in wanted:
-                plan += dialect.compile_schema(DropIndex(spec), graph=graph)
     if dry_run:
         return plan
     yield from _run_all(plan)
