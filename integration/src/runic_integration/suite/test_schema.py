@@ -129,6 +129,14 @@ async def test_validate_reports_missing_and_sync_makes_the_schema_valid(db: Runi
 
 
 @backend_test
+async def test_a_commit_never_creates_indexes(db: RunicDB) -> None:
+    async with db.session() as session:
+        session.add(SchemaUser(id="u1", email="a@example.org"))
+    result = await _validate(db, [SchemaUser])
+    assert len(result.missing_indexes) == 3 and result.extra_indexes == []
+
+
+@backend_test
 async def test_an_index_made_by_hand_is_extra_and_drop_extra_drops_it(db: RunicDB) -> None:
     await _sync(db, [SchemaUser])
     by_hand = IndexSpec("ItSchemaUser", "nickname", "RANGE")
