@@ -29,13 +29,16 @@ from runic.ogm.schema.ir import (
 from runic.ogm.schema.specs import IndexSpec, declared_specs
 
 __all__ = [
-    "SchemaOp",
+    "SchemaTask",
     "ValidationResult",
     "Wait",
     "create_op",
+    "create_plan",
     "drive",
     "drive_async",
     "entity_types_op",
+    "live_op",
+    "plan_changes",
     "sync_op",
     "validate_op",
 ]
@@ -50,7 +53,7 @@ class Wait:
     seconds: float
 
 
-SchemaOp = Generator[DDL | Wait, QueryResult, T]
+SchemaTask = Generator[DDL | Wait, QueryResult, T]
 """A schema operation: yields statements or waits, receives results, returns ``T``."""
 
 #: how long sync waits for the backend to finish building indexes
@@ -90,7 +93,7 @@ def _run_all(ddls: Iterable[DDL]) -> Generator[DDL | Wait, QueryResult, list[Que
     return results
 
 
-def live_op(dialect: CypherDialect, graph: str) -> SchemaOp[list[IndexSpec]]:
+def live_op(dialect: CypherDialect, graph: str) -> SchemaTask[list[IndexSpec]]:
     """The live indexes and constraints of the graph."""
     results = yield from _run_all(dialect.compile_schema(ListIndexes(), graph=graph))
     return dialect.parse_indexes(results)
@@ -137,7 +140,7 @@ def validate_op(
     graph: str,
     classes: Sequence[type],
     languages: Collection[str] = ALL_LANGUAGES,
-) -> SchemaOp[ValidationResult]:
+) -> SchemaTask[ValidationResult]:
     """Compare the classes' declared specs with the live graph."""
     declared, errors = _supported(dialect, graph, declared_specs(classes), languages)
     live = yield from live_op(dialect, graph)
@@ -150,7 +153,7 @@ def validate_op(
 
 def entity_types_op(
     dialect: CypherDialect, graph: str, classes: Sequence[type]
-) -> SchemaOp[None]:
+) -> SchemaTask[None]:
     """Create the vertex/edge types of ``classes`` where the backend has types."""
     from runic.ogm.core.models import Edge, Node
 
@@ -213,7 +216,7 @@ def plan_changes(
     return drops, creates
 
 
-def _wait_built(dialect: CypherDialect, graph: str) -> SchemaOp[None]:
+def _wait_built(dialect: CypherDialect, graph: str) -> SchemaTask[None]:
     status = dialect.compile_schema(IndexStatus(), graph=graph)
     if not status:
         return
@@ -236,7 +239,7 @@ def create_op(
     specs: Sequence[IndexSpec],
     *,
     if_not_exists: bool = True,
-) -> SchemaOp[list[DDL]]:
+) -> SchemaTask[list[DDL]]:
     """Create ``specs`` (those already live are skipped with ``if_not_exists``)."""
     if if_not_exists:
         live = set((yield from live_op(dialect, graph)))
@@ -259,7 +262,7 @@ def sync_op(
     drop_extra: bool = False,
     dry_run: bool = False,
     languages: Collection[str] = ALL_LANGUAGES,
-) -> SchemaOp[list[DDL]]:
+) -> SchemaTask[list[DDL]]:
     """Create entity types and missing specs; drop extras with ``drop_extra``.
 
     Returns the DDL run (with ``dry_run``: the DDL that would run, nothing sent
@@ -290,7 +293,7 @@ def sync_op(
     return plan
 
 
-def drive(op: SchemaOp[T], run: Callable[[DDL], QueryResult]) -> T:
+def drive(op: SchemaTask[T], run: Callable[[DDL], QueryResult]) -> T:
     """Run ``op`` with a blocking ``run``."""
     try:
         step = next(op)
@@ -310,7 +313,7 @@ def drive(op: SchemaOp[T], run: Callable[[DDL], QueryResult]) -> T:
         return value
 
 
-async def drive_async(op: SchemaOp[T], run: Callable[[DDL], Awaitable[QueryResult]]) -> T:
+async def drive_async(op: SchemaTask[T], run: Callable[[DDL], Awaitable[QueryResult]]) -> T:
     """Run ``op`` with an awaiting ``run``."""
     try:
         step = next(op)
