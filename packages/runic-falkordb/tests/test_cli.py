@@ -89,3 +89,22 @@ def test_create_driver_takes_a_url(tcp_server: EmbeddedFalkorDB) -> None:
         assert driver.execute("RETURN 1 AS one").rows == [(1,)]
     finally:
         driver.close()
+
+
+async def test_adapters_made_from_a_url_own_their_driver(tcp_server: EmbeddedFalkorDB) -> None:
+    from runic.migrate import (
+        AsyncSchemaManager,
+        SchemaManager,
+        create_adapter,
+        create_async_adapter,
+    )
+
+    url = f"falkordb://{tcp_server.host}:{tcp_server.port}/adapter_graph"
+    sync_adapter = create_adapter(url)
+    assert SchemaManager(sync_adapter).list_indexes() == []
+    sync_adapter.close()
+    assert sync_adapter.driver.closed
+    async_adapter = create_async_adapter(url)
+    assert await AsyncSchemaManager(async_adapter).list_indexes() == []
+    await async_adapter.close()
+    assert async_adapter.driver.closed

@@ -8,7 +8,12 @@ logic is written once, as sans-I/O generators (:mod:`runic.migrate.ops`).
 
 from __future__ import annotations
 
-from runic.migrate.adapters import AsyncSchemaAdapter, SchemaAdapter, create_adapter
+from runic.migrate.adapters import (
+    AsyncSchemaAdapter,
+    SchemaAdapter,
+    create_adapter,
+    create_async_adapter,
+)
 from runic.migrate.managers import (
     AsyncIndexManager,
     AsyncSchemaManager,
@@ -28,5 +33,6 @@ __all__ = [
     "SchemaManager",
     "ValidationResult",
     "create_adapter",
+    "create_async_adapter",
     "extract_declared_specs",
 ]

@@ -12,7 +12,12 @@ from runic.ogm.exceptions import UnsupportedFeatureError
 from runic.ogm.schema.ir import DDL
 
 __all__ = [
-    "AsyncSchemaAdapter", "SchemaAdapter", "as_adapter", "as_async_adapter", "create_adapter"
+    "AsyncSchemaAdapter",
+    "SchemaAdapter",
+    "as_adapter",
+    "as_async_adapter",
+    "create_adapter",
+    "create_async_adapter",
 ]
 
 #: the driver method running a non-Cypher statement, per language
@@ -198,6 +203,13 @@ def create_adapter(backend: str, *, http_url: str | None = None, **kwargs: Any) 
             http_url, str(database), given.get("username", "root"), given.get("password")
         )
     return SchemaAdapter(driver, owns_driver=True, sql=sql)
+
+
+def create_async_adapter(backend: str, **kwargs: Any) -> AsyncSchemaAdapter:
+    """An :class:`AsyncSchemaAdapter` on a new ``create_async_driver(backend, **kwargs)``."""
+    from runic.ogm import create_async_driver
+
+    return AsyncSchemaAdapter(create_async_driver(backend, **kwargs), owns_driver=True)
 
 
 def as_adapter(target: Any) -> SchemaAdapter:
