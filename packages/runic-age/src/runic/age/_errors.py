@@ -14,6 +14,7 @@ from runic.ogm.exceptions import (
     QueryExecutionError,
     QueryTimeoutError,
     TransientError,
+    UniqueViolationError,
 )
 
 __all__ = [
@@ -202,6 +203,12 @@ def translate_error(
         hint = _hint(message, graph)
         if hint:
             message = f"{message}; {hint}"
+        constraint = getattr(diag, "constraint_name", None) or ""
+        if exc.sqlstate == "23505" and not constraint.startswith(("pg_", "ag_")):
+            detail = getattr(diag, "message_detail", None) if diag is not None else None
+            return UniqueViolationError(
+                f"{message} ({detail})" if detail else message, backend=BACKEND, cypher=cypher
+            )
         return QueryExecutionError(message, backend=BACKEND, cypher=cypher)
     return None
 

@@ -556,6 +556,23 @@ class AsyncAGEDriver(DriverBase):
     ) -> None:
         await self.close()
 
+    async def execute_sql(self, sql: str) -> QueryResult:
+        """Run one SQL statement (schema DDL or a catalog read) in its own transaction."""
+        conn = await self._acquire()
+        try:
+            cursor = await conn.execute(sql)
+            rows = await cursor.fetchall() if cursor.description else []
+            names = [c.name for c in cursor.description or ()]
+            if not conn.autocommit:
+                await conn.commit()
+            return QueryResult(names, [tuple(r) for r in rows])
+        except psycopg.Error as exc:
+            if not conn.autocommit and not conn.closed:
+                await conn.rollback()
+            self._raise(exc, sql)
+        finally:
+            await self._release(conn)
+
 
 class AsyncAGETransaction:
     """A PostgreSQL transaction on one connection, from :meth:`AsyncAGEDriver.begin`."""

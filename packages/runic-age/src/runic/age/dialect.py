@@ -40,8 +40,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from runic.age import _schema
 from runic.age.agtype import LABELS_PROPERTY
 from runic.ogm.core.metadata import default_metadata
 from runic.ogm.dialect import CypherDialect, RelPattern, RenderContext
@@ -59,6 +60,11 @@ from runic.ogm.query.ir import (
     VarRef,
 )
 from runic.ogm.session.ops import Statement
+
+if TYPE_CHECKING:
+    from runic.ogm.driver.results import QueryResult
+    from runic.ogm.schema.ir import DDL, CreateEntityType, CreateIndex, DropIndex
+    from runic.ogm.schema.specs import IndexSpec
 
 __all__ = ["AGE_FUNCTIONS", "KEY_LOCKS_PER_LABEL", "RESERVED_WORDS", "AGEDialect", "lock_id"]
 
@@ -406,3 +412,25 @@ class AGEDialect(CypherDialect):
     def render_limit(self, limit: int, ctx: RenderContext) -> str:
         """``LIMIT $pN``."""
         return f"LIMIT {ctx.ref(_count('limit', limit))}"
+
+    # -- schema DDL (runic.ogm.schema.ir; see runic.age._schema) -------------------------
+
+    def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+        """A PostgreSQL (unique) index on the label table's property expression."""
+        return _schema.create(op, graph)
+
+    def schema_drop(self, op: DropIndex, graph: str) -> list[DDL]:
+        """``DROP INDEX``."""
+        return _schema.drop(op, graph)
+
+    def schema_list(self, graph: str) -> list[DDL]:
+        """``pg_indexes`` of the graph's label tables."""
+        return _schema.listing(graph)
+
+    def schema_entity_type(self, op: CreateEntityType, graph: str) -> list[DDL]:
+        """``create_vlabel`` / ``create_elabel`` unless the label exists."""
+        return _schema.entity_type(op, graph)
+
+    def parse_indexes(self, results: Sequence[QueryResult]) -> list[IndexSpec]:
+        """Specs from ``pg_indexes``."""
+        return _schema.parse(results)

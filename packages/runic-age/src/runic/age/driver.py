@@ -513,6 +513,23 @@ class AGEDriver(DriverBase):
     ) -> None:
         self.close()
 
+    def execute_sql(self, sql: str) -> QueryResult:
+        """Run one SQL statement (schema DDL or a catalog read) in its own transaction."""
+        conn = self._acquire()
+        try:
+            cursor = conn.execute(sql)
+            rows = cursor.fetchall() if cursor.description else []
+            names = [c.name for c in cursor.description or ()]
+            if not conn.autocommit:
+                conn.commit()
+            return QueryResult(names, [tuple(r) for r in rows])
+        except psycopg.Error as exc:
+            if not conn.autocommit and not conn.closed:
+                conn.rollback()
+            self._raise(exc, sql)
+        finally:
+            self._release(conn)
+
 
 class AGETransaction:
     """A PostgreSQL transaction on one connection, from :meth:`AGEDriver.begin`."""

@@ -17,6 +17,7 @@ from runic.ogm.registry import (
     hookimpl,
     keywords_of,
 )
+from runic.ogm.urls import parse_url
 
 if TYPE_CHECKING:
     from runic.age.async_driver import AsyncAGEDriver
@@ -61,6 +62,7 @@ SPEC = BackendSpec(
     install_hint="pip install ./packages/runic-age (from a runic checkout; not on PyPI)",
     description="Apache AGE on PostgreSQL over psycopg 3 (sync and async, pooled, "
     "transactional); extra labels are emulated with a _labels property",
+    parse_url=lambda url: parse_url(url, path_key="database"),
 )
 
 

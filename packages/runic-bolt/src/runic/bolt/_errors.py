@@ -22,6 +22,7 @@ from runic.ogm.exceptions import (
     QueryTimeoutError,
     TransactionError,
     TransientError,
+    UniqueViolationError,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 _DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 
 class BoltSettingsError(BackendError, ValueError):
@@ -198,6 +200,11 @@ def translate_error(
             return DatabaseNotFoundError(
                 f"[{backend}] database {ctx.database!r} does not exist on {where}: {message}; "
                 "create it first or pass the name of an existing database as database="
+            )
+        if code == _CONSTRAINT_FAILED:
+            return UniqueViolationError(
+                f"{code}: {message} (a unique constraint refused the write)",
+                backend=backend, cypher=cypher,
             )
         return QueryExecutionError(f"{code}: {message}", backend=backend, cypher=cypher)
     if isinstance(exc, neo4j_errors.IncompleteCommit):

@@ -34,13 +34,20 @@ fulltext or vector indexes, so :class:`ArcadeDBDialect` gives the SQL for them.
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, Literal
 
+from runic.bolt import _schema
 from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
 from runic.ogm.identifiers import escape, validate_identifier
 from runic.ogm.query.ir import FulltextSource, VectorSource
+
+if TYPE_CHECKING:
+    from runic.ogm.driver.results import QueryResult
+    from runic.ogm.schema.ir import DDL, CreateIndex, DropIndex
+    from runic.ogm.schema.specs import IndexSpec
 
 __all__ = [
     "ArcadeDBDialect",
@@ -251,6 +258,32 @@ class BoltDialect(CypherDialect):
             raise QueryBuildError("a fulltext index needs at least one property")
         return props
 
+    # -- schema DDL (runic.ogm.schema.ir; see runic.bolt._schema) -----------------------
+
+    def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+        """Neo4j 5's named ``CREATE INDEX/CONSTRAINT ... IF NOT EXISTS`` (the reference)."""
+        return _schema.neo4j_create(self, op)
+
+    def schema_drop(self, op: DropIndex, graph: str) -> list[DDL]:
+        """``DROP INDEX|CONSTRAINT name IF EXISTS``."""
+        return _schema.neo4j_drop(op)
+
+    def schema_list(self, graph: str) -> list[DDL]:
+        """``SHOW INDEXES`` and ``SHOW CONSTRAINTS``."""
+        return _schema.neo4j_listing()
+
+    def schema_status(self, graph: str) -> list[DDL]:
+        """``SHOW INDEXES YIELD state``."""
+        return _schema.neo4j_status()
+
+    def parse_indexes(self, results: Sequence[QueryResult]) -> list[IndexSpec]:
+        """Specs from ``SHOW INDEXES`` / ``SHOW CONSTRAINTS``."""
+        return _schema.neo4j_parse(results)
+
+    def indexes_pending(self, results: Sequence[QueryResult]) -> bool:
+        """True while an index is ``POPULATING``."""
+        return _schema.neo4j_pending(results)
+
 
 class Neo4jDialect(BoltDialect):
     """Neo4j 5 and later: element ids, named fulltext and vector indexes."""
@@ -378,6 +411,28 @@ class MemgraphDialect(BoltDialect):
             f'"capacity": {self.vector_index_capacity}, "metric": "{metric}"}}'
         )
 
+    # -- schema DDL ----------------------------------------------------------------------
+
+    def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+        """``CREATE INDEX ON :L(p)``, ``CREATE CONSTRAINT ON ... ASSERT``, text/vector."""
+        return _schema.memgraph_create(self, op)
+
+    def schema_drop(self, op: DropIndex, graph: str) -> list[DDL]:
+        """The matching ``DROP``."""
+        return _schema.memgraph_drop(self, op)
+
+    def schema_list(self, graph: str) -> list[DDL]:
+        """``SHOW INDEX INFO`` and ``SHOW CONSTRAINT INFO``."""
+        return _schema.memgraph_listing()
+
+    def schema_status(self, graph: str) -> list[DDL]:
+        """Memgraph builds indexes synchronously: nothing to wait for."""
+        return []
+
+    def parse_indexes(self, results: Sequence[QueryResult]) -> list[IndexSpec]:
+        """Specs from ``SHOW INDEX INFO`` / ``SHOW CONSTRAINT INFO``."""
+        return _schema.memgraph_parse(results)
+
 
 _ARCADEDB_SIMILARITY = {"cosine": "COSINE", "euclidean": "EUCLIDEAN"}
 
@@ -489,3 +544,15 @@ class ArcadeDBDialect(BoltDialect):
             f'"similarity": "{_ARCADEDB_SIMILARITY[_check_similarity(similarity)]}"}}'
         )
         return statements
+
+    # -- schema DDL ----------------------------------------------------------------------
+
+    def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+        """Range index / unique constraint in Cypher (ArcadeDB names them itself).
+
+        Fulltext and vector indexes exist only in ArcadeDB SQL: they compile to
+        ``language="sql"`` statements (:meth:`fulltext_index_sql`,
+        :meth:`vector_index_sql`), which a schema adapter sends through ArcadeDB's
+        HTTP API (``create_adapter("arcadedb", ..., http_url=...)``).
+        """
+        return _schema.arcadedb_create(self, op)

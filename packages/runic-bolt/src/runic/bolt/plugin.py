@@ -18,6 +18,7 @@ from runic.ogm.registry import (
     hookimpl,
     keywords_of,
 )
+from runic.ogm.urls import parse_url
 
 if TYPE_CHECKING:
     from runic.bolt.async_driver import AsyncBoltDriver
@@ -92,6 +93,7 @@ def _spec(
         capabilities=capabilities,
         install_hint=_INSTALL,
         description=description,
+        parse_url=lambda url: parse_url(url, path_key="database"),
     )
 
 

@@ -74,6 +74,9 @@ from runic.ogm.query.ir import (
 from runic.ogm.query.names import check_alias, raw_column
 
 if TYPE_CHECKING:
+    from runic.ogm.driver.results import QueryResult
+    from runic.ogm.schema.ir import DDL, CreateEntityType, CreateIndex, DropIndex, SchemaOp
+    from runic.ogm.schema.specs import IndexSpec
     from runic.ogm.session.ops import Statement
 
 __all__ = [
@@ -793,6 +796,64 @@ class CypherDialect:
     def render_limit(self, limit: int, ctx: RenderContext) -> str:
         """``LIMIT n`` (a validated integer literal)."""
         return f"LIMIT {_count_literal('limit', limit)}"
+
+    # -- schema DDL (runic.ogm.schema.ir) ---------------------------------------------
+
+    def compile_schema(self, op: SchemaOp, *, graph: str = "") -> list[DDL]:
+        """The statements that carry out the schema operation ``op`` on this backend.
+
+        ``graph`` is the graph's name, for backends whose DDL names it (FalkorDB's
+        constraint commands, AGE's label tables). Backends override
+        :meth:`schema_create`, :meth:`schema_drop`, :meth:`schema_list` and
+        :meth:`parse_indexes`; the reference raises UnsupportedFeatureError.
+        """
+        from runic.ogm.schema.ir import (
+            CreateEntityType,
+            CreateIndex,
+            DropIndex,
+            IndexStatus,
+            ListIndexes,
+        )
+
+        if isinstance(op, CreateIndex):
+            return self.schema_create(op, graph)
+        if isinstance(op, DropIndex):
+            return self.schema_drop(op, graph)
+        if isinstance(op, ListIndexes):
+            return self.schema_list(graph)
+        if isinstance(op, IndexStatus):
+            return self.schema_status(graph)
+        if isinstance(op, CreateEntityType):
+            return self.schema_entity_type(op, graph)
+        raise QueryBuildError(f"not a schema operation: {op!r}")
+
+    def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+        """DDL creating ``op.spec``."""
+        raise UnsupportedFeatureError(self.name, f"creating a {op.spec.index_type} index")
+
+    def schema_drop(self, op: DropIndex, graph: str) -> list[DDL]:
+        """DDL dropping ``op.spec``."""
+        raise UnsupportedFeatureError(self.name, f"dropping a {op.spec.index_type} index")
+
+    def schema_list(self, graph: str) -> list[DDL]:
+        """Statements reading the live indexes (parsed by :meth:`parse_indexes`)."""
+        raise UnsupportedFeatureError(self.name, "listing indexes")
+
+    def schema_status(self, graph: str) -> list[DDL]:
+        """Statements whose result rows name indexes still being built (none by default)."""
+        return []
+
+    def schema_entity_type(self, op: CreateEntityType, graph: str) -> list[DDL]:
+        """DDL creating a vertex/edge type; nothing on schemaless backends."""
+        return []
+
+    def parse_indexes(self, results: Sequence[QueryResult]) -> list[IndexSpec]:
+        """The specs in the results of :meth:`schema_list`'s statements, in order."""
+        raise UnsupportedFeatureError(self.name, "listing indexes")
+
+    def indexes_pending(self, results: Sequence[QueryResult]) -> bool:
+        """True while the results of :meth:`schema_status` show an index being built."""
+        return False
 
 
 _FUNCTION_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -26,6 +26,7 @@ __all__ = [
     "SessionClosedError",
     "TransactionError",
     "TransientError",
+    "UniqueViolationError",
     "UnsupportedFeatureError",
 ]
 
@@ -159,3 +160,11 @@ class TransientError(QueryExecutionError):
     ) -> None:
         self.code = code
         super().__init__(message, backend=backend, cypher=cypher)
+
+
+class UniqueViolationError(QueryExecutionError, DuplicateEntityError):
+    """The server refused a write that breaks a unique constraint or unique index.
+
+    A :class:`DuplicateEntityError` (so ``except DuplicateEntityError`` catches
+    it) and a :class:`QueryExecutionError` keeping the server's message.
+    """

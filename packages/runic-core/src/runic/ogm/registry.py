@@ -95,6 +95,8 @@ class BackendSpec:
     install_hint: str = ""
     description: str = ""
     adapter: Callable[[object, bool], Any] | None = None
+    #: ``parse_url(url) -> factory keywords`` for ``create_driver("<name>://...")``
+    parse_url: Callable[[str], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -227,13 +229,16 @@ class BackendRegistry:
             return [entry.info for entry in self._discover()]
 
     def create_driver(self, name: str, /, **kwargs: Any) -> GraphDriver:
-        """Build a sync driver of backend ``name`` with the factory's keyword arguments."""
-        spec = self.get(name)
+        """Build a sync driver of backend ``name`` with the factory's keyword arguments.
+
+        ``name`` may be a URL whose scheme names the backend (``falkordb://host/graph``).
+        """
+        spec, kwargs = self._resolve(name, kwargs)
         return _call_factory(spec, spec.factory, kwargs, "create_driver")
 
     def create_async_driver(self, name: str, /, **kwargs: Any) -> AsyncGraphDriver:
         """Build an async driver of backend ``name``; fails early for sync-only backends."""
-        spec = self.get(name)
+        spec, kwargs = self._resolve(name, kwargs)
         if spec.async_factory is None:
             with self._lock:
                 self._load_all()
@@ -275,6 +280,23 @@ class BackendRegistry:
         return None
 
     # -- internals ---------------------------------------------------------------
+
+    def _resolve(
+        self, name: str, kwargs: dict[str, Any]
+    ) -> tuple[BackendSpec, dict[str, Any]]:
+        """The spec for a name or URL, and the factory keywords (URL parts first)."""
+        from runic.ogm.urls import InvalidURLError, url_scheme
+
+        scheme = url_scheme(name)
+        if scheme is None:
+            return self.get(name), kwargs
+        spec = self.get(scheme)
+        if spec.parse_url is None:
+            raise InvalidURLError(
+                f"backend {spec.name!r} does not parse URLs; call "
+                f"create_driver({spec.name!r}, host=..., ...) with keywords instead"
+            )
+        return spec, {**spec.parse_url(name), **kwargs}
 
     def _lookup(self, key: str) -> BackendSpec | None:
         canonical = self._index.get(key)

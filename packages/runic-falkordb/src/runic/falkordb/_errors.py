@@ -15,6 +15,7 @@ from runic.ogm.exceptions import (
     QueryExecutionError,
     QueryTimeoutError,
     TransientError,
+    UniqueViolationError,
 )
 
 __all__ = [
@@ -125,6 +126,11 @@ def translate_error(
             message += (
                 f"; the server at {endpoint} does not have the FalkorDB module loaded "
                 "(start redis-server with --loadmodule falkordb.so, or use a FalkorDB server)"
+            )
+        if "unique constraint violation" in message.lower():
+            return UniqueViolationError(
+                f"{message}: a node with this value of a unique property already exists",
+                backend=BACKEND, cypher=cypher,
             )
         return QueryExecutionError(message, backend=BACKEND, cypher=cypher)
     return None

@@ -271,3 +271,16 @@ class AsyncFalkorDBDriver(DriverBase):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+    @property
+    def graph_name(self) -> str:
+        """The FalkorDB graph key this driver runs on."""
+        return str(self._graph.name)
+
+    async def graph_command(self, *args: str) -> Any:
+        """Send one server command (e.g. ``GRAPH.CONSTRAINT CREATE ...``); return its reply."""
+        self._check_open()
+        try:
+            return await self._call(self._graph.execute_command, *args)
+        except _CLIENT_ERRORS as exc:
+            self._raise(exc, " ".join(args))

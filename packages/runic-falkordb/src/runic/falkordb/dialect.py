@@ -35,13 +35,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from runic.falkordb import _schema
 from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 from runic.ogm.query.ir import CompareOp, Comparison, FulltextSource, VectorSource
+
+if TYPE_CHECKING:
+    from runic.ogm.driver.results import QueryResult
+    from runic.ogm.schema.ir import DDL, CreateIndex, DropIndex
+    from runic.ogm.schema.specs import IndexSpec
 
 __all__ = ["FalkorDBDialect"]
 
@@ -173,6 +179,32 @@ class FalkorDBDialect(CypherDialect):
         fn = "vec.cosineDistance" if clause.similarity == "cosine" else "vec.euclideanDistance"
         prop = f"{self.quote_alias(clause.node.alias)}.{self.quote_identifier(clause.prop)}"
         return f"{fn}({prop}, vecf32({ctx.ref(clause.vector.value)}))", "ASC"
+
+    # -- schema DDL (runic.ogm.schema.ir; see runic.falkordb._schema) -------------------
+
+    def schema_create(self, op: CreateIndex, graph: str) -> list[DDL]:
+        """Range/fulltext/vector index DDL; UNIQUE: a range index, then ``GRAPH.CONSTRAINT``."""
+        return _schema.create(op, graph)
+
+    def schema_drop(self, op: DropIndex, graph: str) -> list[DDL]:
+        """``DROP ... INDEX FOR ... ON ...`` or ``GRAPH.CONSTRAINT DROP``."""
+        return _schema.drop(op, graph)
+
+    def schema_list(self, graph: str) -> list[DDL]:
+        """``db.indexes()`` and ``db.constraints()``."""
+        return _schema.listing()
+
+    def schema_status(self, graph: str) -> list[DDL]:
+        """The listings again: their status columns show what is being built."""
+        return _schema.status()
+
+    def parse_indexes(self, results: Sequence[QueryResult]) -> list[IndexSpec]:
+        """Specs from the listings (a constraint's backing range index folded in)."""
+        return _schema.parse(results)
+
+    def indexes_pending(self, results: Sequence[QueryResult]) -> bool:
+        """True until every index and constraint is ``OPERATIONAL``."""
+        return _schema.pending(results)
 
 
 def _yield(output: str, alias: str) -> str:

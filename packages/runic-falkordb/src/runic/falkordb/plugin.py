@@ -17,6 +17,7 @@ from runic.ogm.registry import (
     hookimpl,
     keywords_of,
 )
+from runic.ogm.urls import parse_url
 
 if TYPE_CHECKING:
     from runic.falkordb.async_driver import AsyncFalkorDBDriver
@@ -113,6 +114,7 @@ SPEC = BackendSpec(
     description="FalkorDB over the Redis protocol (sync and async); an embedded server "
     "is started when no host is given",
     adapter=adapt,
+    parse_url=lambda url: parse_url(url, path_key="graph"),
 )
 
 

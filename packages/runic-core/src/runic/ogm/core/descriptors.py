@@ -29,6 +29,7 @@ IndexType = Literal["FULLTEXT", "VECTOR"]
 
 _DIRECTIONS = ("OUTGOING", "INCOMING", "BOTH")
 _INDEX_TYPES = ("FULLTEXT", "VECTOR")
+_SIMILARITIES = ("cosine", "euclidean")
 _IMMUTABLE_DEFAULTS = (type(None), bool, int, float, complex, str, bytes, tuple, frozenset)
 
 
@@ -79,11 +80,14 @@ class FieldDescriptor(FieldExpressions):
         generated: bool = False,
         interned: bool = False,
         name: str | None = None,
+        vector_dimension: int | None = None,
+        similarity: str | None = None,
     ) -> None:
         if default is not MISSING and default_factory is not None:
             raise ValueError("Field() takes default or default_factory, not both")
         if index_type is not None and index_type not in _INDEX_TYPES:
             raise ValueError(f"index_type must be one of {_INDEX_TYPES}, got {index_type!r}")
+        _check_vector_options(index_type, vector_dimension, similarity)
         if converter is not None and not isinstance(converter, TypeConverter):
             raise TypeError(f"converter must be a TypeConverter instance, got {converter!r}")
         self.default = default
@@ -109,6 +113,9 @@ class FieldDescriptor(FieldExpressions):
         if name is not None and self.is_relation:
             raise ValueError("Relation() takes no name=: only property fields have one")
         self.explicit_graph_name = name
+        #: vector index options (``index_type="VECTOR"`` only)
+        self.vector_dimension = vector_dimension
+        self.similarity = similarity
         # Filled in by __set_name__ and the model machinery.
         self.name: str = ""
         #: the property's name in the graph: ``Field(name=...)``, else the attribute name
@@ -229,6 +236,8 @@ def Field(  # noqa: N802 - public API spelled like a class, as in the seeds
     generated: bool = False,
     interned: bool = False,
     name: str | None = None,
+    vector_dimension: int | None = None,
+    similarity: str | None = None,
 ) -> Any:
     """Declare a property of a Node or Edge.
 
@@ -241,6 +250,9 @@ def Field(  # noqa: N802 - public API spelled like a class, as in the seeds
     attribute (``first_name: str = Field(name="first name")``): the graph name is
     backtick-escaped wherever it is rendered, so it may be any printable text
     without a backtick; the attribute name must be a Python identifier.
+    ``vector_dimension`` and ``similarity`` (``"cosine"`` or ``"euclidean"``) are
+    the options of the vector index an ``index_type="VECTOR"`` field declares
+    (created by ``runic.migrate.SchemaManager.sync_schema``).
     """
     return FieldDescriptor(
         default=default,
@@ -256,7 +268,30 @@ def Field(  # noqa: N802 - public API spelled like a class, as in the seeds
         generated=generated,
         interned=interned,
         name=name,
+        vector_dimension=vector_dimension,
+        similarity=similarity,
     )
+
+
+def _check_vector_options(
+    index_type: str | None, dimension: object, similarity: object
+) -> None:
+    """Refuse vector index options on a non-vector field or with bad values."""
+    if dimension is None and similarity is None:
+        return
+    if index_type != "VECTOR":
+        raise ValueError(
+            "Field(vector_dimension=, similarity=) are options of a vector index: "
+            f"add index_type='VECTOR' (got index_type={index_type!r})"
+        )
+    if dimension is not None and (
+        isinstance(dimension, bool) or not isinstance(dimension, int) or dimension < 1
+    ):
+        raise ValueError(f"Field(vector_dimension=) must be an integer >= 1, got {dimension!r}")
+    if similarity is not None and similarity not in _SIMILARITIES:
+        raise ValueError(
+            f"Field(similarity=) must be one of {', '.join(_SIMILARITIES)}, got {similarity!r}"
+        )
 
 
 def Relation(  # noqa: N802

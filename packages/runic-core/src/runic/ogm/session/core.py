@@ -26,7 +26,9 @@ from runic.ogm.exceptions import (
     OrmError,
     QueryBuildError,
     SessionClosedError,
+    UniqueViolationError,
 )
+from runic.ogm.schema.violations import unique_violation
 from runic.ogm.session import reads
 from runic.ogm.session.badvalue import name_refused_value
 from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
@@ -439,6 +441,10 @@ class SessionCore:
                 self._raise_duplicates((yield check))
         try:
             result = yield stmt
+        except UniqueViolationError as exc:
+            entities = [e for group in pending.values() for e in group]
+            entities += self.dirty.values()
+            raise unique_violation(exc, entities) from exc
         except OrmError as exc:
             self._name_refused_value(exc, watched)
             raise
