@@ -102,4 +102,40 @@ def test_a_unique_violation_names_the_class_field_and_value() -> None:
     assert "one of Account.id='a2', Account.email='x@example.org' already exists" in str(err)
     by_index = UniqueViolationError('violates unique constraint "runic_uniq_Account_email"',
                                     backend="age")
-    assert "one of Account.email='x@example.org' already" in str(unique_violation(by_index, [new]))
+    assert "refused the flush: Account.email='x@example.org' already" in str(
+        unique_violation(by_index, [new])
+    )
+
+
+def test_a_unique_violation_that_shows_the_value_names_only_that_entity() -> None:
+    from runic.ogm.exceptions import UniqueViolationError
+    from runic.ogm.schema.violations import taken_keys, unique_violation
+
+    class Member(Node, labels=["Member"]):
+        id: str = Field(primary_key=True)
+        email: str = Field(unique=True)
+
+    flushed = [Member(id=f"m{i}", email=f"m{i}@example.org") for i in range(3)]
+    arcadedb = UniqueViolationError(
+        "Duplicated key [m1] found on index 'Member[id]' already assigned to record #1:0",
+        backend="arcadedb",
+    )
+    err = str(unique_violation(arcadedb, flushed, removed=True))
+    assert err.startswith(
+        "a unique constraint refused the flush: Member.id='m1' already exists in the graph; "
+        "load that entity and modify it instead. Nothing was written; the entity with the "
+        "taken key was removed from the session, everything else stays staged. (")
+    assert taken_keys(arcadedb, flushed) == [flushed[1]]
+    age = UniqueViolationError(
+        'duplicate key value violates unique constraint "runic_uniq_Member_email" (Key '
+        """(agtype_access_operator(VARIADIC ARRAY[properties, '"email"'::agtype]))="""
+        '("m2@example.org") already exists.)', backend="age",
+    )
+    assert "flush: Member.email='m2@example.org' already" in str(unique_violation(age, flushed))
+    assert taken_keys(age, flushed) == []  # a unique field, not the key: the entity stays
+    falkordb = UniqueViolationError("unique constraint violation on node of type Member",
+                                    backend="falkordb")  # no value: every candidate
+    assert "one of Member.id='m0', Member.email='m0@example.org', Member.id='m1'" in str(
+        unique_violation(falkordb, flushed)
+    )
+    assert taken_keys(falkordb, flushed) == []

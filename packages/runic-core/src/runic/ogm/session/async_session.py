@@ -149,9 +149,11 @@ class AsyncSession(SessionBase):
             if tx is not None:
                 try:
                     await tx.commit()
-                except BaseException:
-                    self._core.restore_after_abort()  # not committed: staged again
-                    raise
+                except BaseException as exc:
+                    error = self._core.commit_failed(exc)  # not committed: staged again
+                    if error is None:
+                        raise
+                    raise error from exc
             self._core.forget_flushed()
 
     async def rollback(self) -> None:

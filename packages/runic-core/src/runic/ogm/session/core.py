@@ -28,7 +28,7 @@ from runic.ogm.exceptions import (
     SessionClosedError,
     UniqueViolationError,
 )
-from runic.ogm.schema.violations import unique_violation
+from runic.ogm.schema.violations import taken_keys, unique_violation
 from runic.ogm.session import reads
 from runic.ogm.session.badvalue import name_refused_value
 from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
@@ -444,7 +444,7 @@ class SessionCore:
         except UniqueViolationError as exc:
             entities = [e for group in pending.values() for e in group]
             entities += self.dirty.values()
-            raise unique_violation(exc, entities) from exc
+            raise self._unique_refused(exc, entities) from exc
         except OrmError as exc:
             self._name_refused_value(exc, watched)
             raise
@@ -1214,6 +1214,35 @@ class SessionCore:
                 del self.identity[key]  # a stale entry: never let it break a rollback
             elif state.persistent:
                 self.expire(entity)
+
+    def commit_failed(self, exc: BaseException) -> BaseException | None:
+        """The commit raised ``exc``: the transaction is gone, stage its work again.
+
+        As :meth:`restore_after_abort`. A unique constraint checked at commit
+        (ArcadeDB) becomes a :class:`DuplicateEntityError` naming the class, field
+        and value among what the transaction flushed (returned: raise it from
+        ``exc``; None: raise ``exc``).
+        """
+        if not isinstance(exc, UniqueViolationError):
+            self.restore_after_abort()
+            return None
+        entities = [e for record in self._flushed for group in record.created for e in group]
+        entities += [update[0] for record in self._flushed for update in record.updated]
+        self.restore_after_abort()
+        return self._unique_refused(exc, entities)
+
+    def _unique_refused(
+        self, exc: UniqueViolationError, entities: list[Any]
+    ) -> DuplicateEntityError:
+        """The error for a unique violation; a pending entity whose key was taken leaves.
+
+        As after the key check (``_raise_duplicates``): an entity whose primary key
+        the server names as taken becomes transient, the rest stays staged.
+        """
+        taken = [e for e in taken_keys(exc, entities) if id(e) in self.new]
+        for entity in taken:
+            self._discard(entity, entity.__dict__[STATE_KEY])
+        return unique_violation(exc, entities, removed=bool(taken))
 
     def restore_after_abort(self) -> None:
         """The database rolled the open transaction back on its own (a statement failed).

@@ -109,9 +109,11 @@ class Session(SessionBase):
         if tx is not None:
             try:
                 tx.commit()
-            except BaseException:
-                self._core.restore_after_abort()  # not committed: staged again
-                raise
+            except BaseException as exc:
+                error = self._core.commit_failed(exc)  # not committed: staged again
+                if error is None:
+                    raise
+                raise error from exc
         self._core.forget_flushed()
 
     def rollback(self) -> None:
