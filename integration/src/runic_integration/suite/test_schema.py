@@ -277,6 +277,32 @@ async def test_a_duplicate_unique_value_from_another_session_fails_and_writes_no
 
 
 @backend_test
+async def test_an_update_to_a_taken_unique_value_fails_and_stays_dirty(db: RunicDB) -> None:
+    await _sync(db, [SchemaUser])
+    async with db.session() as session:
+        session.add_all([SchemaUser(id="u1", email="a@example.org"),
+                         SchemaUser(id="u2", email="b@example.org")])
+    session = db.session()
+    u2 = await session.get(SchemaUser, "u2")
+    assert u2 is not None
+    u2.email = "a@example.org"
+    with pytest.raises(DuplicateEntityError) as caught:
+        await session.commit()  # ArcadeDB: refused at commit, after the flush
+    assert type(caught.value) is DuplicateEntityError, repr(caught.value)
+    assert "SchemaUser.email='a@example.org' already exists" in str(caught.value)
+    assert "SchemaUser.id=" not in str(caught.value).split(" (")[0] or (
+        db.backend == "falkordb"  # it names the label only: every unique field is a suspect
+    )
+    emails = "MATCH (n:ItSchemaUser) RETURN n.email AS e ORDER BY n.email"
+    assert db.values(emails, column="e") == ["a@example.org", "b@example.org"]
+    assert session.dirty == [u2] and inspect(u2).persistent  # the change is kept, unwritten
+    u2.email = "c@example.org"
+    await session.commit()
+    assert db.values(emails, column="e") == ["a@example.org", "c@example.org"]
+    await session.close()
+
+
+@backend_test
 async def test_edge_models_get_their_indexes_on_the_relationship_type(db: RunicDB) -> None:
     result = await _validate(db, [SchemaFollows])
     assert result.missing_indexes == [
