@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
@@ -42,8 +42,6 @@ _SETTING_NAMES = frozenset(f.name for f in dataclasses.fields(ConnectionSettings
 # FalkorDB answers a read (GRAPH.RO_QUERY) on a graph that does not exist yet
 # with this error, before even parsing the query.
 MISSING_GRAPH_ERROR = "Invalid graph operation on empty key"
-# FalkorDB refuses a query whose TIMEOUT argument is over its TIMEOUT_MAX setting.
-TIMEOUT_MAX_REFUSAL = "cannot exceed the TIMEOUT_MAX"
 # A harmless write that makes FalkorDB create an empty graph.
 CREATE_EMPTY_GRAPH = "RETURN 0"
 
@@ -72,7 +70,6 @@ class DriverBase:
     _connect_timeout: float | None
     _query_timeout: float | None
     _retry: RetryPolicy
-    _timeout_refused: bool
     _owned: OwnedResources | None
     _closed: bool
     _dialect: FalkorDBDialect | None
@@ -99,7 +96,6 @@ class DriverBase:
             "query_timeout", query_timeout, FalkorDBSettingsError, BACKEND
         )
         self._retry = retry
-        self._timeout_refused = False
         self._owned = owned
         self._closed = False
         self._dialect = None
@@ -267,19 +263,18 @@ class DriverBase:
                 f"the falkordb driver for graph {self.graph_name!r} is closed; create a new driver"
             )
 
-    def _prepare(
-        self, cypher: str, params: Mapping[str, Any] | None, write: bool
-    ) -> tuple[Callable[..., Any], str, dict[str, Any]]:
-        """Return the graph method, full query text and keyword arguments for a call."""
+    def _prepare(self, cypher: str, params: Mapping[str, Any] | None) -> str:
+        """Return the full query text (the parameters in its ``CYPHER`` header).
+
+        No ``TIMEOUT`` argument is sent: FalkorDB arms a timer for every query that
+        carries one (about 20-30 us per point read, measured) and applies it to reads
+        only. The client's read timeout (``query_timeout`` plus a margin) bounds every
+        wait; the server's own ``TIMEOUT_DEFAULT``/``TIMEOUT_MAX`` settings bound its work.
+        """
         self._check_open()
         if not isinstance(cypher, str) or not cypher.strip():
             raise QueryBuildError("cypher must be a non-empty string")
-        method = self._graph.query if write else self._graph.ro_query
-        kwargs: dict[str, Any] = {}
-        if self._query_timeout is not None and not self._timeout_refused:
-            # the server aborts a read running longer (FalkorDB ignores it for writes)
-            kwargs["timeout"] = max(1, round(self._query_timeout * 1000))
-        return method, params_header(params) + cypher, kwargs
+        return params_header(params) + cypher
 
     def _oversized(self, text: str) -> int | None:
         """The UTF-8 size of a statement that may be over the server's limit, else ``None``.
@@ -314,18 +309,6 @@ class DriverBase:
         except (StopIteration, IndexError, TypeError, ValueError):
             return DEFAULT_BULK_LIMIT
         return limit if limit >= MIN_BULK_LIMIT else DEFAULT_BULK_LIMIT
-
-    def _refused_timeout(self, exc: BaseException, kwargs: dict[str, Any]) -> bool:
-        """The server refused our TIMEOUT argument (over its ``TIMEOUT_MAX``): stop sending it.
-
-        The query did not run; it is sent again without the argument, and the
-        server's own (smaller) ``TIMEOUT_MAX`` applies from then on.
-        """
-        if "timeout" not in kwargs or TIMEOUT_MAX_REFUSAL not in str(exc):
-            return False
-        self._timeout_refused = True
-        del kwargs["timeout"]
-        return True
 
     def _retry_delay(self, exc: BaseException, attempt: int) -> float | None:
         """Seconds to wait before sending a refused query again, or ``None`` to raise."""

@@ -31,7 +31,7 @@ BACKEND = "falkordb"
 
 #: Server replies meaning the query was refused before it ran: sending it again is safe.
 _TRANSIENT_REPLIES = ("max pending queries exceeded",)
-#: The server aborted a query that ran longer than its TIMEOUT argument.
+#: The server aborted a query that ran longer than its TIMEOUT_DEFAULT / TIMEOUT_MAX.
 _SERVER_TIMEOUT = "query timed out"
 
 
@@ -112,10 +112,10 @@ def translate_error(
             "check that host=/port= point at a FalkorDB server"
         )
     if isinstance(exc, redis_errors.ResponseError) and _SERVER_TIMEOUT in str(exc).lower():
-        limit = f"query_timeout={query_timeout:g} s" if query_timeout else "its TIMEOUT"
         return QueryTimeoutError(
-            f"FalkorDB at {endpoint} aborted the query after {limit} "
-            "(nothing was changed); raise query_timeout= (None: no limit) for longer queries",
+            f"FalkorDB at {endpoint} aborted the query after its own time limit "
+            "(nothing was changed); the server's TIMEOUT_DEFAULT / TIMEOUT_MAX settings "
+            "(GRAPH.CONFIG SET) set it, runic's query_timeout= does not",
             backend=BACKEND,
             cypher=cypher,
             timeout=query_timeout,

@@ -117,48 +117,44 @@ class AsyncFalkorDBDriver(DriverBase):
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
         """Run one statement and return its decoded rows (``write=False``: GRAPH.RO_QUERY)."""
-        method, text, kwargs = self._prepare(cypher, params, write)
+        text = self._prepare(cypher, params)
         size = self._oversized(text)
         if size is not None:
             self._check_size(size, await self._bulk_limit(), write)
         if self._blocking_handle:
-            return await self._execute_blocking(method, text, kwargs, write, cypher)
+            method = self._graph.query if write else self._graph.ro_query
+            return await self._execute_blocking(method, text, write, cypher)
         try:
-            reply = await self._send_retrying(text, write, kwargs)
+            reply = await self._send_retrying(text, write)
             return await self._decode(reply)
         except _CLIENT_ERRORS as exc:
             self._raise(exc, cypher, write=write)
 
-    async def _send_retrying(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+    async def _send_retrying(self, text: str, write: bool) -> list[Any]:
         """:meth:`_send`, creating a missing graph for a read, re-sending a refused query."""
         attempt = 0
         while True:
             attempt += 1
             try:
                 try:
-                    return await self._send(text, write, kwargs)
+                    return await self._send(text, write)
                 except RedisError as exc:
                     if write or not self._is_missing_graph(exc):
                         raise
                     # RO_QUERY on a graph that does not exist yet: create it empty.
                     await self._graph.query(CREATE_EMPTY_GRAPH)
-                    return await self._send(text, write, kwargs)
+                    return await self._send(text, write)
             except RedisError as exc:
-                if self._refused_timeout(exc, kwargs):
-                    continue
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:
                     raise
                 await asyncio.sleep(delay)
 
-    async def _send(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+    async def _send(self, text: str, write: bool) -> list[Any]:
         """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply."""
         command: list[Any] = [
             "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self._graph.name, text, "--compact"
         ]
-        timeout = kwargs.get("timeout")
-        if timeout is not None:
-            command += ["timeout", timeout]
         reply: list[Any] = await self._graph.execute_command(*command)
         if reply and isinstance(reply[0], ResponseError):
             raise reply[0]
@@ -201,20 +197,19 @@ class AsyncFalkorDBDriver(DriverBase):
         self,
         method: Callable[..., Any],
         text: str,
-        kwargs: dict[str, Any],
         write: bool,
         cypher: str,
     ) -> QueryResult:
         """``execute`` over a synchronous graph handle (run in a worker thread)."""
         try:
             try:
-                raw = await self._call(method, text, **kwargs)
+                raw = await self._call(method, text)
             except RedisError as exc:
                 if write or not self._is_missing_graph(exc):
                     raise
                 # RO_QUERY on a graph that does not exist yet: create it empty.
                 await self._call(self._graph.query, CREATE_EMPTY_GRAPH)
-                raw = await self._call(method, text, **kwargs)
+                raw = await self._call(method, text)
         except _CLIENT_ERRORS as exc:
             self._raise(exc, cypher, write=write)
         return decode_result(raw)

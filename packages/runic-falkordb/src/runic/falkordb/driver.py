@@ -113,7 +113,7 @@ class FalkorDBDriver(DriverBase):
         ``write=False`` sends it as ``GRAPH.RO_QUERY``: the server refuses any
         write in it. ``columns`` is accepted for the protocol and not needed here.
         """
-        _, text, kwargs = self._prepare(cypher, params, write)
+        text = self._prepare(cypher, params)
         size = self._oversized(text)
         if size is not None:
             self._check_size(size, self._bulk_limit(), write)
@@ -125,7 +125,7 @@ class FalkorDBDriver(DriverBase):
         if paused:
             gc.disable()
         try:
-            reply = self._send_retrying(text, write, kwargs)
+            reply = self._send_retrying(text, write)
             try:
                 return decode_compact(reply, self._graph.schema)
             except Unsupported:
@@ -137,30 +137,28 @@ class FalkorDBDriver(DriverBase):
             if paused:
                 gc.enable()
 
-    def _send_retrying(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+    def _send_retrying(self, text: str, write: bool) -> list[Any]:
         """:meth:`_send`, creating a missing graph for a read, re-sending a refused query."""
         attempt = 0
         while True:
             attempt += 1
             try:
                 try:
-                    return self._send(text, write, kwargs)
+                    return self._send(text, write)
                 except RedisError as exc:
                     if write or not self._is_missing_graph(exc):
                         raise
                     # RO_QUERY on a graph that does not exist yet: create it empty
                     # (no visible change for a read) and read again.
                     self._graph.query(CREATE_EMPTY_GRAPH)
-                    return self._send(text, write, kwargs)
+                    return self._send(text, write)
             except RedisError as exc:
-                if self._refused_timeout(exc, kwargs):
-                    continue
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:
                     raise
                 time.sleep(delay)
 
-    def _send(self, text: str, write: bool, kwargs: dict[str, Any]) -> list[Any]:
+    def _send(self, text: str, write: bool) -> list[Any]:
         """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply.
 
         The same command the falkordb client sends, without its result parsing:
@@ -170,9 +168,6 @@ class FalkorDBDriver(DriverBase):
         command: list[Any] = [
             "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self._graph.name, text, "--compact"
         ]
-        timeout = kwargs.get("timeout")
-        if timeout is not None:
-            command += ["timeout", timeout]
         reply: list[Any] = self._graph.execute_command(*command)
         if reply and isinstance(reply[0], ResponseError):
             raise reply[0]

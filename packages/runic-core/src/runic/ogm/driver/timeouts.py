@@ -77,7 +77,7 @@ def client_wait(query_timeout: float | None) -> float | None:
     """How long the client waits for an answer: ``query_timeout`` plus a grace period.
 
     Where the server enforces ``query_timeout`` itself (PostgreSQL's
-    ``statement_timeout``, FalkorDB's ``TIMEOUT``), its clean error arrives
+    ``statement_timeout``), its clean error arrives
     first; the client-side limit is for a server that stopped answering at all.
     """
     if query_timeout is None:
