@@ -62,6 +62,7 @@ class AsyncSession(SessionBase):
         self._tx: AsyncGraphTransaction | None = None
         self._transactional = offers_transactions(driver)
         self._core.track_flushes = self._transactional
+        self._core.shared_by_tasks = True
         # Tasks sharing this session (asyncio.gather): each public operation holds this
         # lock from start to end (a flush changes the session's state after its
         # statement returns), exclusively, or shared by reads where the backend runs

@@ -114,6 +114,9 @@ class SessionCore:
         #: set by the facade on transactional backends: record what each flush wrote,
         #: so a rollback of the transaction can put the session back in step with it
         self.track_flushes = False
+        #: tasks share the session (AsyncSession): they may stage work while a flush
+        #: waits for the server, so a flush removes only what it wrote from the sets
+        self.shared_by_tasks = False
         self._flushed: list[_Flushed] = []
         self._cascaded: list[Any] = []
 
@@ -807,6 +810,11 @@ class SessionCore:
             if sstate is not None:
                 sstate.drop_relation(desc.name)
         del self.edge_ops[:edge_ops]
+        if not self.shared_by_tasks:
+            # nothing can be staged while a blocking flush runs: it wrote all of them
+            self.new.clear()
+            self.dirty.clear()
+            return
         # only what this flush wrote leaves the pending sets (deleted ones: _discard)
         new, dirty = self.new, self.dirty
         for _, _, _, entities in created.groups:
