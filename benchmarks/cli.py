@@ -30,28 +30,52 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m benchmarks",
         description="runic against the raw-client floor and falkordb-orm (issue 7).",
     )
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: sizes / 10, 2 rounds, 3 s budget per contender")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: sizes / 10, 2 rounds, 3 s budget per contender",
+    )
     parser.add_argument("--scale", type=float, help="multiply every size by this factor")
     parser.add_argument("--rounds", type=int, help="timed rounds per contender (median reported)")
     parser.add_argument("--warmup", type=int, help="untimed runs before the rounds")
-    parser.add_argument("--budget", type=float,
-                        help="stop a contender's rounds after this many seconds (>= 1 round)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="stop a contender's rounds after this many seconds (>= 1 round)",
+    )
     parser.add_argument("--pool-size", type=int, help="connections in the drivers' pools")
-    parser.add_argument("--backend", action="append", choices=sorted(BACKENDS),
-                        help="backend(s) to run (default: falkordb; arcadedb and age run "
-                        "when named and skip with the reason when unavailable)")
-    parser.add_argument("--scenario", action="append", choices=scenario_keys(),
-                        help="scenario(s) to run (default: all)")
-    parser.add_argument("--contender", action="append",
-                        metavar="KEY",
-                        help="contender(s) to run by key: floor, runic, runic_async, peer, "
-                        "runic_async_seq, floor_async_seq, floor_async_gather (default: all; "
-                        "e.g. leave out the slow peer while tuning)")
-    parser.add_argument("--json", "--out", dest="json", type=Path, default=DEFAULT_JSON,
-                        help=f"where to write the raw figures (default: {DEFAULT_JSON})")
-    parser.add_argument("--fail-on-miss", action="store_true",
-                        help="exit with status 2 when a target is missed")
+    parser.add_argument(
+        "--backend",
+        action="append",
+        choices=sorted(BACKENDS),
+        help="backend(s) to run (default: falkordb; arcadedb and age run "
+        "when named and skip with the reason when unavailable)",
+    )
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=scenario_keys(),
+        help="scenario(s) to run (default: all)",
+    )
+    parser.add_argument(
+        "--contender",
+        action="append",
+        metavar="KEY",
+        help="contender(s) to run by key: floor, runic, runic_async, peer, "
+        "runic_async_seq, floor_async_seq, floor_async_gather (default: all; "
+        "e.g. leave out the slow peer while tuning)",
+    )
+    parser.add_argument(
+        "--json",
+        "--out",
+        dest="json",
+        type=Path,
+        default=DEFAULT_JSON,
+        help=f"where to write the raw figures (default: {DEFAULT_JSON})",
+    )
+    parser.add_argument(
+        "--fail-on-miss", action="store_true", help="exit with status 2 when a target is missed"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     return parser
 
@@ -93,9 +117,15 @@ def _run_backend(
                 graph = backend.graph(f"bench_{scenario.key}", config.pool_size)
                 try:
                     result = run_scenario(
-                        graph, scenario, config, runner, done, only=contenders,
+                        graph,
+                        scenario,
+                        config,
+                        runner,
+                        done,
+                        only=contenders,
                         progress=(lambda line: print(line, file=sys.stderr, flush=True))
-                        if progress else None,
+                        if progress
+                        else None,
                     )
                 finally:
                     runner.run(graph.aclose())
@@ -143,9 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         if not args.quiet:
             print(f"== {name}", file=sys.stderr, flush=True)
-        reports.append(_run_backend(
-            name, config, args.scenario or (), args.contender or (), not args.quiet
-        ))
+        reports.append(
+            _run_backend(name, config, args.scenario or (), args.contender or (), not args.quiet)
+        )
     meta["duration_s"] = round(time.perf_counter() - started, 1)
     meta["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(markdown(reports, config, meta))
@@ -154,8 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nraw figures: {args.json} (run took {meta['duration_s']} s)")
     failed = any(
         r.status == "error"
-        or any(s.error or any(c.status == "error" for c in s.contenders.values())
-               for s in r.scenarios.values())
+        or any(
+            s.error or any(c.status == "error" for c in s.contenders.values())
+            for s in r.scenarios.values()
+        )
         for r in reports
     )
     if failed:

@@ -140,8 +140,10 @@ class ContenderResult:
 
     def rounds_time(self) -> float:
         """Seconds spent in warm-ups and timed rounds (for the progress lines)."""
-        return sum(self.warmup_s) + sum(self.times_s) - (
-            self.times_s[0] if self.reused_warmup and self.times_s else 0.0
+        return (
+            sum(self.warmup_s)
+            + sum(self.times_s)
+            - (self.times_s[0] if self.reused_warmup and self.times_s else 0.0)
         )
 
     def to_json(self) -> dict[str, Any]:

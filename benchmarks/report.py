@@ -13,8 +13,12 @@ from benchmarks.harness import ContenderResult, ScenarioResult
 
 __all__ = ["BackendReport", "machine", "markdown", "to_json"]
 
-COLUMNS = (("floor", "floor"), ("runic", "runic"), ("runic_async", "runic async"),
-           ("peer", "falkordb-orm"))
+COLUMNS = (
+    ("floor", "floor"),
+    ("runic", "runic"),
+    ("runic_async", "runic async"),
+    ("peer", "falkordb-orm"),
+)
 
 
 @dataclasses.dataclass
@@ -127,7 +131,8 @@ def markdown(reports: list[BackendReport], config: RunConfig, meta: dict[str, An
             lines.append(", ".join(f"{k} {v}" for k, v in report.versions.items()))
             lines.append("")
         lines.append(
-            "| scenario | n | " + " | ".join(label for _, label in COLUMNS)
+            "| scenario | n | "
+            + " | ".join(label for _, label in COLUMNS)
             + " | runic/floor | runic/orm | round trips floor / runic / orm"
             " | target | measured | result |"
         )
@@ -135,16 +140,23 @@ def markdown(reports: list[BackendReport], config: RunConfig, meta: dict[str, An
         for key, result in report.scenarios.items():
             cols = _by_column(result)
             if result.error:
-                lines.append(f"| {result.scenario.title} | {result.size:,} | {result.error} |"
-                             + " |" * 10)
+                lines.append(
+                    f"| {result.scenario.title} | {result.size:,} | {result.error} |" + " |" * 10
+                )
                 continue
             ratios = result.ratios()
             main = ratios.get("runic/floor", ratios.get("runic_async/floor"))
             peer = ratios.get("runic/falkordb_orm", ratios.get("runic_async/falkordb_orm"))
             trips = " / ".join(_trips(cols.get(c)) for c in ("floor", "runic", "peer"))
             targets = result.targets or [
-                {"label": result.scenario.title, "target": "-", "value": None, "passed": None,
-                 "detail": "", "kind": "time"}
+                {
+                    "label": result.scenario.title,
+                    "target": "-",
+                    "value": None,
+                    "passed": None,
+                    "detail": "",
+                    "kind": "time",
+                }
             ]
             for index, target in enumerate(targets):
                 kind = str(target.get("kind", "time"))
@@ -153,7 +165,8 @@ def markdown(reports: list[BackendReport], config: RunConfig, meta: dict[str, An
                 value = target["value"]
                 measured = "-" if value is None else f"{value:.2f} ({target['detail']})"
                 lines.append(
-                    f"| {target['label']} | {result.size:,} | " + " | ".join(cells)
+                    f"| {target['label']} | {result.size:,} | "
+                    + " | ".join(cells)
                     + f" | {_ratio(main) if first and kind == 'time' else ''}"
                     f" | {_ratio(peer) if first and kind == 'time' else ''}"
                     f" | {trips if first else ''} | {target['target']} | {measured}"

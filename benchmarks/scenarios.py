@@ -143,8 +143,12 @@ def _insert_contenders(count: Callable[[Sizes], int], with_async: bool) -> tuple
     if with_async:
         out.append(
             Contender(
-                "runic_async", "runic async add_all+commit", "runic_async", runic_async,
-                column="runic_async", is_async=True,
+                "runic_async",
+                "runic async add_all+commit",
+                "runic_async",
+                runic_async,
+                column="runic_async",
+                is_async=True,
             )
         )
     # falkordb-orm sends one query per node (about 1 ms each here): in the large
@@ -152,8 +156,15 @@ def _insert_contenders(count: Callable[[Sizes], int], with_async: bool) -> tuple
     # without the memory-traced run, to keep a full run within minutes.
     out.append(
         Contender(
-            "peer", "falkordb-orm add+commit", "peer", peer, column="peer", needs="peer", solo=True,
-            warmup=with_async, traced=False,
+            "peer",
+            "falkordb-orm add+commit",
+            "peer",
+            peer,
+            column="peer",
+            needs="peer",
+            solo=True,
+            warmup=with_async,
+            traced=False,
         )
     )
     return tuple(out)
@@ -198,15 +209,16 @@ def _scaling_contenders() -> tuple[Contender, ...]:
     Timing both sizes in one scenario interleaves their rounds, so the ratio does
     not depend on how loaded the machine was when ``insert_small`` ran.
     """
-    small = {
-        c.key: c for c in _insert_contenders(lambda s: s.insert_small, with_async=False)
-    }
+    small = {c.key: c for c in _insert_contenders(lambda s: s.insert_small, with_async=False)}
     return (
         *_insert_contenders(lambda s: s.insert_scaling, with_async=False),
         *(
             dataclasses.replace(
-                small[key], key=f"{key}_small", label=f"{small[key].label} (10,000)",
-                column=None, verify=_verify_items(lambda s: s.insert_small),
+                small[key],
+                key=f"{key}_small",
+                label=f"{small[key].label} (10,000)",
+                column=None,
+                verify=_verify_items(lambda s: s.insert_small),
             )
             for key in ("floor", "runic")
         ),
@@ -298,8 +310,12 @@ def _update_contenders() -> tuple[Contender, ...]:
         Contender("floor", "raw client (1 UNWIND SET)", "floor", floor, column="floor"),
         Contender("runic", "runic assign+commit", "runic", runic, column="runic"),
         Contender(
-            "runic_async", "runic async assign+commit", "runic_async", runic_async,
-            column="runic_async", is_async=True,
+            "runic_async",
+            "runic async assign+commit",
+            "runic_async",
+            runic_async,
+            column="runic_async",
+            is_async=True,
         ),
         Contender(
             "peer", "falkordb-orm save_all", "peer", peer, column="peer", needs="peer", solo=True
@@ -383,11 +399,16 @@ def _relate_contenders() -> tuple[Contender, ...]:
         Contender("floor", "raw client (1 UNWIND CREATE)", "floor", floor, column="floor"),
         Contender("runic", "runic assign relation+commit", "runic", runic, column="runic"),
         Contender(
-            "runic_async", "runic async assign+commit", "runic_async", runic_async,
-            column="runic_async", is_async=True,
+            "runic_async",
+            "runic async assign+commit",
+            "runic_async",
+            runic_async,
+            column="runic_async",
+            is_async=True,
         ),
-        Contender("peer", "falkordb-orm save", "peer", peer, column="peer", needs="peer",
-                  solo=True),
+        Contender(
+            "peer", "falkordb-orm save", "peer", peer, column="peer", needs="peer", solo=True
+        ),
     )
 
 
@@ -447,12 +468,28 @@ def _get_contenders() -> tuple[Contender, ...]:
 
     return (
         Contender("floor", "raw client loop", "floor", floor, column="floor", results=_found),
-        Contender("runic", "runic session.get loop", "runic", runic, column="runic",
-                  results=_found),
-        Contender("runic_async", "runic async get loop", "runic_async", runic_async,
-                  column="runic_async", is_async=True, results=_found),
-        Contender("peer", "falkordb-orm session.get loop", "peer", peer, column="peer",
-                  needs="peer", solo=True, results=_found),
+        Contender(
+            "runic", "runic session.get loop", "runic", runic, column="runic", results=_found
+        ),
+        Contender(
+            "runic_async",
+            "runic async get loop",
+            "runic_async",
+            runic_async,
+            column="runic_async",
+            is_async=True,
+            results=_found,
+        ),
+        Contender(
+            "peer",
+            "falkordb-orm session.get loop",
+            "peer",
+            peer,
+            column="peer",
+            needs="peer",
+            solo=True,
+            results=_found,
+        ),
     )
 
 
@@ -488,14 +525,29 @@ def _by_ids_contenders() -> tuple[Contender, ...]:
         return Job(lambda: orm.Repository(ctx.graph.peer, models.OrmItem).find_all_by_id(ids))
 
     return (
-        Contender("floor", "raw client (1 IN query)", "floor", floor, column="floor",
-                  results=_count),
-        Contender("runic", "runic find_all_by_ids", "runic", runic, column="runic",
-                  results=_count),
-        Contender("runic_async", "runic async find_all_by_ids", "runic_async", runic_async,
-                  column="runic_async", is_async=True, results=_count),
-        Contender("peer", "falkordb-orm find_all_by_id", "peer", peer, column="peer",
-                  needs="peer", solo=True, results=_count),
+        Contender(
+            "floor", "raw client (1 IN query)", "floor", floor, column="floor", results=_count
+        ),
+        Contender("runic", "runic find_all_by_ids", "runic", runic, column="runic", results=_count),
+        Contender(
+            "runic_async",
+            "runic async find_all_by_ids",
+            "runic_async",
+            runic_async,
+            column="runic_async",
+            is_async=True,
+            results=_count,
+        ),
+        Contender(
+            "peer",
+            "falkordb-orm find_all_by_id",
+            "peer",
+            peer,
+            column="peer",
+            needs="peer",
+            solo=True,
+            results=_count,
+        ),
     )
 
 
@@ -522,14 +574,29 @@ def _select_contenders() -> tuple[Contender, ...]:
         return Job(lambda: orm.Repository(ctx.graph.peer, models.OrmItem).find_all())
 
     return (
-        Contender("floor", "raw client query+decode", "floor", floor, column="floor",
-                  results=_count),
-        Contender("runic", "runic scalars(select)", "runic", runic, column="runic",
-                  results=_count),
-        Contender("runic_async", "runic async scalars", "runic_async", runic_async,
-                  column="runic_async", is_async=True, results=_count),
-        Contender("peer", "falkordb-orm find_all", "peer", peer, column="peer", needs="peer",
-                  solo=True, results=_count),
+        Contender(
+            "floor", "raw client query+decode", "floor", floor, column="floor", results=_count
+        ),
+        Contender("runic", "runic scalars(select)", "runic", runic, column="runic", results=_count),
+        Contender(
+            "runic_async",
+            "runic async scalars",
+            "runic_async",
+            runic_async,
+            column="runic_async",
+            is_async=True,
+            results=_count,
+        ),
+        Contender(
+            "peer",
+            "falkordb-orm find_all",
+            "peer",
+            peer,
+            column="peer",
+            needs="peer",
+            solo=True,
+            results=_count,
+        ),
     )
 
 
@@ -555,9 +622,7 @@ def _fetch_contenders() -> tuple[Contender, ...]:
         orm, models = _orm(), _orm_models()
 
         def call() -> int:
-            parents = orm.Repository(ctx.graph.peer, models.OrmParent).find_all(
-                fetch=["children"]
-            )
+            parents = orm.Repository(ctx.graph.peer, models.OrmParent).find_all(fetch=["children"])
             # falkordb-orm 1.2.2 leaves fetched relations as lazy lists: reading
             # them is part of getting the same objects.
             return sum(len(p.children) for p in parents)
@@ -565,14 +630,41 @@ def _fetch_contenders() -> tuple[Contender, ...]:
         return Job(call)
 
     return (
-        Contender("floor", "raw client OPTIONAL MATCH+collect", "floor", floor,
-                  column="floor", results=_children_of_rows),
-        Contender("runic", "runic find_all(fetch=)", "runic", runic, column="runic",
-                  results=_children_of_entities),
-        Contender("runic_async", "runic async find_all(fetch=)", "runic_async", runic_async,
-                  column="runic_async", is_async=True, results=_children_of_entities),
-        Contender("peer", "falkordb-orm find_all(fetch=)", "peer", peer, column="peer",
-                  needs="peer", solo=True, results=_same),
+        Contender(
+            "floor",
+            "raw client OPTIONAL MATCH+collect",
+            "floor",
+            floor,
+            column="floor",
+            results=_children_of_rows,
+        ),
+        Contender(
+            "runic",
+            "runic find_all(fetch=)",
+            "runic",
+            runic,
+            column="runic",
+            results=_children_of_entities,
+        ),
+        Contender(
+            "runic_async",
+            "runic async find_all(fetch=)",
+            "runic_async",
+            runic_async,
+            column="runic_async",
+            is_async=True,
+            results=_children_of_entities,
+        ),
+        Contender(
+            "peer",
+            "falkordb-orm find_all(fetch=)",
+            "peer",
+            peer,
+            column="peer",
+            needs="peer",
+            solo=True,
+            results=_same,
+        ),
     )
 
 
@@ -643,19 +735,61 @@ def _gather_contenders() -> tuple[Contender, ...]:
         return Job(call)
 
     return (
-        Contender("floor_async_gather", "raw asyncio client gather", "floor_async",
-                  floor_gather, column="floor", is_async=True, needs="async_floor",
-                  results=_found),
-        Contender("floor_async_seq", "raw asyncio client one by one", "floor_async",
-                  floor_seq, is_async=True, needs="async_floor", results=_found),
-        Contender("runic_async_seq", "runic async get one by one", "runic_async", runic_seq,
-                  is_async=True, results=_found),
-        Contender("runic_async", "runic async get gather", "runic_async", runic_gather,
-                  column="runic_async", is_async=True, results=_found),
-        Contender("runic_async_sessions", "runic async gather, session per get",
-                  "runic_async", runic_sessions, is_async=True, results=_found),
-        Contender("peer", "falkordb-orm AsyncRepository gather", "peer_async", peer_gather,
-                  column="peer", is_async=True, needs="peer", solo=True, results=_found),
+        Contender(
+            "floor_async_gather",
+            "raw asyncio client gather",
+            "floor_async",
+            floor_gather,
+            column="floor",
+            is_async=True,
+            needs="async_floor",
+            results=_found,
+        ),
+        Contender(
+            "floor_async_seq",
+            "raw asyncio client one by one",
+            "floor_async",
+            floor_seq,
+            is_async=True,
+            needs="async_floor",
+            results=_found,
+        ),
+        Contender(
+            "runic_async_seq",
+            "runic async get one by one",
+            "runic_async",
+            runic_seq,
+            is_async=True,
+            results=_found,
+        ),
+        Contender(
+            "runic_async",
+            "runic async get gather",
+            "runic_async",
+            runic_gather,
+            column="runic_async",
+            is_async=True,
+            results=_found,
+        ),
+        Contender(
+            "runic_async_sessions",
+            "runic async gather, session per get",
+            "runic_async",
+            runic_sessions,
+            is_async=True,
+            results=_found,
+        ),
+        Contender(
+            "peer",
+            "falkordb-orm AsyncRepository gather",
+            "peer_async",
+            peer_gather,
+            column="peer",
+            is_async=True,
+            needs="peer",
+            solo=True,
+            results=_found,
+        ),
     )
 
 
@@ -677,8 +811,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         _insert_contenders(lambda s: s.insert_large, with_async=False),
         (
             _runic_vs_floor("insert 100,000 nodes", 2.0),
-            _target("insert 100,000 nodes: peak memory", "runic <= 2x floor's peak", 2.0,
-                    _memory, kind="memory"),
+            _target(
+                "insert 100,000 nodes: peak memory",
+                "runic <= 2x floor's peak",
+                2.0,
+                _memory,
+                kind="memory",
+            ),
         ),
         verify=_verify_items(lambda s: s.insert_large),
         memory=True,
@@ -717,8 +856,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         "session.get by primary key, fresh session",
         lambda s: s.gets,
         _get_contenders(),
-        (_target("1,000 session.get by primary key", "runic <= 1.3x raw loop", 1.3,
-                 _vs("runic", "floor", "floor")),),
+        (
+            _target(
+                "1,000 session.get by primary key",
+                "runic <= 1.3x raw loop",
+                1.3,
+                _vs("runic", "floor", "floor"),
+            ),
+        ),
         seed=_seed_lookup_graph,
         expected=lambda s: s.gets,
     ),
@@ -727,8 +872,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         "find_all_by_ids",
         lambda s: s.by_ids,
         _by_ids_contenders(),
-        (_target("find_all_by_ids of 1,000 keys", "runic <= 1.5x one raw query", 1.5,
-                 _vs("runic", "floor", "floor")),),
+        (
+            _target(
+                "find_all_by_ids of 1,000 keys",
+                "runic <= 1.5x one raw query",
+                1.5,
+                _vs("runic", "floor", "floor"),
+            ),
+        ),
         seed=_seed_lookup_graph,
         expected=lambda s: s.by_ids,
     ),
@@ -737,8 +888,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         "select returning nodes, hydrated",
         lambda s: s.select,
         _select_contenders(),
-        (_target("select 10,000 nodes, hydrated", "runic <= 2.0x raw query+decode", 2.0,
-                 _vs("runic", "floor", "floor")),),
+        (
+            _target(
+                "select 10,000 nodes, hydrated",
+                "runic <= 2.0x raw query+decode",
+                2.0,
+                _vs("runic", "floor", "floor"),
+            ),
+        ),
         seed=lambda ctx: _seed_items(ctx, ctx.sizes.select),
         expected=lambda s: s.select,
     ),
@@ -747,9 +904,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         "eager fetch= of parents x children",
         lambda s: s.parents,
         _fetch_contenders(),
-        (_target("eager fetch= of 1,000 parents x 5 children",
-                 "runic <= 1.5x one raw OPTIONAL MATCH+collect", 1.5,
-                 _vs("runic", "floor", "floor")),),
+        (
+            _target(
+                "eager fetch= of 1,000 parents x 5 children",
+                "runic <= 1.5x one raw OPTIONAL MATCH+collect",
+                1.5,
+                _vs("runic", "floor", "floor"),
+            ),
+        ),
         seed=lambda ctx: _seed_family(ctx, linked=True),
         expected=lambda s: s.parents * s.children_per_parent,
     ),
@@ -759,12 +921,20 @@ SCENARIOS: tuple[Scenario, ...] = (
         lambda s: s.async_gets,
         _gather_contenders(),
         (
-            _target("1,000 async gets with asyncio.gather", "gather <= 0.7x one by one", 0.7,
-                    _vs("runic_async", "runic_async_seq", "one by one")),
+            _target(
+                "1,000 async gets with asyncio.gather",
+                "gather <= 0.7x one by one",
+                0.7,
+                _vs("runic_async", "runic_async_seq", "one by one"),
+            ),
             # not in the issue's table: the same gets, a session each (the way to read
             # in parallel on transactional backends, where one session is serial)
-            _target("(extra) the same, one AsyncSession per get", "gather <= 0.7x one by one",
-                    0.7, _vs("runic_async_sessions", "runic_async_seq", "one by one")),
+            _target(
+                "(extra) the same, one AsyncSession per get",
+                "gather <= 0.7x one by one",
+                0.7,
+                _vs("runic_async_sessions", "runic_async_seq", "one by one"),
+            ),
         ),
         seed=_seed_lookup_graph,
         expected=lambda s: s.async_gets,

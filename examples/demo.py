@@ -84,33 +84,55 @@ def read_graph(session: Session) -> None:
 
     section("friends of Ada (traversal)")
     friends = session.scalars(
-        select(Person).alias("p").where(Person.id == "ada")
-        .traverse(Person.friends).alias("f").return_target("f")
+        select(Person)
+        .alias("p")
+        .where(Person.id == "ada")
+        .traverse(Person.friends)
+        .alias("f")
+        .return_target("f")
     )
     print("  " + ", ".join(sorted(f.name for f in friends)))
 
     section("friends of friends of Ada (two hops)")
     fof = session.scalars(
-        select(Person).alias("p").where(Person.id == "ada")
-        .repeat(Person.friends, min_hops=2, max_hops=2).alias("f2").return_target("f2")
+        select(Person)
+        .alias("p")
+        .where(Person.id == "ada")
+        .repeat(Person.friends, min_hops=2, max_hops=2)
+        .alias("f2")
+        .return_target("f2")
     )
     print("  " + ", ".join(sorted(f.name for f in fof)))
 
     section("people per company, with their average age (aggregates)")
     rows = session.all_rows(
-        select(Person).alias("p").traverse(Person.employer, optional=False).alias("c")
-        .aggregate(count("*").as_("people"), avg(Person.age).as_("avg_age"),
-                   collect(Person.name).as_("names"), group_by="c")
+        select(Person)
+        .alias("p")
+        .traverse(Person.employer, optional=False)
+        .alias("c")
+        .aggregate(
+            count("*").as_("people"),
+            avg(Person.age).as_("avg_age"),
+            collect(Person.name).as_("names"),
+            group_by="c",
+        )
         .order_by("people DESC")
     )
     for row in rows:
-        print(f"  {row['c'].name:7} {row['people']} people, avg age {row['avg_age']:.1f}, "
-              f"{sorted(row['names'])}")
+        print(
+            f"  {row['c'].name:7} {row['people']} people, avg age {row['avg_age']:.1f}, "
+            f"{sorted(row['names'])}"
+        )
 
     section("friendships with their edge properties")
     for a, knows, b in session.all_with_edges(
-        select(Person).alias("a").traverse(Person.friends, edge_alias="k", optional=False)
-        .alias("b").return_nodes("a", "b").return_edge("k").order_by("a.name")
+        select(Person)
+        .alias("a")
+        .traverse(Person.friends, edge_alias="k", optional=False)
+        .alias("b")
+        .return_nodes("a", "b")
+        .return_edge("k")
+        .order_by("a.name")
     ):
         print(f"  {a.name} knows {b.name} since {knows.since}")
 

@@ -39,8 +39,9 @@ class AgeFloor:
         self._counter = counter
         counter.counts_commands = True
 
-    def _cypher(self, query: str, params: dict[str, Any] | None = None,
-                columns: int = 1) -> list[tuple[Any, ...]]:
+    def _cypher(
+        self, query: str, params: dict[str, Any] | None = None, columns: int = 1
+    ) -> list[tuple[Any, ...]]:
         cols = ", ".join(f"c{i} agtype" for i in range(columns))
         sql = f"SELECT * FROM cypher('{self._graph}', $$ {query} $$, %s) AS ({cols})"
         self._counter.commands += 1
@@ -74,8 +75,12 @@ class AgeFloor:
         return rows[0][0] if rows else None
 
     def items_by_ids(self, keys: Sequence[str]) -> list[Any]:
-        return [r[0] for r in self._cypher(f"MATCH (n:{ITEM}) WHERE n.id IN $ids RETURN n",
-                                           {"ids": list(keys)})]
+        return [
+            r[0]
+            for r in self._cypher(
+                f"MATCH (n:{ITEM}) WHERE n.id IN $ids RETURN n", {"ids": list(keys)}
+            )
+        ]
 
     def all_items(self) -> list[Any]:
         return [r[0] for r in self._cypher(f"MATCH (n:{ITEM}) RETURN n")]
@@ -109,13 +114,22 @@ class AgeFloor:
     def seed_parents(
         self, parents: Sequence[tuple[str, str]], children: Sequence[tuple[str, int]], per: int
     ) -> None:
-        self._cypher(f"UNWIND $rows AS r CREATE (:{PARENT} {{id: r[0], name: r[1]}})",
-                     {"rows": [list(p) for p in parents]})
-        self._cypher(f"UNWIND $rows AS r CREATE (:{CHILD} {{id: r[0], n: r[1]}})",
-                     {"rows": [list(c) for c in children]})
+        self._cypher(
+            f"UNWIND $rows AS r CREATE (:{PARENT} {{id: r[0], name: r[1]}})",
+            {"rows": [list(p) for p in parents]},
+        )
+        self._cypher(
+            f"UNWIND $rows AS r CREATE (:{CHILD} {{id: r[0], n: r[1]}})",
+            {"rows": [list(c) for c in children]},
+        )
         if per:
-            self.relate([(p[0], c[0]) for i, p in enumerate(parents)
-                         for c in children[i * per:(i + 1) * per]])
+            self.relate(
+                [
+                    (p[0], c[0])
+                    for i, p in enumerate(parents)
+                    for c in children[i * per : (i + 1) * per]
+                ]
+            )
 
     def node_ids(self, label: str) -> dict[str, Any]:
         return {str(r[0]): r[0] for r in self._cypher(f"MATCH (n:{label}) RETURN n.id")}

@@ -45,9 +45,7 @@ class BoltFloor:
 
     def bump_scores(self, loaded: Sequence[Any]) -> None:
         pairs = [[node["id"], node["score"] + 1] for node in loaded]
-        self._run(
-            f"UNWIND $rows AS r MATCH (n:{ITEM} {{id: r[0]}}) SET n.score = r[1]", rows=pairs
-        )
+        self._run(f"UNWIND $rows AS r MATCH (n:{ITEM} {{id: r[0]}}) SET n.score = r[1]", rows=pairs)
 
     def relate(self, pairs: Sequence[tuple[Any, Any]]) -> None:
         self._run(
@@ -61,8 +59,9 @@ class BoltFloor:
         return rows[0][0] if rows else None
 
     def items_by_ids(self, keys: Sequence[str]) -> list[Any]:
-        return [r[0] for r in self._run(f"MATCH (n:{ITEM}) WHERE n.id IN $ids RETURN n",
-                                        ids=list(keys))]
+        return [
+            r[0] for r in self._run(f"MATCH (n:{ITEM}) WHERE n.id IN $ids RETURN n", ids=list(keys))
+        ]
 
     def all_items(self) -> list[Any]:
         return [r[0] for r in self._run(f"MATCH (n:{ITEM}) RETURN n")]
@@ -85,13 +84,20 @@ class BoltFloor:
     def seed_parents(
         self, parents: Sequence[tuple[str, str]], children: Sequence[tuple[str, int]], per: int
     ) -> None:
-        self._run(f"UNWIND $rows AS r CREATE (:{PARENT} {{id: r[0], name: r[1]}})",
-                  rows=[list(p) for p in parents])
-        self._run(f"UNWIND $rows AS r CREATE (:{CHILD} {{id: r[0], n: r[1]}})",
-                  rows=[list(c) for c in children])
+        self._run(
+            f"UNWIND $rows AS r CREATE (:{PARENT} {{id: r[0], name: r[1]}})",
+            rows=[list(p) for p in parents],
+        )
+        self._run(
+            f"UNWIND $rows AS r CREATE (:{CHILD} {{id: r[0], n: r[1]}})",
+            rows=[list(c) for c in children],
+        )
         if per:
-            links = [[p[0], c[0]] for i, p in enumerate(parents)
-                     for c in children[i * per:(i + 1) * per]]
+            links = [
+                [p[0], c[0]]
+                for i, p in enumerate(parents)
+                for c in children[i * per : (i + 1) * per]
+            ]
             self.relate([(a, b) for a, b in links])
 
     def node_ids(self, label: str) -> dict[str, Any]:

@@ -98,8 +98,11 @@ class RawFalkorDB:
             f"UNWIND $rows AS r CREATE (:{CHILD} {{id: r[0], n: r[1]}})", {"rows": children}
         )
         if per:
-            links = [(p[0], c[0]) for i, p in enumerate(parents)
-                     for c in children[i * per:(i + 1) * per]]
+            links = [
+                (p[0], c[0])
+                for i, p in enumerate(parents)
+                for c in children[i * per : (i + 1) * per]
+            ]
             self.graph.query(
                 f"UNWIND $rows AS r MATCH (a:{PARENT} {{id: r[0]}}) MATCH (b:{CHILD} {{id: r[1]}}) "
                 f"CREATE (a)-[:{HAS}]->(b)",

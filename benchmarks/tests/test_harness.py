@@ -27,17 +27,42 @@ ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.01
 SIZES = FULL.sizes.scaled(SCALE)
 HAS_PEER = importlib.util.find_spec("falkordb_orm") is not None
-ONE_QUERY = ("insert_small", "insert_large", "insert_scaling", "update", "relate",
-             "find_all_by_ids", "select", "fetch")
+ONE_QUERY = (
+    "insert_small",
+    "insert_large",
+    "insert_scaling",
+    "update",
+    "relate",
+    "find_all_by_ids",
+    "select",
+    "fetch",
+)
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     out = tmp_path_factory.mktemp("bench") / "figures.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--scale", str(SCALE),
-         "--rounds", "2", "--backend", "falkordb", "--json", str(out), "--quiet"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--quick",
+            "--scale",
+            str(SCALE),
+            "--rounds",
+            "2",
+            "--backend",
+            "falkordb",
+            "--json",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout, json.loads(out.read_text())
@@ -116,17 +141,29 @@ def test_ratios_targets_and_memory(run: tuple[str, dict[str, Any]]) -> None:
 
 
 def test_skipped_backend_is_reported_with_its_reason() -> None:
-    report = BackendReport("age", "Apache AGE", status="skipped",
-                           reason="runic-age is not installed")
-    meta = {"command": "python -m benchmarks", "machine": {
-        "cpu": "cpu", "cores": 2, "memory": "1 GiB", "implementation": "CPython",
-        "python": "3.11", "os": "linux"}}
+    report = BackendReport(
+        "age", "Apache AGE", status="skipped", reason="runic-age is not installed"
+    )
+    meta = {
+        "command": "python -m benchmarks",
+        "machine": {
+            "cpu": "cpu",
+            "cores": 2,
+            "memory": "1 GiB",
+            "implementation": "CPython",
+            "python": "3.11",
+            "os": "linux",
+        },
+    }
     text = markdown([report], FULL, meta)
     assert "skipped: runic-age is not installed" in text
     doc = to_json([report], FULL, meta)
     assert doc["backends"]["age"] == {
-        "description": "Apache AGE", "status": "skipped",
-        "reason": "runic-age is not installed", "versions": {}, "scenarios": {},
+        "description": "Apache AGE",
+        "status": "skipped",
+        "reason": "runic-age is not installed",
+        "versions": {},
+        "scenarios": {},
         "skipped_scenarios": {},
     }
 
@@ -150,25 +187,29 @@ def test_rounds_interleave_and_a_contender_without_its_client_is_skipped() -> No
 
     # an integration backend's graph: no falkordb-orm peer, so no "peer" counter either
     graph = SimpleNamespace(
-        counters={"floor": Counter(), "runic": Counter()}, peer=None,
+        counters={"floor": Counter(), "runic": Counter()},
+        peer=None,
         peer_reason="falkordb-orm only works with FalkorDB",
     )
-    peer = Contender("peer", "peer", "peer", lambda ctx: Job(lambda: None), column="peer",
-                     needs="peer")
+    peer = Contender(
+        "peer", "peer", "peer", lambda ctx: Job(lambda: None), column="peer", needs="peer"
+    )
     scenario = Scenario(
-        "s", "s", lambda sizes: 1, (contender("floor"), contender("runic"), peer),
+        "s",
+        "s",
+        lambda sizes: 1,
+        (contender("floor"), contender("runic"), peer),
         verify=lambda ctx: checked.append(order[-1]),
     )
     with asyncio.Runner() as runner:
-        result = run_scenario(
-            graph, scenario, RunConfig(rounds=3, warmup=1), runner, {}
-        )
+        result = run_scenario(graph, scenario, RunConfig(rounds=3, warmup=1), runner, {})
     # warm-ups first, then round 1 of each contender, round 2 of each ...
     assert order == ["floor", "runic"] + ["floor", "runic"] * 3
     assert checked == ["floor", "runic"] * 3  # the graph is checked after every round
     assert [len(result.contenders[k].times_s) for k in ("floor", "runic")] == [3, 3]
     assert (result.contenders["peer"].status, result.contenders["peer"].reason) == (
-        "skipped", "falkordb-orm only works with FalkorDB"
+        "skipped",
+        "falkordb-orm only works with FalkorDB",
     )
 
 

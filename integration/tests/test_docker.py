@@ -89,7 +89,8 @@ def test_docker_only_run_skips_with_the_reason_of_each_provider(tmp_path: Path) 
     run = run_suite(
         tmp_path,
         clean_env(RUNIC_TEST_BACKENDS="falkordb", RUNIC_TEST_PROVIDERS="docker"),
-        "-k", "smoke",
+        "-k",
+        "smoke",
     )
     assert run.returncode == 0, run.output
     assert "4 skipped" in run.output

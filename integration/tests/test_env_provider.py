@@ -29,9 +29,7 @@ def test_env_server_is_used_and_left_running(
     server = ProfileRegistry().get("falkordb").providers[0].provide()
     assert server.provider == "env"
     assert server.settings == {"url": falkordb_by_hand.url}
-    assert server.description == (
-        f"FalkorDB at 127.0.0.1:{falkordb_by_hand.port} (from {ENV_URL})"
-    )
+    assert server.description == (f"FalkorDB at 127.0.0.1:{falkordb_by_hand.port} (from {ENV_URL})")
     assert server.pid is None
     server.stop()  # an external server is never stopped
     assert pid_alive(falkordb_by_hand.pid)
@@ -53,8 +51,9 @@ def test_a_malformed_value_fails_with_the_variable_named(monkeypatch: pytest.Mon
 
 def test_parse_url_keeps_the_url_and_hides_credentials() -> None:
     parsed = parse_url("falkor://user:secret@db.example:7000", {})
-    assert parsed == Parsed({"url": "falkor://user:secret@db.example:7000"},
-                            "FalkorDB at db.example:7000")
+    assert parsed == Parsed(
+        {"url": "falkor://user:secret@db.example:7000"}, "FalkorDB at db.example:7000"
+    )
     assert "secret" not in parsed.description
 
 
@@ -70,17 +69,18 @@ def test_env_provider_runs_a_check_once(monkeypatch: pytest.MonkeyPatch) -> None
     server = provider.provide()
     assert calls == [{"value": "demo://x"}]
     assert (server.backend, server.provider, server.description) == (
-        "demo", "env", "demo server (from RUNIC_TEST_DEMO_URL)",
+        "demo",
+        "env",
+        "demo server (from RUNIC_TEST_DEMO_URL)",
     )
 
 
-def test_the_suite_runs_against_the_env_server(
-    falkordb_by_hand: Any, tmp_path: Path
-) -> None:
+def test_the_suite_runs_against_the_env_server(falkordb_by_hand: Any, tmp_path: Path) -> None:
     run = run_suite(
         tmp_path,
         clean_env(**{ENV_URL: falkordb_by_hand.url, "RUNIC_TEST_BACKENDS": "falkordb"}),
-        "-k", "smoke or field_round_trip",
+        "-k",
+        "smoke or field_round_trip",
     )
     assert run.returncode == 0, run.output
     row = run.summary_row("falkordb")
@@ -100,9 +100,12 @@ def test_a_dead_env_server_fails_the_backend_tests(tmp_path: Path) -> None:
     run = run_suite(
         tmp_path,
         clean_env(**{ENV_URL: "falkor://127.0.0.1:1", "RUNIC_TEST_BACKENDS": "falkordb"}),
-        "-k", "smoke",
+        "-k",
+        "smoke",
     )
     assert run.returncode == 1, run.output
-    assert "falkordb: provider env failed: RUNIC_TEST_FALKORDB_URL points at FalkorDB at " \
+    assert (
+        "falkordb: provider env failed: RUNIC_TEST_FALKORDB_URL points at FalkorDB at "
         "127.0.0.1:1, which does not answer" in run.output
+    )
     assert "FAILED: provider env failed" in run.summary_row("falkordb")

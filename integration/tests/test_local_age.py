@@ -111,7 +111,9 @@ def test_the_root_is_built_once_under_a_lock(
     assert (root / ".runic-rootfs-complete").is_file()
     assert not stale.exists()
     assert sorted(p.name for p in root.parent.iterdir()) == [
-        "age-rootfs", "age-rootfs.build.log", "age-rootfs.lock",
+        "age-rootfs",
+        "age-rootfs.build.log",
+        "age-rootfs.lock",
     ]
     assert RootfsBuilder().ensure() == root  # cached: no new build
     assert len(calls.read_text().splitlines()) == 1

@@ -31,8 +31,11 @@ def test_local_arcadedb_starts_answers_and_stops() -> None:
         profile = ArcadeDBProfile()
         kwargs = profile.open_graph(server, "runic_it_probe")
         assert kwargs == {
-            "host": "127.0.0.1", "port": settings["port"], "username": "root",
-            "password": settings["password"], "database": "runic_it_probe",
+            "host": "127.0.0.1",
+            "port": settings["port"],
+            "username": "root",
+            "password": settings["password"],
+            "database": "runic_it_probe",
         }
         http = ArcadeDBHttp(str(settings["http_url"]), "root", str(settings["password"]))
         assert "runic_it_probe" in http.databases()
@@ -42,9 +45,7 @@ def test_local_arcadedb_starts_answers_and_stops() -> None:
             {"name": "héllo"},
         )
         assert rows == [{"name": "héllo"}]
-        assert http.command("runic_it_probe", "MATCH (n:Probe) RETURN count(n) AS c") == [
-            {"c": 1}
-        ]
+        assert http.command("runic_it_probe", "MATCH (n:Probe) RETURN count(n) AS c") == [{"c": 1}]
         profile.close_graph(server, "runic_it_probe", kwargs)
         assert "runic_it_probe" not in http.databases()
     finally:

@@ -45,7 +45,8 @@ def test_the_suite_starts_and_stops_its_own_server(tmp_path: Path) -> None:
     run = run_suite(
         tmp_path,
         clean_env(RUNIC_TEST_BACKENDS="falkordb", RUNIC_TEST_PROVIDERS="local"),
-        "-k", "smoke",
+        "-k",
+        "smoke",
     )
     assert run.returncode == 0, run.output
     row = run.summary_row("falkordb")

@@ -58,7 +58,9 @@ def test_servers_die_with_the_process_that_started_them(module: str, cls: str) -
     assert not pid_alive(server_pid), f"server {server_pid} outlived its killed owner"
     # the killed owner could not clean up: remove its working directory here
     # (the next provider start would sweep it too)
-    for parent, prefix in ((Path(tempfile.gettempdir()), "runic-it-falkordb-"),
-                           (RootfsBuilder().path / "tmp", "runic-pg-")):
+    for parent, prefix in (
+        (Path(tempfile.gettempdir()), "runic-it-falkordb-"),
+        (RootfsBuilder().path / "tmp", "runic-pg-"),
+    ):
         for leftover in parent.glob(f"{prefix}{owner.pid}-*"):
             shutil.rmtree(leftover)

@@ -103,7 +103,8 @@ def test_providers_are_tried_in_order_and_failures_are_not_skips(
     found = Matrix(registry, MatrixConfig(backends=("example",))).resolve("example")
     assert found.server is server and never.calls == 0
     assert [(a.provider, a.reason) for a in found.attempts] == [
-        ("first", "nothing configured"), ("second", "no engine"),
+        ("first", "nothing configured"),
+        ("second", "no engine"),
     ]
 
     broken = ProfileRegistry(builtins=False, entry_point_group=None)

@@ -50,8 +50,11 @@ def test_required_backends_are_always_selected() -> None:
 
 
 def test_unknown_backend_names_are_a_usage_error() -> None:
-    with pytest.raises(ValueError, match=r"unknown backend\(s\) nosuch: the integration suite "
-                       r"knows falkordb, arcadedb, age, neo4j, memgraph, example"):
+    with pytest.raises(
+        ValueError,
+        match=r"unknown backend\(s\) nosuch: the integration suite "
+        r"knows falkordb, arcadedb, age, neo4j, memgraph, example",
+    ):
         Matrix(ProfileRegistry(), MatrixConfig(backends=("nosuch",)))
 
 
@@ -59,7 +62,8 @@ def test_required_but_missing_backend_fails_with_the_reason(tmp_path: Path) -> N
     run = run_suite(
         tmp_path,
         clean_env(RUNIC_REQUIRE_BACKENDS="neo4j", RUNIC_TEST_BACKENDS="falkordb"),
-        "-k", "smoke",
+        "-k",
+        "smoke",
     )
     assert run.returncode == 1, run.output
     assert "ERROR" in run.output
@@ -90,8 +94,11 @@ def test_unknown_backend_in_the_environment_stops_the_run(tmp_path: Path) -> Non
 
 def test_modes_can_be_restricted(tmp_path: Path) -> None:
     run = run_suite(
-        tmp_path, clean_env(RUNIC_TEST_BACKENDS="falkordb", RUNIC_TEST_MODES="async"),
-        "-k", "smoke", "-v",
+        tmp_path,
+        clean_env(RUNIC_TEST_BACKENDS="falkordb", RUNIC_TEST_MODES="async"),
+        "-k",
+        "smoke",
+        "-v",
     )
     assert run.returncode == 0, run.output
     assert "[falkordb-async]" in run.output and "[falkordb-sync]" not in run.output

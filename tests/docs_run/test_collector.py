@@ -40,7 +40,10 @@ def run_docs(directory: Path, pages: dict[str, list[str]]) -> Run:
         (directory / "docs" / name).write_text("\n".join([*lines, ""]))
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-vv", "-rs", "docs"],
-        cwd=directory, capture_output=True, text=True, timeout=240,
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     return Run(done.returncode, done.stdout + done.stderr, directory)
 
@@ -71,49 +74,76 @@ MODEL_PAGE = [
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    return run_docs(tmp_path_factory.mktemp("docs_run"), {
-        "fences.md": [
-            "# A page", PY, "x = 1", END,
-            "```text", "this is not python", END,
-            "```sh", "exit 1", END,
-            "```", "raise SystemExit(1)", END,
-            PY, "assert x == 1", "x += 1", END,
-            PY, "assert x == 2", END,
-        ],
-        "failing.md": [PY, "y = 1", END, "", PY, "undefined_name", END],
-        "models_a.md": MODEL_PAGE,
-        "models_b.md": MODEL_PAGE,  # same model and graph name: must start empty
-        "async.md": [
-            PY,
-            "import asyncio",
-            "from runic.ogm import create_async_driver",
-            "",
-            "async def main() -> None:",
-            "    driver = create_async_driver('falkordb')",
-            "    assert (await driver.execute('RETURN 1')).rows == [(1,)]",
-            "    await driver.close()",
-            "",
-            "asyncio.run(main())",
-            END,
-        ],
-        "skip.md": [
-            '<!-- skip: next "needs a Neo4j server" -->', PY, "raise RuntimeError", END,
-            PY, "z = 1", END,
-        ],
-        "held.md": [  # runs before models_a.md (pages run in name order)
-            PY,
-            "import builtins",
-            "from runic.ogm import create_driver",
-            "",
-            "builtins.kept_by_the_page = create_driver('falkordb')  # outlives the page",
-            "open('held_pid', 'w').write(str(builtins.kept_by_the_page.embedded_server.pid))",
-            END,
-        ],
-        "hidden.md": [
-            "<!-- invisible-code-block: python", "hidden = 1", "-->", "",
-            PY, "assert 'hidden' not in dir()", END,
-        ],
-    })
+    return run_docs(
+        tmp_path_factory.mktemp("docs_run"),
+        {
+            "fences.md": [
+                "# A page",
+                PY,
+                "x = 1",
+                END,
+                "```text",
+                "this is not python",
+                END,
+                "```sh",
+                "exit 1",
+                END,
+                "```",
+                "raise SystemExit(1)",
+                END,
+                PY,
+                "assert x == 1",
+                "x += 1",
+                END,
+                PY,
+                "assert x == 2",
+                END,
+            ],
+            "failing.md": [PY, "y = 1", END, "", PY, "undefined_name", END],
+            "models_a.md": MODEL_PAGE,
+            "models_b.md": MODEL_PAGE,  # same model and graph name: must start empty
+            "async.md": [
+                PY,
+                "import asyncio",
+                "from runic.ogm import create_async_driver",
+                "",
+                "async def main() -> None:",
+                "    driver = create_async_driver('falkordb')",
+                "    assert (await driver.execute('RETURN 1')).rows == [(1,)]",
+                "    await driver.close()",
+                "",
+                "asyncio.run(main())",
+                END,
+            ],
+            "skip.md": [
+                '<!-- skip: next "needs a Neo4j server" -->',
+                PY,
+                "raise RuntimeError",
+                END,
+                PY,
+                "z = 1",
+                END,
+            ],
+            "held.md": [  # runs before models_a.md (pages run in name order)
+                PY,
+                "import builtins",
+                "from runic.ogm import create_driver",
+                "",
+                "builtins.kept_by_the_page = create_driver('falkordb')  # outlives the page",
+                "open('held_pid', 'w').write(str(builtins.kept_by_the_page.embedded_server.pid))",
+                END,
+            ],
+            "hidden.md": [
+                "<!-- invisible-code-block: python",
+                "hidden = 1",
+                "-->",
+                "",
+                PY,
+                "assert 'hidden' not in dir()",
+                END,
+            ],
+        },
+    )
 
 
 def test_python_blocks_share_a_namespace_in_order_other_fences_do_not_run(run: Run) -> None:

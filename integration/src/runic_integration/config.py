@@ -84,9 +84,7 @@ class MatrixConfig:
         kinds = parse_names(
             providers if providers is not None else environ.get(ENV_PROVIDERS), ENV_PROVIDERS
         )
-        mode_names = parse_names(
-            modes if modes is not None else environ.get(ENV_MODES), ENV_MODES
-        )
+        mode_names = parse_names(modes if modes is not None else environ.get(ENV_MODES), ENV_MODES)
         if mode_names is not None:
             unknown = [m for m in mode_names if m not in MODES]
             if unknown:

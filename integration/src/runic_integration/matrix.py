@@ -190,9 +190,7 @@ class Matrix:
                 if counts is None:
                     continue
                 total.update(counts)
-                per_mode.append(
-                    f"{mode} {counts['passed']}/{counts['failed']}/{counts['skipped']}"
-                )
+                per_mode.append(f"{mode} {counts['passed']}/{counts['failed']}/{counts['skipped']}")
             rows.append(
                 (
                     backend,

@@ -116,9 +116,7 @@ class ProfileRegistry:
         if profile is None:
             known = ", ".join(sorted(self._profiles)) or "(none)"
             broken = "".join(f"; plugin {e.describe()}" for e in self.errors)
-            raise KeyError(
-                f"no integration profile for backend {name!r}; known: {known}{broken}"
-            )
+            raise KeyError(f"no integration profile for backend {name!r}; known: {known}{broken}")
         return profile
 
     def names(self) -> list[str]:

@@ -214,7 +214,11 @@ class SyncSession:
     ) -> Any:
         return SyncBound(
             self.sync.vector_search(
-                cls, field=field, vector=vector, k=k, score_alias=score_alias,
+                cls,
+                field=field,
+                vector=vector,
+                k=k,
+                score_alias=score_alias,
                 similarity=similarity,
             )
         )

@@ -58,17 +58,24 @@ class Run:
         return ""
 
 
-def run_suite(
-    cwd: Path, env: dict[str, str], *args: str, timeout: float = 600.0
-) -> Run:
+def run_suite(cwd: Path, env: dict[str, str], *args: str, timeout: float = 600.0) -> Run:
     """``pytest --pyargs runic_integration.suite ARGS`` in a fresh interpreter.
 
     Run from ``cwd`` (a temporary directory), so none of the repository's pytest
     settings apply: this is how a third party runs the installed suite.
     """
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--pyargs", "runic_integration.suite",
-         "-p", "no:cacheprovider", "-rs", *args],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--pyargs",
+            "runic_integration.suite",
+            "-p",
+            "no:cacheprovider",
+            "-rs",
+            *args,
+        ],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -107,8 +114,11 @@ def listening_addresses(port: int) -> set[str]:
                 words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                 text = socket.inet_ntop(socket.AF_INET6, words)
                 # an IPv4-mapped address (Java binds those) is the IPv4 address
-                found.add(text.removeprefix("::ffff:") if text.startswith("::ffff:") and "." in text
-                          else text)
+                found.add(
+                    text.removeprefix("::ffff:")
+                    if text.startswith("::ffff:") and "." in text
+                    else text
+                )
     return found
 
 

@@ -94,9 +94,7 @@ def test_edge() -> None:
 
 def test_path() -> None:
     value = decode_agtype(f"[{VERTEX}, {EDGE}, {BARE}]::path")
-    assert value == GraphPath(
-        (decode_agtype(VERTEX), decode_agtype(BARE)), (decode_agtype(EDGE),)
-    )
+    assert value == GraphPath((decode_agtype(VERTEX), decode_agtype(BARE)), (decode_agtype(EDGE),))
 
 
 def test_graph_values_nest_in_lists_and_maps() -> None:
@@ -174,7 +172,14 @@ def test_scalars_decoded_from_the_server(driver: AGEDriver) -> None:
     assert result.columns == ["i", "f", "d", "s", "t", "z", "l", "m", "nan", "ninf", "big"]
     ((i, f, d, s, t, z, lst, m, nan, ninf, big),) = result.rows
     assert (i, f, d, s, t, z, lst, m) == (
-        1, -2.5, Decimal("3.25"), 'a"b', True, None, [1, "x", None], {"k": {"j": [1]}}
+        1,
+        -2.5,
+        Decimal("3.25"),
+        'a"b',
+        True,
+        None,
+        [1, "x", None],
+        {"k": {"j": [1]}},
     )
     assert type(i) is int and type(f) is float and type(d) is Decimal
     assert math.isnan(nan) and ninf == -math.inf and big == 2**63 - 1

@@ -94,7 +94,7 @@ def test_filter_order_and_pages_as_parameters() -> None:
     stmt = select(AgPerson).where(AgPerson.age >= 30).order_by(AgPerson.name).skip(10).limit(5)
     assert _sql(stmt) == (
         "SELECT * FROM cypher('my_graph', $$ MATCH (n:`AgPerson`) WHERE n.`age` >= $p0 "
-        "RETURN n ORDER BY n.`name` SKIP $p1 LIMIT $p2 $$, %s) AS (\"n\" agtype)",
+        'RETURN n ORDER BY n.`name` SKIP $p1 LIMIT $p2 $$, %s) AS ("n" agtype)',
         {"p0": 30, "p1": 10, "p2": 5},
         ("n",),
     )
@@ -115,7 +115,7 @@ def test_aggregate_with_group() -> None:
     assert columns == ("age", "people") and params == {}
     assert sql == (
         "SELECT * FROM cypher('my_graph', $$ MATCH (n:`AgPerson`) RETURN n.`age` AS `age`, "
-        "count(n.`id`) AS `people` $$, %s) AS (\"age\" agtype, \"people\" agtype)"
+        'count(n.`id`) AS `people` $$, %s) AS ("age" agtype, "people" agtype)'
     )
 
 
@@ -146,8 +146,7 @@ def test_traversal() -> None:
 
 def test_base_class_matches_its_table_label() -> None:
     assert _sql(select(AgPlace))[0] == (
-        "SELECT * FROM cypher('my_graph', $$ MATCH (n:`AgPlace`) RETURN n $$, %s) "
-        'AS ("n" agtype)'
+        "SELECT * FROM cypher('my_graph', $$ MATCH (n:`AgPlace`) RETURN n $$, %s) AS (\"n\" agtype)"
     )
 
 
@@ -159,9 +158,7 @@ def test_subclass_matches_the_table_label_and_its_labels_property() -> None:
     assert DIALECT.render_labels(("AgPlace", "AgCity", "AgCapital")) == (
         ":`AgPlace` {`_labels`: ['AgCity', 'AgCapital']}"
     )
-    assert DIALECT.render_labels(("AgCapital",)) == (
-        ":`AgPlace` {`_labels`: ['AgCapital']}"
-    )
+    assert DIALECT.render_labels(("AgCapital",)) == (":`AgPlace` {`_labels`: ['AgCapital']}")
 
 
 def test_created_nodes_keep_extra_labels_in_the_property() -> None:
@@ -281,10 +278,12 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
     g = driver.graph_name
     rec = _Recorder(driver)
     with Session(rec) as session:
-        session.add_all([
-            AgPerson(id="ada", name="Ada", home=AgCity(code="PAR", name="Paris", pop=2)),
-            AgPerson(id="bob", name="Bob"),
-        ])
+        session.add_all(
+            [
+                AgPerson(id="ada", name="Ada", home=AgCity(code="PAR", name="Paris", pop=2)),
+                AgPerson(id="bob", name="Bob"),
+            ]
+        )
     lock, create = rec.sent
     # advisory locks on the new keys first (a shared one per label, one per key) ...
     assert lock == (
@@ -294,8 +293,11 @@ def test_session_statements_are_exact_and_run(driver: AGEDriver, read: Any) -> N
                 [[lock_id("AgPerson", "id"), False], [lock_id("AgPlace", "code"), False]]
             ),
             "keys": sorted(
-                [lock_id("AgPerson", "id", "ada"), lock_id("AgPerson", "id", "bob"),
-                 lock_id("AgPlace", "code", "PAR")]
+                [
+                    lock_id("AgPerson", "id", "ada"),
+                    lock_id("AgPerson", "id", "bob"),
+                    lock_id("AgPlace", "code", "PAR"),
+                ]
             ),
         },
         ("locked",),
@@ -397,6 +399,8 @@ def test_cypher_fn_calls_only_age_functions() -> None:
     # no list comprehension on AGE: IN compares with each value wrapped by index
     assert dialect.wrap_param_list("toUpper", "$p0", 2) == "[toUpper($p0[0]), toUpper($p0[1])]"
     assert dialect.wrap_param_list("vecf32", "$p0", 2) == "$p0"
+
+
 def test_key_lock_statement() -> None:
     """A shared lock per label and one per key; above the limit one exclusive label lock."""
     dialect = AGEDialect()

@@ -40,9 +40,7 @@ async def test_statements_run_with_columns_and_parameters(
     assert found.columns == ["name"] and found.rows == [("Ada",), ("Bob",)]
 
 
-async def test_commit_keeps_and_rollback_discards(
-    async_driver: AsyncAGEDriver, read: Any
-) -> None:
+async def test_commit_keeps_and_rollback_discards(async_driver: AsyncAGEDriver, read: Any) -> None:
     tx = await async_driver.begin()
     assert isinstance(tx, AsyncAGETransaction)
     await tx.execute("CREATE (:T {v: 1})")
@@ -73,9 +71,7 @@ async def test_concurrent_tasks_share_the_pool(
 ) -> None:
     drv = create_async_age_driver(**age_server, graph=graph_name, create_graph=True, max_size=3)
     try:
-        await asyncio.gather(
-            *(drv.execute("CREATE (:T {v: $v})", {"v": v}) for v in range(20))
-        )
+        await asyncio.gather(*(drv.execute("CREATE (:T {v: $v})", {"v": v}) for v in range(20)))
         assert read("MATCH (n:T) RETURN count(n)") == [("20",)]
         await drv.drop_graph()
     finally:
@@ -95,9 +91,7 @@ async def test_registry_factory_and_errors(age_server: dict[str, Any], graph_nam
     with pytest.raises(InvalidIdentifierError, match="'ab' is too short"):
         create_async_age_driver(host="127.0.0.1", port=free_port(), graph="ab")
     port = free_port()
-    lost = create_async_age_driver(
-        host="127.0.0.1", port=port, graph="my_graph", connect_timeout=2
-    )
+    lost = create_async_age_driver(host="127.0.0.1", port=port, graph="my_graph", connect_timeout=2)
     with pytest.raises(ConnectionFailedError, match=f"127.0.0.1:{port}/postgres"):
         await lost.execute("RETURN 1 AS one")
     await lost.close()

@@ -109,9 +109,7 @@ def test_wrong_column_count_gets_a_hint(driver: AGEDriver) -> None:
 
 
 def test_threads_share_the_pool(age_server: dict[str, Any], graph_name: str, read: Any) -> None:
-    with create_age_driver(
-        **age_server, graph=graph_name, create_graph=True, max_size=4
-    ) as drv:
+    with create_age_driver(**age_server, graph=graph_name, create_graph=True, max_size=4) as drv:
         errors: list[BaseException] = []
 
         def work(i: int) -> None:
@@ -136,8 +134,12 @@ def test_repeated_statements_are_prepared_on_the_server(
 ) -> None:
     settings = AGESettings(graph=graph_name, **age_server)
     pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-        settings.conninfo(), kwargs=settings.connection_kwargs(), configure=setup_connection,
-        min_size=1, max_size=1, open=True,
+        settings.conninfo(),
+        kwargs=settings.connection_kwargs(),
+        configure=setup_connection,
+        min_size=1,
+        max_size=1,
+        open=True,
     )
     try:
         drv = AGEDriver(pool, graph_name, create_graph=True)
@@ -160,8 +162,12 @@ def test_a_driver_on_a_callers_connection(
     age_server: dict[str, Any], graph_name: str, raw: psycopg.Connection[Any]
 ) -> None:
     conn = psycopg.connect(
-        host=age_server["host"], port=age_server["port"], dbname=age_server["database"],
-        user=age_server["username"], password=age_server["password"], autocommit=True,
+        host=age_server["host"],
+        port=age_server["port"],
+        dbname=age_server["database"],
+        user=age_server["username"],
+        password=age_server["password"],
+        autocommit=True,
     )
     try:
         drv = AGEDriver(conn, graph_name, create_graph=True)

@@ -40,8 +40,12 @@ def test_fulltext_and_vector_are_unsupported() -> None:
 
 def test_parsing_pg_indexes() -> None:
     rows = [
-        ("runic_uniq_Person_email", 'CREATE UNIQUE INDEX runic_uniq_Person_email ON g."Person" '
-         f"USING btree ({EXPR})", "Person", "v"),
+        (
+            "runic_uniq_Person_email",
+            f'CREATE UNIQUE INDEX runic_uniq_Person_email ON g."Person" USING btree ({EXPR})',
+            "Person",
+            "v",
+        ),
         ("other", 'CREATE INDEX other ON g."Person" USING gin (properties)', "Person", "v"),
     ]
     specs = D.parse_indexes([QueryResult(("indexname", "indexdef", "label", "kind"), rows)])

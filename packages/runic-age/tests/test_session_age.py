@@ -41,9 +41,7 @@ def test_polymorphic_queries_return_the_right_subclasses(driver: AGEDriver, read
     with Session(driver) as session:
         session.add_all(_places())
     # stored: one AGE label, the others in _labels
-    assert read(
-        "MATCH (n) RETURN [label(n), n.code, n._labels] ORDER BY n.code"
-    ) == [
+    assert read("MATCH (n) RETURN [label(n), n.code, n._labels] ORDER BY n.code") == [
         ('["SaLocation", "ALP", null]',),
         ('["SaLocation", "FR", ["SaCountry"]]',),
         ('["SaLocation", "LYS", ["SaCity"]]',),
@@ -52,11 +50,15 @@ def test_polymorphic_queries_return_the_right_subclasses(driver: AGEDriver, read
     with Session(driver) as session:
         found = session.scalars(select(SaLocation).order_by(SaLocation.code))
         assert [(type(x).__name__, x.code) for x in found] == [
-            ("SaLocation", "ALP"), ("SaCountry", "FR"), ("SaCity", "LYS"), ("SaCapital", "PAR"),
+            ("SaLocation", "ALP"),
+            ("SaCountry", "FR"),
+            ("SaCity", "LYS"),
+            ("SaCapital", "PAR"),
         ]
         cities = session.scalars(select(SaCity).order_by(SaCity.code))
         assert [(type(x).__name__, x.code) for x in cities] == [
-            ("SaCity", "LYS"), ("SaCapital", "PAR"),
+            ("SaCity", "LYS"),
+            ("SaCapital", "PAR"),
         ]
         assert session.count(select(SaCapital)) == 1
         paris = session.get(SaLocation, "PAR")
@@ -95,7 +97,10 @@ async def test_async_session_polymorphism_and_commit(
         capital.name = "Paname"
         found = await session.scalars(select(SaLocation).order_by(SaLocation.code))
         assert [type(x).__name__ for x in found] == [
-            "SaLocation", "SaCountry", "SaCity", "SaCapital",
+            "SaLocation",
+            "SaCountry",
+            "SaCity",
+            "SaCapital",
         ]
     assert read("MATCH (n {code: 'PAR'}) RETURN n.name") == [('"Paname"',)]
     session = AsyncSession(async_driver)

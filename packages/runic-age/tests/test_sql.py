@@ -74,7 +74,7 @@ def test_valid_graph_names(name: str) -> None:
         ("1abc", "AGE graph name '1abc' is invalid: start with a letter or underscore"),
         ("abc-", "AGE graph name 'abc-' is invalid"),
         ("a b c", "AGE graph name 'a b c' is invalid"),
-        ("ab'c", "AGE graph name \"ab'c\" is invalid"),
+        ("ab'c", 'AGE graph name "ab\'c" is invalid'),
         ("a" * 64, "is longer than 63 bytes"),
         (42, "AGE graph name must be a string, got int: 42"),
     ],

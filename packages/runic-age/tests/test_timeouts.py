@@ -236,7 +236,11 @@ def test_stopped_server_times_out(own: dict[str, Any], own_server: Server) -> No
 
 def test_stopped_server_in_a_transaction(own: dict[str, Any], own_server: Server) -> None:
     with create_age_driver(
-        **own, graph=_graph(), create_graph=True, query_timeout=1, max_size=1,
+        **own,
+        graph=_graph(),
+        create_graph=True,
+        query_timeout=1,
+        max_size=1,
         liveness_check_timeout=30,
     ) as driver:
         driver.execute("CREATE (:T {v: 1})")
@@ -272,9 +276,7 @@ async def test_stopped_server_times_out_async(own: dict[str, Any], own_server: S
 # -- a restarted server ----------------------------------------------------------------
 
 
-def test_first_statement_after_a_restart_succeeds(
-    own: dict[str, Any], own_server: Server
-) -> None:
+def test_first_statement_after_a_restart_succeeds(own: dict[str, Any], own_server: Server) -> None:
     sync_driver = create_age_driver(**own, graph=_graph(), create_graph=True, max_size=2)
     try:
         sync_driver.execute("CREATE (:T {v: 1})")

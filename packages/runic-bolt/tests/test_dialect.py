@@ -239,9 +239,9 @@ def test_vector_search(dialect: BoltDialect, expected: str) -> None:
     assert compiled.cypher == expected
     assert compiled.params == {"p0": [1.0, 0.5]}  # a plain list: no vecf32()
     without_score = vector_search(Doc, field=Doc.embedding, vector=[1.0], k=1).compile(dialect)
-    assert without_score.cypher == expected.replace(
-        ", score AS s", ""
-    ).replace(", similarity AS s", "").replace(", 3, ", ", 1, ")
+    assert without_score.cypher == expected.replace(", score AS s", "").replace(
+        ", similarity AS s", ""
+    ).replace(", 3, ", ", 1, ")
 
 
 @by_name
@@ -369,7 +369,10 @@ def test_ddl_arguments_are_checked(dialect: BoltDialect) -> None:
         )
     with pytest.raises(QueryBuildError, match="similarity must be one of cosine, euclidean"):
         (dialect.vector_index_sql if dialect is ARCADEDB else dialect.create_vector_index_ddl)(
-            "BtDoc", "embedding", dimension=2, similarity="dot"  # type: ignore[arg-type]
+            "BtDoc",
+            "embedding",
+            dimension=2,
+            similarity="dot",  # type: ignore[arg-type]
         )
     with pytest.raises(QueryBuildError, match="at least one property"):
         (dialect.fulltext_index_sql if dialect is ARCADEDB else dialect.create_fulltext_index_ddl)(

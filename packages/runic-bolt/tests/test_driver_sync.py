@@ -65,8 +65,7 @@ def test_values_are_decoded(driver: BoltDriver) -> None:
         "localtime('12:30:15') AS clock, duration('P1DT2H3S') AS span, "
         "duration('P1M') AS month, [1, 'a', null, 2.5, true] AS list, "
         "{inner: {deep: [1, 2]}} AS map",
-        {"when": datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=UTC),
-         "day": date(2024, 5, 6)},
+        {"when": datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=UTC), "day": date(2024, 5, 6)},
     ).records()[0]
     assert row["geo"] == {"latitude": 52.5, "longitude": 13.4}
     assert row["xy"] == {"x": 1.5, "y": -2.0}
@@ -149,9 +148,7 @@ def test_rollback_discards_writes(driver: BoltDriver, raw: Any) -> None:
     assert raw.rows("MATCH (n:BtT) RETURN n.k") == [[0]]
 
 
-def test_a_failing_statement_rolls_the_transaction_back(
-    settings: dict[str, Any], raw: Any
-) -> None:
+def test_a_failing_statement_rolls_the_transaction_back(settings: dict[str, Any], raw: Any) -> None:
     # One pooled connection: a transaction left open would block the next statement.
     drv = create_arcadedb_driver(
         **settings, max_connection_pool_size=1, connection_acquisition_timeout=3.0

@@ -84,9 +84,7 @@ def test_constraint_violation(driver: Any) -> None:
 
 
 def test_nothing_listening(server: Any) -> None:
-    drv = create_arcadedb_driver(
-        "127.0.0.1", 1, "db", "root", "x", connection_timeout=3.0
-    )
+    drv = create_arcadedb_driver("127.0.0.1", 1, "db", "root", "x", connection_timeout=3.0)
     try:
         with pytest.raises(ConnectionFailedError) as caught:
             drv.execute("RETURN 1")
@@ -128,8 +126,12 @@ def doomed() -> Iterator[ArcadeDBServer]:
 
 def _doomed_settings(srv: ArcadeDBServer) -> dict[str, Any]:
     return {
-        "host": "127.0.0.1", "port": srv.bolt_port, "database": "doomed",
-        "username": srv.user, "password": srv.password, "connection_timeout": 3.0,
+        "host": "127.0.0.1",
+        "port": srv.bolt_port,
+        "database": "doomed",
+        "username": srv.user,
+        "password": srv.password,
+        "connection_timeout": 3.0,
     }
 
 

@@ -69,8 +69,13 @@ def test_entry_points_are_installed() -> None:
 
 def test_seed_signatures() -> None:
     neo = create_driver(
-        "neo4j", host="localhost", port=7687, database="neo4j", username="neo4j",
-        password="secret", encrypted=True,
+        "neo4j",
+        host="localhost",
+        port=7687,
+        database="neo4j",
+        username="neo4j",
+        password="secret",
+        encrypted=True,
     )
     mem = create_driver(
         "memgraph", host="localhost", port=7687, database="memgraph", username="", password=""
@@ -94,7 +99,10 @@ def test_seed_import_paths(settings: dict[str, Any]) -> None:
     assert seed_bolt.BoltDriver is runic.bolt.BoltDriver
     assert seed_arcadedb.ArcadeDBDialect is runic.bolt.ArcadeDBDialect
     drv = seed_arcadedb.create_arcadedb_driver(
-        settings["host"], settings["port"], settings["database"], settings["username"],
+        settings["host"],
+        settings["port"],
+        settings["database"],
+        settings["username"],
         settings["password"],
     )
     other = seed_create_driver("arcadedb", **settings)
@@ -201,6 +209,8 @@ def test_user_agent_names_the_installed_version() -> None:
     }
     setup = prepare("bolt://127.0.0.1:7687", None, None, Neo4jDialect(), None, {}, timeouts)
     assert setup.config["user_agent"] == f"runic-bolt/{importlib.metadata.version('runic-bolt')}"
+
+
 def test_registry_names_an_unknown_keyword_with_a_close_match() -> None:
     from runic.ogm.registry import BackendSettingsError, create_driver
 

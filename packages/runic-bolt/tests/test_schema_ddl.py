@@ -28,8 +28,7 @@ def test_neo4j_range_unique_and_edge_indexes() -> None:
         "FOR (n:`Person`) REQUIRE n.`email` IS UNIQUE"
     ]
     assert texts(NEO, CreateIndex(IndexSpec("KNOWS", "since", "RANGE", "edge"))) == [
-        "CREATE INDEX `runic_idx_e_KNOWS_since` IF NOT EXISTS "
-        "FOR ()-[n:`KNOWS`]-() ON (n.`since`)"
+        "CREATE INDEX `runic_idx_e_KNOWS_since` IF NOT EXISTS FOR ()-[n:`KNOWS`]-() ON (n.`since`)"
     ]
     assert texts(NEO, CreateIndex(IndexSpec("Person", "first name", "RANGE"), False)) == [
         "CREATE INDEX `runic_idx_Person_first name` FOR (n:`Person`) ON (n.`first name`)"
@@ -83,8 +82,10 @@ def test_neo4j_parsing_folds_constraint_indexes_and_splits_fulltext() -> None:
     )
     constraints = QueryResult(
         ("name", "type", "entityType", "labelsOrTypes", "properties"),
-        [("u_c", "UNIQUENESS", "NODE", ["P"], ["email"]),
-         ("t", "NODE_PROPERTY_TYPE", "NODE", ["P"], ["email"])],
+        [
+            ("u_c", "UNIQUENESS", "NODE", ["P"], ["email"]),
+            ("t", "NODE_PROPERTY_TYPE", "NODE", ["P"], ["email"]),
+        ],
     )
     specs = NEO.parse_indexes([indexes, constraints])
     assert specs == [
@@ -109,7 +110,7 @@ def test_memgraph_ddl_text() -> None:
     op = CreateIndex(IndexSpec("Doc", "title", "FULLTEXT"), properties=("title", "body"))
     assert texts(MG, op) == ["CREATE TEXT INDEX `runic_ft_Doc` ON :`Doc`(`title`, `body`)"]
     assert texts(MG, CreateIndex(IndexSpec("Doc", "emb", "VECTOR", dimension=3))) == [
-        'CREATE VECTOR INDEX `runic_vec_Doc_emb` ON :`Doc`(`emb`) WITH CONFIG '
+        "CREATE VECTOR INDEX `runic_vec_Doc_emb` ON :`Doc`(`emb`) WITH CONFIG "
         '{"dimension": 3, "capacity": 10000, "metric": "cos"}'
     ]
     assert texts(MG, DropIndex(IndexSpec("Person", "age", "RANGE"))) == [
@@ -129,8 +130,11 @@ def test_memgraph_ddl_text() -> None:
 def test_memgraph_parsing() -> None:
     indexes = QueryResult(
         ("index type", "label", "property", "count"),
-        [("label", "P", None, 3), ("label+property", "P", "age", 3),
-         ("edge-type+property", "K", "since", 1)],
+        [
+            ("label", "P", None, 3),
+            ("label+property", "P", "age", 3),
+            ("edge-type+property", "K", "since", 1),
+        ],
     )
     constraints = QueryResult(
         ("constraint type", "label", "properties"), [("unique", "P", ["email"])]
@@ -159,7 +163,7 @@ def test_arcadedb_uses_unnamed_cypher_ddl_and_sql_for_fulltext_and_vector() -> N
     assert ddls[-1].text == "CREATE INDEX IF NOT EXISTS ON `Doc` (`title`, `body`) FULL_TEXT"
     spec = IndexSpec("Doc", "emb", "VECTOR", dimension=2, similarity="euclidean")
     assert [d.text for d in ARC.compile_schema(CreateIndex(spec))][-1] == (
-        'CREATE INDEX IF NOT EXISTS ON `Doc` (`emb`) LSM_VECTOR METADATA '
+        "CREATE INDEX IF NOT EXISTS ON `Doc` (`emb`) LSM_VECTOR METADATA "
         '{"dimensions": 2, "similarity": "EUCLIDEAN"}'
     )
     with pytest.raises(UnsupportedFeatureError, match="relationships"):

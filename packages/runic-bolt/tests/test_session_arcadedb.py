@@ -25,14 +25,27 @@ def test_add_commit_get_update_delete(driver: BoltDriver, raw: Any) -> None:
         session.add(Person(id="ada", name="Ada", age=36, tags=["x", "y"]))
         session.add(Person(id="bob", name="Bob", employer=Company(id="acme", name="Acme")))
     assert raw.props("BtPerson") == {
-        "ada": {"id": "ada", "name": "Ada", "age": 36, "level": "junior", "tags": ["x", "y"],
-                "city": "", "prefs": "{}"},
-        "bob": {"id": "bob", "name": "Bob", "level": "junior", "tags": [], "city": "",
-                "prefs": "{}"},
+        "ada": {
+            "id": "ada",
+            "name": "Ada",
+            "age": 36,
+            "level": "junior",
+            "tags": ["x", "y"],
+            "city": "",
+            "prefs": "{}",
+        },
+        "bob": {
+            "id": "bob",
+            "name": "Bob",
+            "level": "junior",
+            "tags": [],
+            "city": "",
+            "prefs": "{}",
+        },
     }
-    assert raw.rows(
-        "MATCH (p:BtPerson)-[:BT_WORKS_FOR]->(c:BtCompany) RETURN p.id, c.id"
-    ) == [["bob", "acme"]]
+    assert raw.rows("MATCH (p:BtPerson)-[:BT_WORKS_FOR]->(c:BtCompany) RETURN p.id, c.id") == [
+        ["bob", "acme"]
+    ]
 
     with Session(driver) as session:
         ada = session.get(Person, "ada")
@@ -51,8 +64,13 @@ def test_values_round_trip(driver: BoltDriver, raw: Any) -> None:
     with Session(driver) as session:
         session.add(
             Person(
-                id="ada", name="Ada", born=date(1815, 12, 10), seen=seen,
-                place=GeoLocation(51.5, -0.12), city="London", prefs={"theme": "dark"},
+                id="ada",
+                name="Ada",
+                born=date(1815, 12, 10),
+                seen=seen,
+                place=GeoLocation(51.5, -0.12),
+                city="London",
+                prefs={"theme": "dark"},
             )
         )
         session.add(Doc(id="d", title="t", embedding=Vector([0.5, -1.25, 2.0])))
@@ -66,7 +84,11 @@ def test_values_round_trip(driver: BoltDriver, raw: Any) -> None:
         doc = session.get(Doc, "d")
     assert ada is not None and doc is not None
     assert (ada.born, ada.seen, ada.place, ada.city, ada.prefs) == (
-        date(1815, 12, 10), seen, GeoLocation(51.5, -0.12), "London", {"theme": "dark"}
+        date(1815, 12, 10),
+        seen,
+        GeoLocation(51.5, -0.12),
+        "London",
+        {"theme": "dark"},
     )
     assert isinstance(doc.embedding, Vector) and doc.embedding == [0.5, -1.25, 2.0]
     with Session(driver) as session:
@@ -86,9 +108,9 @@ def test_relate_unrelate_and_eager_loading(driver: BoltDriver, raw: Any) -> None
         session.relate(ada, Person.knows, bob, Knows(since=1999))
         session.relate(ada, Person.knows, cy)
         session.relate(ada, Person.knows, cy)  # MERGE: still one edge
-    assert sorted(raw.rows(
-        "MATCH (a:BtPerson)-[k:BT_KNOWS]->(b:BtPerson) RETURN a.id, b.id, k.since"
-    )) == [["ada", "bob", 1999], ["ada", "cy", 2020]]
+    assert sorted(
+        raw.rows("MATCH (a:BtPerson)-[k:BT_KNOWS]->(b:BtPerson) RETURN a.id, b.id, k.since")
+    ) == [["ada", "bob", 1999], ["ada", "cy", 2020]]
     with Session(driver) as session:
         ada = session.get(Person, "ada", fetch=["knows"])
         assert ada is not None
@@ -127,9 +149,7 @@ def test_generated_ids(driver: BoltDriver, raw: Any) -> None:
         session.flush()
         assert isinstance(first.id, int) and isinstance(second.id, int)
         assert first.id != second.id
-    assert sorted(raw.rows("MATCH (n:BtTicket) RETURN id(n)")) == sorted(
-        [[first.id], [second.id]]
-    )
+    assert sorted(raw.rows("MATCH (n:BtTicket) RETURN id(n)")) == sorted([[first.id], [second.id]])
     with Session(driver) as session:
         loaded = session.get(Ticket, first.id)
         assert loaded is not None and loaded.title == "one"
@@ -177,11 +197,13 @@ def test_search(driver: BoltDriver, sql: Any, arcadedb_dialect: Any, raw: Any) -
     sql(*arcadedb_dialect.fulltext_index_sql("BtDoc", ("title", "body")))
     sql(*arcadedb_dialect.vector_index_sql("BtDoc", "embedding", dimension=3))
     with Session(driver) as session:
-        session.add_all([
-            Doc(id="d1", title="Graph databases", body="nodes", embedding=Vector([1, 0, 0])),
-            Doc(id="d2", title="Cooking", body="graph paper", embedding=Vector([0, 1, 0])),
-            Doc(id="d3", title="Roses", body="tulips", embedding=Vector([0.9, 0.1, 0])),
-        ])
+        session.add_all(
+            [
+                Doc(id="d1", title="Graph databases", body="nodes", embedding=Vector([1, 0, 0])),
+                Doc(id="d2", title="Cooking", body="graph paper", embedding=Vector([0, 1, 0])),
+                Doc(id="d3", title="Roses", body="tulips", embedding=Vector([0.9, 0.1, 0])),
+            ]
+        )
     with Session(driver) as session:
         found = session.fulltext_search(Doc, query="graph").all()
         assert sorted(d.id for d in found) == ["d1", "d2"]
@@ -242,7 +264,10 @@ async def test_async_rollback(async_driver: AsyncBoltDriver, raw: Any) -> None:
 def test_element_ids_with_the_neo4j_dialect(server: Any, database: str, raw: Any) -> None:
     """The Neo4j dialect's elementId() path, run for real (ArcadeDB has elementId() too)."""
     drv = BoltDriver(
-        server.bolt_uri, (server.user, server.password), database, Neo4jDialect(),
+        server.bolt_uri,
+        (server.user, server.password),
+        database,
+        Neo4jDialect(),
         encrypted=False,
     )
     try:
@@ -276,5 +301,6 @@ def test_points_are_stored_as_points_since_maps_are_refused(driver: BoltDriver) 
         driver.execute("CREATE (n:BtGeo) SET n.p = $p", where)
     driver.execute("CREATE (n:BtGeo) SET n.p = point($p)", where)
     assert driver.execute("MATCH (n:BtGeo) RETURN n.p").scalar() == {
-        "latitude": 1.0, "longitude": 2.0
+        "latitude": 1.0,
+        "longitude": 2.0,
     }

@@ -144,9 +144,7 @@ def test_stopped_server_times_out(own: dict[str, Any], own_server: ArcadeDBServe
         assert driver.execute("MATCH (n:T) RETURN n.v AS v", write=False).scalar() == 1
 
 
-def test_stopped_server_in_a_transaction(
-    own: dict[str, Any], own_server: ArcadeDBServer
-) -> None:
+def test_stopped_server_in_a_transaction(own: dict[str, Any], own_server: ArcadeDBServer) -> None:
     with create_arcadedb_driver(**own, query_timeout=1, liveness_check_timeout=30) as driver:
         driver.execute("CREATE (:T {v: 1})")
         tx = driver.begin()

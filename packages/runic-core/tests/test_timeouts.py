@@ -38,7 +38,10 @@ def test_retry_delays_double_with_jitter_and_a_ceiling() -> None:
 )
 def test_bad_settings_are_named(keyword: str, value: object, message: str) -> None:
     settings: dict[str, object] = {
-        "connect_timeout": 1, "query_timeout": None, "max_retries": 0, "retry_backoff": 0,
+        "connect_timeout": 1,
+        "query_timeout": None,
+        "max_retries": 0,
+        "retry_backoff": 0,
     }
     settings[keyword] = value
     with pytest.raises(SettingsError, match=message):
@@ -48,7 +51,9 @@ def test_bad_settings_are_named(keyword: str, value: object, message: str) -> No
 def test_exceptions_keep_existing_handlers_working() -> None:
     timeout = QueryTimeoutError(
         timeout_message("age", "PostgreSQL", "h:1/db", 2.0, in_transaction=True),
-        backend="age", cypher="RETURN 1", timeout=2.0,
+        backend="age",
+        cypher="RETURN 1",
+        timeout=2.0,
     )
     assert isinstance(timeout, QueryExecutionError) and isinstance(timeout, TimeoutError)
     assert str(timeout).startswith("[age] PostgreSQL at h:1/db did not answer within ")

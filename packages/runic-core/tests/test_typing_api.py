@@ -113,10 +113,17 @@ def mypy_lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     env = {**os.environ, "MYPYPATH": str(SRC)}
     proc = subprocess.run(
         [
-            sys.executable, "-m", "mypy", "--strict",
-            "--config-file", str(work / "mypy.ini"),
-            "--cache-dir", str(work / ".mypy_cache"),
-            "--no-error-summary", "--hide-error-context", "--no-pretty",
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file",
+            str(work / "mypy.ini"),
+            "--cache-dir",
+            str(work / ".mypy_cache"),
+            "--no-error-summary",
+            "--hide-error-context",
+            "--no-pretty",
             "--show-error-codes",
             "typing_api.py",
         ],
@@ -151,4 +158,4 @@ def test_only_reveal_notes_no_errors(mypy_lines: list[str]) -> None:
 def test_revealed_type(mypy_lines: list[str], marker: str) -> None:
     prefix = f"typing_api.py:{_line(marker)}: note: Revealed type is "
     [line] = [line for line in mypy_lines if line.startswith(prefix)]
-    assert _normal(line[len(prefix):]) == _normal(f'"{EXPECTED[marker]}"')
+    assert _normal(line[len(prefix) :]) == _normal(f'"{EXPECTED[marker]}"')

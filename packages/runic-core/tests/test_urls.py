@@ -9,12 +9,19 @@ from runic.ogm.urls import InvalidURLError, parse_url, url_scheme
 
 def test_every_part_becomes_a_keyword() -> None:
     assert parse_url("arcadedb://root:p%40ss@db.example:7687/MyDB", path_key="database") == {
-        "host": "db.example", "port": 7687, "username": "root", "password": "p@ss",
+        "host": "db.example",
+        "port": 7687,
+        "username": "root",
+        "password": "p@ss",
         "database": "MyDB",
     }
     assert parse_url("age://u:pw@h:5432/postgres?graph=g", path_key="database") == {
-        "host": "h", "port": 5432, "username": "u", "password": "pw",
-        "database": "postgres", "graph": "g",
+        "host": "h",
+        "port": 5432,
+        "username": "u",
+        "password": "pw",
+        "database": "postgres",
+        "graph": "g",
     }
     assert parse_url("falkordb:///myapp", path_key="graph") == {"graph": "myapp"}
     assert parse_url("falkordb://", path_key="graph") == {}

@@ -14,14 +14,14 @@ import pytest
 from runic.falkordb.embedded import EmbeddedFalkorDB
 from runic.ogm import create_driver
 
-MODELS = '''
+MODELS = """
 from runic.ogm import Field, Node
 
 
 class CliUser(Node, labels=["CliUser"]):
     id: str = Field(primary_key=True)
     age: int = Field(default=0, index=True)
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,13 @@ def _runic(tmp_path: Path, *args: str, url: str | None = None) -> subprocess.Com
     if url is not None:
         env["RUNIC_URL"] = url
     return subprocess.run(
-        [str(script), *args], capture_output=True, text=True, env=env, cwd=tmp_path,
-        timeout=60, check=False,
+        [str(script), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
     )
 
 
@@ -58,7 +63,10 @@ def test_validate_sync_show_through_the_console_script(tmp_path: Path, url: str)
     first = _runic(tmp_path, "schema", "validate", *models, "--url", url)
     assert first.returncode == 1, first.stderr
     assert first.stdout.splitlines() == [
-        "missing (2):", "  UNIQUE   node CliUser.id", "  RANGE    node CliUser.age", "extra (0):"
+        "missing (2):",
+        "  UNIQUE   node CliUser.id",
+        "  RANGE    node CliUser.age",
+        "extra (0):",
     ]
     dry = _runic(tmp_path, "schema", "sync", "--dry-run", *models, url=url)  # URL from RUNIC_URL
     assert dry.returncode == 0, dry.stderr

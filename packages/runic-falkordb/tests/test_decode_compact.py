@@ -41,9 +41,7 @@ def seeded(driver: FalkorDBDriver, raw_graph: Any) -> Any:
 
 
 @pytest.mark.parametrize("cypher", QUERIES)
-def test_same_result_as_the_client_parser(
-    driver: FalkorDBDriver, seeded: Any, cypher: str
-) -> None:
+def test_same_result_as_the_client_parser(driver: FalkorDBDriver, seeded: Any, cypher: str) -> None:
     write = cypher.startswith("CREATE")
     ours = driver.execute(cypher, write=write)
     theirs = decode_result(seeded.query(cypher) if write else seeded.ro_query(cypher))

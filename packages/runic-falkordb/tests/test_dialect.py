@@ -141,7 +141,11 @@ def test_vector_source() -> None:
 def test_filtered_vector_source_cosine_and_without_score() -> None:
     either = Comparison(PropRef("d", "lang"), CompareOp.EQ, Param("en"))
     source = VectorSource(
-        NodePattern("d", ("Doc",)), "Doc", "e", Param([1.0]), 2,
+        NodePattern("d", ("Doc",)),
+        "Doc",
+        "e",
+        Param([1.0]),
+        2,
         where=Or((either, Comparison(PropRef("d", "lang"), CompareOp.IS_NULL))),
         similarity="cosine",
     )

@@ -153,15 +153,13 @@ async def test_nodes_with_labels_and_properties_new_to_the_driver_are_decoded(
     raw_graph.query("CREATE (:Late:Later {b: 'x', c: [1, 2]})")
     late = (await async_driver.execute("MATCH (n:Late) RETURN n", write=False)).scalar()
     assert isinstance(late, GraphNode)
-    assert (late.labels, dict(late.properties)) == (
-        ("Late", "Later"), {"b": "x", "c": [1, 2]}
-    )
-    rows = (await async_driver.execute(
-        "MATCH (n) RETURN labels(n), n.a, n.b, {k: n.b} ORDER BY n.a", write=False
-    )).rows
-    assert rows == [
-        (["Early"], 1, None, {"k": None}), (["Late", "Later"], None, "x", {"k": "x"})
-    ]
+    assert (late.labels, dict(late.properties)) == (("Late", "Later"), {"b": "x", "c": [1, 2]})
+    rows = (
+        await async_driver.execute(
+            "MATCH (n) RETURN labels(n), n.a, n.b, {k: n.b} ORDER BY n.a", write=False
+        )
+    ).rows
+    assert rows == [(["Early"], 1, None, {"k": None}), (["Late", "Later"], None, "x", {"k": "x"})]
 
 
 async def test_an_error_inside_the_reply_is_raised(async_driver: AsyncFalkorDBDriver) -> None:

@@ -19,7 +19,15 @@ def test_unique_is_a_range_index_then_a_constraint_command() -> None:
         ("command", "GRAPH.CONSTRAINT CREATE g UNIQUE NODE Person PROPERTIES 1 email"),
     ]
     assert ddls[1].args == (
-        "GRAPH.CONSTRAINT", "CREATE", "g", "UNIQUE", "NODE", "Person", "PROPERTIES", "1", "email"
+        "GRAPH.CONSTRAINT",
+        "CREATE",
+        "g",
+        "UNIQUE",
+        "NODE",
+        "Person",
+        "PROPERTIES",
+        "1",
+        "email",
     )
     assert "already indexed" in ddls[0].ignore_errors
     drop = D.compile_schema(DropIndex(IndexSpec("KNOWS", "id", "UNIQUE", "edge")), graph="g")
@@ -50,9 +58,14 @@ def test_parsing_folds_the_range_index_behind_a_constraint() -> None:
     indexes = QueryResult(
         ("label", "properties", "types", "options", "entitytype", "status"),
         [
-            ("P", ["email", "bio", "v"], {"email": ["RANGE"], "bio": ["FULLTEXT"],
-             "v": ["VECTOR"]}, {"v": {"dimension": 2, "similarityFunction": "cosine"}},
-             "NODE", "OPERATIONAL"),
+            (
+                "P",
+                ["email", "bio", "v"],
+                {"email": ["RANGE"], "bio": ["FULLTEXT"], "v": ["VECTOR"]},
+                {"v": {"dimension": 2, "similarityFunction": "cosine"}},
+                "NODE",
+                "OPERATIONAL",
+            ),
             ("K", ["since"], {"since": ["RANGE"]}, {}, "RELATIONSHIP", "OPERATIONAL"),
         ],
     )
@@ -90,6 +103,7 @@ def test_the_managers_take_a_raw_falkordb_graph_handle(raw_graph: object) -> Non
     saved = metadata.default_metadata.snapshot()
     metadata.default_metadata.restore(MetaData().snapshot())
     try:
+
         class Raw(Node, labels=["Raw"]):
             id: str = Field(primary_key=True)
             n: int = Field(default=0, index=True)

@@ -91,8 +91,11 @@ def _ready(host: str, ports: Mapping[int, int]) -> bool:
 
 def _container_settings(host: str, ports: Mapping[int, int]) -> dict[str, Any]:
     return {
-        "host": host, "port": ports[5432], "database": "postgres",
-        "username": "postgres", "password": _CONTAINER_PASSWORD,
+        "host": host,
+        "port": ports[5432],
+        "database": "postgres",
+        "username": "postgres",
+        "password": _CONTAINER_PASSWORD,
     }
 
 

@@ -104,7 +104,9 @@ class Neo4jProfile(BoltProfile):
             "neo4j",
             [
                 EnvProvider(
-                    "neo4j", "RUNIC_TEST_NEO4J_URI", parse_bolt_env("NEO4J", "neo4j", "neo4j"),
+                    "neo4j",
+                    "RUNIC_TEST_NEO4J_URI",
+                    parse_bolt_env("NEO4J", "neo4j", "neo4j"),
                     check=_tcp_check,
                 ),
                 DockerProvider(
@@ -114,8 +116,11 @@ class Neo4jProfile(BoltProfile):
                         ports=(7687,),
                         env={"NEO4J_AUTH": f"neo4j/{_CONTAINER_PASSWORD}"},
                         settings=lambda host, ports: {
-                            "host": host, "port": ports[7687], "username": "neo4j",
-                            "password": _CONTAINER_PASSWORD, "database": "neo4j",
+                            "host": host,
+                            "port": ports[7687],
+                            "username": "neo4j",
+                            "password": _CONTAINER_PASSWORD,
+                            "database": "neo4j",
                             "encrypted": False,
                         },
                         ready=lambda host, ports: tcp_answers(host, ports[7687]),
@@ -155,7 +160,9 @@ class MemgraphProfile(BoltProfile):
             "memgraph",
             [
                 EnvProvider(
-                    "memgraph", "RUNIC_TEST_MEMGRAPH_URI", parse_bolt_env("MEMGRAPH", "", None),
+                    "memgraph",
+                    "RUNIC_TEST_MEMGRAPH_URI",
+                    parse_bolt_env("MEMGRAPH", "", None),
                     check=_tcp_check,
                 ),
                 DockerProvider(
@@ -164,8 +171,11 @@ class MemgraphProfile(BoltProfile):
                         image=image,
                         ports=(7687,),
                         settings=lambda host, ports: {
-                            "host": host, "port": ports[7687], "username": "",
-                            "password": "", "encrypted": False,
+                            "host": host,
+                            "port": ports[7687],
+                            "username": "",
+                            "password": "",
+                            "encrypted": False,
                         },
                         ready=lambda host, ports: tcp_answers(host, ports[7687]),
                     ),
@@ -208,15 +218,20 @@ class ArcadeDBProfile(BackendProfile):
 
         def settings(host: str, ports: Mapping[int, int]) -> dict[str, Any]:
             return {
-                "host": host, "port": ports[7687], "http_url": f"http://{host}:{ports[2480]}",
-                "username": "root", "password": _CONTAINER_PASSWORD,
+                "host": host,
+                "port": ports[7687],
+                "http_url": f"http://{host}:{ports[2480]}",
+                "username": "root",
+                "password": _CONTAINER_PASSWORD,
             }
 
         super().__init__(
             "arcadedb",
             [
                 EnvProvider(
-                    "arcadedb", "RUNIC_TEST_ARCADEDB_URI", _parse_arcadedb,
+                    "arcadedb",
+                    "RUNIC_TEST_ARCADEDB_URI",
+                    _parse_arcadedb,
                     check=_check_arcadedb,
                 ),
                 DockerProvider(
@@ -226,8 +241,10 @@ class ArcadeDBProfile(BackendProfile):
                         ports=(2480, 7687),
                         env={"JAVA_OPTS": java_opts},
                         settings=settings,
-                        ready=lambda host, ports: _arcadedb_http(settings(host, ports)).ready()
-                        and tcp_answers(host, ports[7687]),
+                        ready=lambda host, ports: (
+                            _arcadedb_http(settings(host, ports)).ready()
+                            and tcp_answers(host, ports[7687])
+                        ),
                     ),
                 ),
                 LocalArcadeDB(),

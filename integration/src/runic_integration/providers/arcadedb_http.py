@@ -36,9 +36,7 @@ class ArcadeDBHttp:
 
     def _request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            f"{self.base_url}{path}", data=data, method=method
-        )
+        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method)
         request.add_header("Authorization", self._auth)
         if data is not None:
             request.add_header("Content-Type", "application/json")
@@ -78,7 +76,11 @@ class ArcadeDBHttp:
         return [str(n) for n in (answer or {}).get("result", [])]
 
     def command(
-        self, database: str, query: str, params: dict[str, Any] | None = None, *,
+        self,
+        database: str,
+        query: str,
+        params: dict[str, Any] | None = None,
+        *,
         language: str = "cypher",
     ) -> list[Any]:
         """Run ``query`` in ``database``; return the result rows."""

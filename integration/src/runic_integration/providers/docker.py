@@ -152,8 +152,7 @@ class DockerProvider:
             while not spec.ready(host, ports):
                 if time.monotonic() > deadline:
                     raise ProviderFailed(
-                        f"container {spec.image} was not ready after "
-                        f"{spec.startup_timeout:.0f} s"
+                        f"container {spec.image} was not ready after {spec.startup_timeout:.0f} s"
                     )
                 time.sleep(0.5)
         except BaseException:

@@ -226,8 +226,17 @@ class LocalAGE:
         try:
             initdb = subprocess.run(
                 [
-                    f"{PG_BIN}/initdb", "-D", f"{inner}/data", "-A", "trust", "-U", "postgres",
-                    "--no-sync", "-E", "UTF8", "--locale=C.UTF-8",
+                    f"{PG_BIN}/initdb",
+                    "-D",
+                    f"{inner}/data",
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
                 ],
                 env=_CHILD_ENV,
                 preexec_fn=enter,
@@ -245,14 +254,23 @@ class LocalAGE:
         port = free_port()
         process = LocalProcess(
             [
-                f"{PG_BIN}/postgres", "-D", f"{inner}/data",
-                "-c", "listen_addresses=127.0.0.1",
-                "-c", f"port={port}",
-                "-c", f"unix_socket_directories={inner}",
-                "-c", "fsync=off",
-                "-c", "synchronous_commit=off",
-                "-c", "full_page_writes=off",
-                "-c", "shared_preload_libraries=age",
+                f"{PG_BIN}/postgres",
+                "-D",
+                f"{inner}/data",
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"port={port}",
+                "-c",
+                f"unix_socket_directories={inner}",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "shared_preload_libraries=age",
             ],
             log_path=outer / "server.log",
             env=_CHILD_ENV,
@@ -303,9 +321,7 @@ def _stopper(processes: list[LocalProcess], outer: Path) -> Callable[[], None]:
     return stop
 
 
-def _restarter(
-    processes: list[LocalProcess], port: int, timeout: float
-) -> Callable[[], int]:
+def _restarter(processes: list[LocalProcess], port: int, timeout: float) -> Callable[[], int]:
     """Stop postgres (fast shutdown) and start it again on the same port and data."""
 
     def restart() -> int:

@@ -35,9 +35,13 @@ async def test_traverse_required_returns_targets(db: RunicDB) -> None:
     await _graph(db)
     async with db.session() as session:
         companies = await session.scalars(
-            select(Person).alias("p")
-            .traverse(Person.employer, optional=False).alias("c")
-            .return_target("c").distinct().order_by(Company.name)
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
+            .return_target("c")
+            .distinct()
+            .order_by(Company.name)
         )
         assert [c.name for c in companies] == ["Acme", "Globex"]
         assert all(isinstance(c, Company) for c in companies)
@@ -48,12 +52,21 @@ async def test_traverse_optional_keeps_sources_without_a_neighbour(db: RunicDB) 
     await _graph(db)
     async with db.session() as session:
         rows = await session.all_rows(
-            select(Person).alias("p").traverse(Person.employer).alias("c")
-            .return_nodes("p", "c").order_by(Person.id)
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer)
+            .alias("c")
+            .return_nodes("p", "c")
+            .order_by(Person.id)
         )
         got = [(r["p"].id, None if r["c"] is None else r["c"].id) for r in rows]
-        assert got == [("ada", "acme"), ("bob", "acme"), ("cy", "globex"), ("dee", None),
-                       ("eve", None)]
+        assert got == [
+            ("ada", "acme"),
+            ("bob", "acme"),
+            ("cy", "globex"),
+            ("dee", None),
+            ("eve", None),
+        ]
 
 
 @backend_test
@@ -61,19 +74,31 @@ async def test_filter_on_the_traversal_target(db: RunicDB) -> None:
     await _graph(db)
     async with db.session() as session:
         at_acme = await session.scalars(
-            select(Person).alias("p")
-            .traverse(Person.employer, optional=False).alias("c")
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
             .where(Company.city == "Berlin")
-            .return_target("p").order_by(Person.id)
+            .return_target("p")
+            .order_by(Person.id)
         )
         assert [p.id for p in at_acme] == ["ada", "bob"]
         # on an optional traversal the filter is the OPTIONAL MATCH condition: rows stay
         rows = await session.all_rows(
-            select(Person).alias("p").traverse(Person.employer).alias("c")
-            .where(Company.city == "Paris").project(Person.id, Company.name).order_by(Person.id)
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer)
+            .alias("c")
+            .where(Company.city == "Paris")
+            .project(Person.id, Company.name)
+            .order_by(Person.id)
         )
         assert [(r["id"], r["name"]) for r in rows] == [
-            ("ada", None), ("bob", None), ("cy", "Globex"), ("dee", None), ("eve", None),
+            ("ada", None),
+            ("bob", None),
+            ("cy", "Globex"),
+            ("dee", None),
+            ("eve", None),
         ]
 
 
@@ -82,10 +107,15 @@ async def test_two_hop_traversal(db: RunicDB) -> None:
     await _graph(db)
     async with db.session() as session:
         employers_of_adas_friends = await session.scalars(
-            select(Person).alias("p").where(Person.id == "ada")
-            .traverse(Person.friends, optional=False).alias("f")
-            .traverse(Person.employer, optional=False, source="f").alias("c")
-            .return_target("c").order_by(Company.id)
+            select(Person)
+            .alias("p")
+            .where(Person.id == "ada")
+            .traverse(Person.friends, optional=False)
+            .alias("f")
+            .traverse(Person.employer, optional=False, source="f")
+            .alias("c")
+            .return_target("c")
+            .order_by(Company.id)
         )
         assert [c.id for c in employers_of_adas_friends] == ["acme", "globex"]
 
@@ -104,8 +134,10 @@ async def test_repeat_fixed_and_variable_length(db: RunicDB) -> None:
         )
         assert _ids(reachable) == ["bob", "cy", "dee", "eve"]
         up_to_two = await session.scalars(
-            base.repeat(Person.friends, min_hops=1, max_hops=2).alias("f")
-            .return_target("f").distinct()
+            base.repeat(Person.friends, min_hops=1, max_hops=2)
+            .alias("f")
+            .return_target("f")
+            .distinct()
         )
         assert _ids(up_to_two) == ["bob", "cy", "dee"]
         none_far = await session.scalars(
@@ -119,10 +151,14 @@ async def test_with_stage_then_traverse(db: RunicDB) -> None:
     await _graph(db)
     async with db.session() as session:
         friends_of_over_30s = await session.scalars(
-            select(Person).alias("p").where(Person.age > 30)
+            select(Person)
+            .alias("p")
+            .where(Person.age > 30)
             .with_("p")
-            .traverse(Person.friends, optional=False).alias("f")
-            .return_target("f").order_by("f.id")
+            .traverse(Person.friends, optional=False)
+            .alias("f")
+            .return_target("f")
+            .order_by("f.id")
         )
         # ada (36) knows bob and cy; cy (41) knows nobody; eve (33) knows nobody
         assert [f.id for f in friends_of_over_30s] == ["bob", "cy"]
@@ -135,8 +171,13 @@ async def test_order_by_fields_and_raw_text(db: RunicDB) -> None:
         by_age_desc = await session.scalars(select(Person).order_by(Person.age, desc=True))
         assert [p.id for p in by_age_desc] == ["cy", "ada", "eve", "bob", "dee"]
         two_keys = await session.scalars(
-            select(Person).alias("p").traverse(Person.employer, optional=False).alias("c")
-            .return_target("p").order_by(Company.name, desc=True).order_by(Person.name)
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
+            .return_target("p")
+            .order_by(Company.name, desc=True)
+            .order_by(Person.name)
         )
         assert [p.id for p in two_keys] == ["cy", "ada", "bob"]
         raw = await session.scalars(select(Person).order_by("n.name DESC"))
@@ -162,7 +203,10 @@ async def test_distinct_removes_duplicate_rows(db: RunicDB) -> None:
     await _graph(db)
     async with db.session() as session:
         stmt = (
-            select(Person).alias("p").traverse(Person.employer, optional=False).alias("c")
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
             .project(Company.name)
         )
         assert sorted(await session.scalars(stmt)) == ["Acme", "Acme", "Globex"]
@@ -176,13 +220,19 @@ async def test_project_fields_aliases_and_raw_expressions(db: RunicDB) -> None:
         names = await session.scalars(select(Person).project(Person.name).order_by(Person.name))
         assert names == ["Ada", "Bob", "Cy", "Dee", "Eve"]
         rows = await session.all_rows(
-            select(Person).where(Person.age > 35)
-            .project(Person.id, Person.age, text("n.age + 1 AS next")).order_by(Person.id)
+            select(Person)
+            .where(Person.age > 35)
+            .project(Person.id, Person.age, text("n.age + 1 AS next"))
+            .order_by(Person.id)
         )
         assert rows == [{"id": "ada", "age": 36, "next": 37}, {"id": "cy", "age": 41, "next": 42}]
         clash = await session.all_rows(
-            select(Person).alias("p").traverse(Person.employer, optional=False).alias("c")
-            .project(Person.name, Company.name).order_by(Person.name)
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
+            .project(Person.name, Company.name)
+            .order_by(Person.name)
         )
         assert clash == [
             {"p_name": "Ada", "c_name": "Acme"},
@@ -190,18 +240,27 @@ async def test_project_fields_aliases_and_raw_expressions(db: RunicDB) -> None:
             {"p_name": "Cy", "c_name": "Globex"},
         ]
         raw_pairs = await session.all_rows(
-            select(Person).alias("p").where(Person.id == "ada")
-            .traverse(Person.friends, optional=False).alias("f")
+            select(Person)
+            .alias("p")
+            .where(Person.id == "ada")
+            .traverse(Person.friends, optional=False)
+            .alias("f")
             .project("p.name AS p_name", "f.name AS f_name")
             .order_by("f.name")
         )
         assert raw_pairs == [{"p_name": "Ada", "f_name": "Bob"}, {"p_name": "Ada", "f_name": "Cy"}]
         with_entities = await session.all_rows(
-            select(Person).alias("p").traverse(Person.employer, optional=False).alias("c")
-            .project("p", Company.name).order_by(Person.id)
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
+            .project("p", Company.name)
+            .order_by(Person.id)
         )
         assert [(r["p"].id, r["name"]) for r in with_entities] == [
-            ("ada", "Acme"), ("bob", "Acme"), ("cy", "Globex"),
+            ("ada", "Acme"),
+            ("bob", "Acme"),
+            ("cy", "Globex"),
         ]
         assert isinstance(with_entities[0]["p"], Person)
 
@@ -235,8 +294,12 @@ async def test_aggregates_over_everything(db: RunicDB) -> None:
             )
         )
         assert row == {
-            "n": 6, "distinct_points": 4, "total": 56, "mean_weight": pytest.approx(6.5 / 6),
-            "low": 5, "high": 20,
+            "n": 6,
+            "distinct_points": 4,
+            "total": 56,
+            "mean_weight": pytest.approx(6.5 / 6),
+            "low": 5,
+            "high": 20,
         }
         total = await session.scalar(select(Score).aggregate(sum_(Score.points).as_("t")))
         assert total == 56
@@ -248,10 +311,13 @@ async def test_aggregates_grouped_by_a_field(db: RunicDB) -> None:
     async with db.session() as session:
         rows = await session.all_rows(
             select(Score)
-            .aggregate(count().as_("n"), sum_(Score.points).as_("total"),
-                       collect(Score.points).as_("all"),
-                       collect(Score.points, distinct=True).as_("distinct"),
-                       group_by=Score.team)
+            .aggregate(
+                count().as_("n"),
+                sum_(Score.points).as_("total"),
+                collect(Score.points).as_("all"),
+                collect(Score.points, distinct=True).as_("distinct"),
+                group_by=Score.team,
+            )
             .order_by("team")
         )
         got = [
@@ -269,17 +335,25 @@ async def test_aggregates_grouped_by_a_node_alias(db: RunicDB) -> None:
     await _graph(db)
     async with db.session() as session:
         rows = await session.all_rows(
-            select(Person).alias("p").traverse(Person.friends).alias("f")
+            select(Person)
+            .alias("p")
+            .traverse(Person.friends)
+            .alias("f")
             .aggregate(count("f").as_("friends"), group_by="p")
-            .order_by("friends DESC").order_by("p.id")
+            .order_by("friends DESC")
+            .order_by("p.id")
         )
         got = [(r["p"].id, r["friends"]) for r in rows]
         assert got == [("ada", 2), ("bob", 1), ("dee", 1), ("cy", 0), ("eve", 0)]
         assert isinstance(rows[0]["p"], Person)
         per_company = await session.all_rows(
-            select(Person).alias("p").traverse(Person.employer, optional=False).alias("c")
-            .aggregate(avg(Person.age).as_("avg_age"), collect(Person.name).as_("names"),
-                       group_by="c")
+            select(Person)
+            .alias("p")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
+            .aggregate(
+                avg(Person.age).as_("avg_age"), collect(Person.name).as_("names"), group_by="c"
+            )
             .order_by("c.id")
         )
         assert [(r["c"].id, r["avg_age"], sorted(r["names"])) for r in per_company] == [
@@ -302,8 +376,9 @@ async def test_count_scalar_one_and_first(db: RunicDB) -> None:
         first = await session.query(Person).order_by(Person.id).first()
         assert first is not None and first.id == "ada"
         assert await session.query(Person).where(Person.age < 30).count() == 2
-        assert await session.query(Company).project(Company.name).order_by(Company.name) \
-            .scalars() == ["Acme", "Globex"]
+        assert await session.query(Company).project(Company.name).order_by(
+            Company.name
+        ).scalars() == ["Acme", "Globex"]
 
 
 @backend_test
@@ -324,8 +399,11 @@ async def test_alias_renames_the_root_and_targets(db: RunicDB) -> None:
     await _graph(db)
     async with db.session() as session:
         rows = await session.all_rows(
-            select(Person).alias("person").where(Person.id == "bob")
-            .traverse(Person.friends, optional=False).alias("friend")
+            select(Person)
+            .alias("person")
+            .where(Person.id == "bob")
+            .traverse(Person.friends, optional=False)
+            .alias("friend")
             .project("person.name AS a", "friend.name AS b")
         )
         assert rows == [{"a": "Bob", "b": "Dee"}]
@@ -341,18 +419,26 @@ async def test_bound_queries_offer_where_id_and_traversal_sources(db: RunicDB) -
         assert await session.query(Person).where_id(ada_id).all() == [ada]
         # friends of ada's friends, each paired with the company of ada's friend
         rows = await (
-            session.query(Person).where_id(ada_id)
-            .traverse(Person.friends, optional=False).alias("f")
-            .traverse(Person.employer, optional=False).alias("c")
-            .traverse(Person.friends, source="f", optional=False).alias("ff")
+            session.query(Person)
+            .where_id(ada_id)
+            .traverse(Person.friends, optional=False)
+            .alias("f")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
+            .traverse(Person.friends, source="f", optional=False)
+            .alias("ff")
             .return_nodes("f", "c", "ff")
             .all_rows()
         )
         assert [(r["f"].id, r["c"].id, r["ff"].id) for r in rows] == [("bob", "acme", "dee")]
         reach = await (
-            session.query(Person).alias("p").where(Person.id == "ada")
-            .traverse(Person.employer, optional=False).alias("c")
-            .repeat(Person.friends, min_hops=2, max_hops=3, source="p").alias("far")
+            session.query(Person)
+            .alias("p")
+            .where(Person.id == "ada")
+            .traverse(Person.employer, optional=False)
+            .alias("c")
+            .repeat(Person.friends, min_hops=2, max_hops=3, source="p")
+            .alias("far")
             .return_target("far")
             .all()
         )

@@ -24,9 +24,7 @@ from runic_integration.suite.models import Company, Person
 
 
 def _ids(db: RunicDB, label: str = "ItPerson") -> list[str]:
-    return sorted(
-        db.values(f"MATCH (n:{label}) RETURN n.id AS id", column="id")
-    )
+    return sorted(db.values(f"MATCH (n:{label}) RETURN n.id AS id", column="id"))
 
 
 @backend_test
@@ -162,7 +160,8 @@ async def test_one_key_inserted_by_16_threads_at_once(db: RunicDB) -> None:
         for error in errors:
             assert f"Person(id={key!r})" in str(error)
         (name,) = db.values(
-            "MATCH (n:ItPerson) WHERE n.id = $key RETURN n.name AS name", {"key": key},
+            "MATCH (n:ItPerson) WHERE n.id = $key RETURN n.name AS name",
+            {"key": key},
             column="name",
         )
         assert name == f"T{done[0]}"
@@ -174,8 +173,7 @@ async def test_one_key_inserted_by_16_threads_at_once(db: RunicDB) -> None:
 async def test_large_flushes_sharing_one_key_in_threads(db: RunicDB) -> None:
     # 40 new keys per flush (AGE: above its per-key lock limit, the label is locked)
     if db.backend == "arcadedb":
-        pytest.xfail("arcadedb: the key window until commit without sync_schema "
-                     "(docs/sessions.md)")
+        pytest.xfail("arcadedb: the key window until commit without sync_schema (docs/sessions.md)")
     async with db.session() as seeding:
         seeding.add(Person(id="seed", name="Seed"))
     driver = db.driver
@@ -183,8 +181,12 @@ async def test_large_flushes_sharing_one_key_in_threads(db: RunicDB) -> None:
         start = threading.Barrier(16)
         outcomes: list[BaseException | None] = []
 
-        def insert(i: int, rnd: int = rnd, start: threading.Barrier = start,
-                   outcomes: list[BaseException | None] = outcomes) -> None:
+        def insert(
+            i: int,
+            rnd: int = rnd,
+            start: threading.Barrier = start,
+            outcomes: list[BaseException | None] = outcomes,
+        ) -> None:
             session = Session(driver)
             try:
                 session.add_all(Person(id=f"b{rnd}-{i}-{j:02d}", name="B") for j in range(39))
@@ -230,7 +232,8 @@ async def test_one_key_inserted_by_16_threads_after_sync_schema(db: RunicDB) -> 
         # the losers' entity is transient, out of their session (as after the key check)
         assert after == [(False, False)] * 15
         (name,) = db.values(
-            "MATCH (n:ItPerson) WHERE n.id = $key RETURN n.name AS name", {"key": key},
+            "MATCH (n:ItPerson) WHERE n.id = $key RETURN n.name AS name",
+            {"key": key},
             column="name",
         )
         assert name == f"T{done[0]}"
@@ -247,9 +250,13 @@ async def test_large_flushes_sharing_one_key_after_sync_schema(db: RunicDB) -> N
         outcomes: list[BaseException | None] = []
         pending: list[int] = []  # how many entities each loser holds pending after it
 
-        def insert(i: int, rnd: int = rnd, start: threading.Barrier = start,
-                   outcomes: list[BaseException | None] = outcomes,
-                   pending: list[int] = pending) -> None:
+        def insert(
+            i: int,
+            rnd: int = rnd,
+            start: threading.Barrier = start,
+            outcomes: list[BaseException | None] = outcomes,
+            pending: list[int] = pending,
+        ) -> None:
             session = Session(driver)
             try:
                 session.add_all(Person(id=f"b{rnd}-{i}-{j:02d}", name="B") for j in range(39))
@@ -274,8 +281,9 @@ async def test_large_flushes_sharing_one_key_after_sync_schema(db: RunicDB) -> N
         assert pending == [39] * 15  # the 39 others pending again, none persistent
         for error in outcomes:  # the shared key is named, not the 39 others of the flush
             if error is not None:
-                assert re.search(rf"Person\(id='shared{rnd}'\)|Person\.id='shared{rnd}'",
-                                 str(error)), error
+                assert re.search(
+                    rf"Person\(id='shared{rnd}'\)|Person\.id='shared{rnd}'", str(error)
+                ), error
                 assert f"b{rnd}-" not in str(error).split(" (")[0], error
     ids = _ids(db)
     assert len(ids) == 3 * 40

@@ -186,9 +186,10 @@ async def test_an_unflushed_assignment_is_kept_by_an_eager_read(db: RunicDB) -> 
         a1.books = []
         found = await session.scalars(select(Author).where(Author.id == "a1"))
         assert found == [a1] and a1.books == []
-    assert db.values(
-        "MATCH (:ItEagerAuthor {id: 'a1'})-[:IT_WROTE]->(b) RETURN b.id AS b", column="b"
-    ) == []
+    assert (
+        db.values("MATCH (:ItEagerAuthor {id: 'a1'})-[:IT_WROTE]->(b) RETURN b.id AS b", column="b")
+        == []
+    )
 
 
 @backend_test

@@ -130,13 +130,35 @@ async def test_every_field_at_once_then_update_each(db: RunicDB) -> None:
         "n.color AS color, n.priority AS priority, n.city AS city, n.payload AS payload, "
         "n.note AS note",
         columns=(
-            "text", "number", "ratio", "flag", "tags", "at", "day", "color", "priority",
-            "city", "payload", "note",
+            "text",
+            "number",
+            "ratio",
+            "flag",
+            "tags",
+            "at",
+            "day",
+            "color",
+            "priority",
+            "city",
+            "payload",
+            "note",
         ),
     )
     assert rows == [
-        ("t2", 2, 2.5, False, ["y", "z"], "2021-06-01T08:30:00", "2021-06-01", "red", 1,
-         "Lyon", '{"k": 2}', None)
+        (
+            "t2",
+            2,
+            2.5,
+            False,
+            ["y", "z"],
+            "2021-06-01T08:30:00",
+            "2021-06-01",
+            "red",
+            1,
+            "Lyon",
+            '{"k": 2}',
+            None,
+        )
     ]
     async with db.session() as other:
         e = await other.get(Everything, "all")

@@ -87,12 +87,27 @@ async def test_filters_on_converted_values(db: RunicDB) -> None:
     async with db.session() as session:
         session.add_all(
             [
-                Everything(id="a", color=Color.BLUE, priority=Priority.HIGH,
-                           day=date(2020, 1, 1), at=datetime(2020, 1, 1, 10)),
-                Everything(id="b", color=Color.RED, priority=Priority.LOW,
-                           day=date(2021, 6, 1), at=datetime(2021, 6, 1, 10)),
-                Everything(id="c", color=Color.BLUE, priority=Priority.LOW,
-                           day=date(2022, 3, 1), at=datetime(2022, 3, 1, 10)),
+                Everything(
+                    id="a",
+                    color=Color.BLUE,
+                    priority=Priority.HIGH,
+                    day=date(2020, 1, 1),
+                    at=datetime(2020, 1, 1, 10),
+                ),
+                Everything(
+                    id="b",
+                    color=Color.RED,
+                    priority=Priority.LOW,
+                    day=date(2021, 6, 1),
+                    at=datetime(2021, 6, 1, 10),
+                ),
+                Everything(
+                    id="c",
+                    color=Color.BLUE,
+                    priority=Priority.LOW,
+                    day=date(2022, 3, 1),
+                    at=datetime(2022, 3, 1, 10),
+                ),
             ]
         )
     async with db.session() as session:

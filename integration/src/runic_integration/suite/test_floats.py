@@ -18,8 +18,7 @@ from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Article, Everything, Person, Rated
 
 _REFUSED = (
-    "; falkordb cannot take NaN or infinite values as parameters: store None or a "
-    "sentinel instead"
+    "; falkordb cannot take NaN or infinite values as parameters: store None or a sentinel instead"
 )
 
 

@@ -28,7 +28,10 @@ async def test_base_query_returns_each_node_as_its_most_specific_class(db: Runic
     async with db.session() as session:
         found = await session.scalars(select(Location).order_by(Location.code))
         assert [(type(x).__name__, x.code) for x in found] == [
-            ("Location", "ALP"), ("Country", "FR"), ("City", "LYS"), ("City", "PAR"),
+            ("Location", "ALP"),
+            ("Country", "FR"),
+            ("City", "LYS"),
+            ("City", "PAR"),
         ]
         fr = found[1]
         assert isinstance(fr, Country) and fr.population == 68

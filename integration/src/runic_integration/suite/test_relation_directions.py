@@ -85,7 +85,9 @@ async def test_both_relations_are_read_in_either_direction(db: RunicDB) -> None:
         peers = await session.query(Peer).order_by(Peer.id).all()
         await session.load(peers, "peers")
         assert {p.id: sorted(q.id for q in p.peers) for p in peers} == {
-            "a": ["b", "c"], "b": ["a"], "c": ["a"],
+            "a": ["b", "c"],
+            "b": ["a"],
+            "c": ["a"],
         }
         reached = await session.scalars(
             select(Peer).where(Peer.id == "c").traverse(Peer.peers).return_target()

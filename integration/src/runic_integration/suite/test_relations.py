@@ -70,7 +70,10 @@ async def test_session_load_fills_a_relation_for_many_entities(db: RunicDB) -> N
         people = await session.query(Person).order_by(Person.id).all()
         await session.load(people, "friends")
         assert {p.id: sorted(f.id for f in p.friends) for p in people} == {
-            "ada": ["bob", "cy"], "bob": ["dee"], "cy": [], "dee": [],
+            "ada": ["bob", "cy"],
+            "bob": ["dee"],
+            "cy": [],
+            "dee": [],
         }
 
 
@@ -222,10 +225,14 @@ async def test_all_with_edges_returns_edge_models(db: RunicDB) -> None:
         await session.relate(cy, Person.friends, dee, edge=Knows(since=2001, note="x"))
     async with db.session() as session:
         rows = await session.all_with_edges(
-            select(Person).alias("a")
-            .traverse(Person.friends, edge_alias="k", optional=False).alias("b")
-            .return_nodes("a", "b").return_edge("k")
-            .order_by("a.id").order_by("b.id")
+            select(Person)
+            .alias("a")
+            .traverse(Person.friends, edge_alias="k", optional=False)
+            .alias("b")
+            .return_nodes("a", "b")
+            .return_edge("k")
+            .order_by("a.id")
+            .order_by("b.id")
         )
         got = [(a.id, type(k).__name__, k.since, k.note, b.id) for a, k, b in rows]
         assert got == [
@@ -247,8 +254,10 @@ async def test_filter_on_an_edge_property(db: RunicDB) -> None:
         await session.relate(cy, Person.friends, dee, edge=Knows(since=1999))
     async with db.session() as session:
         old_friends = await session.scalars(
-            select(Person).alias("a")
-            .traverse(Person.friends, edge_alias="k", optional=False).alias("b")
+            select(Person)
+            .alias("a")
+            .traverse(Person.friends, edge_alias="k", optional=False)
+            .alias("b")
             .where(Knows.since < 2000, on="k")
             .return_target("a")
         )

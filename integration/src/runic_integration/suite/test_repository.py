@@ -98,9 +98,12 @@ async def test_cypher_shapes_rows(db: RunicDB) -> None:
             returns=dict,
         )
         assert dicts[0]["name"] == "N5" and isinstance(dicts[0]["node"], Person)
-        assert await repo.cypher(
-            "MATCH (n:ItPerson {id: $id}) SET n.age = 99", {"id": "p05"}, write=True
-        ) == []
+        assert (
+            await repo.cypher(
+                "MATCH (n:ItPerson {id: $id}) SET n.age = 99", {"id": "p05"}, write=True
+            )
+            == []
+        )
     assert db.values("MATCH (n:ItPerson {id: 'p05'}) RETURN n.age AS a", column="a") == [99]
 
 

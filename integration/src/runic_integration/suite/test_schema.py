@@ -71,17 +71,17 @@ def _adapter(db: RunicDB, *, http: bool) -> SchemaAdapter | AsyncSchemaAdapter:
 
         settings = db.server.settings
         sql = ArcadeDBSQL(
-            str(settings["http_url"]), str(db.driver_kwargs["database"]),
-            str(settings["username"]), str(settings["password"]),
+            str(settings["http_url"]),
+            str(db.driver_kwargs["database"]),
+            str(settings["username"]),
+            str(settings["password"]),
         )
     if db.is_async:
         return AsyncSchemaAdapter(db.driver, sql=sql)
     return SchemaAdapter(db.driver, sql=sql)
 
 
-async def _validate(
-    db: RunicDB, classes: Sequence[type], *, http: bool = True
-) -> ValidationResult:
+async def _validate(db: RunicDB, classes: Sequence[type], *, http: bool = True) -> ValidationResult:
     adapter = _adapter(db, http=http)
     if isinstance(adapter, AsyncSchemaAdapter):
         return await AsyncSchemaManager(adapter).validate_schema(classes)
@@ -154,12 +154,11 @@ async def test_an_index_made_by_hand_is_extra_and_drop_extra_drops_it(db: RunicD
 
 def _docs() -> list[SchemaDoc]:
     return [
-        SchemaDoc(id="d1", title="Graph databases", body="nodes",
-                  embedding=Vector([1.0, 0.0, 0.0])),
-        SchemaDoc(id="d2", title="Cooking", body="graph paper",
-                  embedding=Vector([0.0, 1.0, 0.0])),
-        SchemaDoc(id="d3", title="Roses", body="tulips",
-                  embedding=Vector([0.9, 0.1, 0.0])),
+        SchemaDoc(
+            id="d1", title="Graph databases", body="nodes", embedding=Vector([1.0, 0.0, 0.0])
+        ),
+        SchemaDoc(id="d2", title="Cooking", body="graph paper", embedding=Vector([0.0, 1.0, 0.0])),
+        SchemaDoc(id="d3", title="Roses", body="tulips", embedding=Vector([0.9, 0.1, 0.0])),
     ]
 
 
@@ -227,8 +226,9 @@ async def test_a_fulltext_field_added_later_rebuilds_the_label_index(db: RunicDB
     adapter = _adapter(db, http=True)
     graph = adapter.graph
     await _run_with(adapter, db.driver.dialect.compile_schema(CreateIndex(title_only), graph=graph))
-    assert [s for s in (await _validate(db, [SchemaDoc])).missing_indexes
-            if s.index_type == "FULLTEXT"] == [IndexSpec("ItSchemaDoc", "body", "FULLTEXT")]
+    assert [
+        s for s in (await _validate(db, [SchemaDoc])).missing_indexes if s.index_type == "FULLTEXT"
+    ] == [IndexSpec("ItSchemaDoc", "body", "FULLTEXT")]
     await _sync(db, [SchemaDoc])
     assert (await _validate(db, [SchemaDoc])).is_valid
     async with db.session() as session:
@@ -270,9 +270,10 @@ async def test_a_duplicate_unique_value_from_another_session_fails_and_writes_no
     assert second.new == [u2] and not inspect(u2).persistent
     u2.email = "b@example.org"
     await second.commit()
-    assert db.values(
-        "MATCH (n:ItSchemaUser) RETURN n.email AS e ORDER BY n.email", column="e"
-    ) == ["a@example.org", "b@example.org"]
+    assert db.values("MATCH (n:ItSchemaUser) RETURN n.email AS e ORDER BY n.email", column="e") == [
+        "a@example.org",
+        "b@example.org",
+    ]
     await second.close()
 
 
@@ -280,8 +281,9 @@ async def test_a_duplicate_unique_value_from_another_session_fails_and_writes_no
 async def test_an_update_to_a_taken_unique_value_fails_and_stays_dirty(db: RunicDB) -> None:
     await _sync(db, [SchemaUser])
     async with db.session() as session:
-        session.add_all([SchemaUser(id="u1", email="a@example.org"),
-                         SchemaUser(id="u2", email="b@example.org")])
+        session.add_all(
+            [SchemaUser(id="u1", email="a@example.org"), SchemaUser(id="u2", email="b@example.org")]
+        )
     session = db.session()
     u2 = await session.get(SchemaUser, "u2")
     assert u2 is not None
@@ -355,14 +357,21 @@ async def test_the_runic_console_script_syncs_and_validates(db: RunicDB) -> None
     def runic(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(script), "schema", *args, "--models", "it_cli_models"],
-            capture_output=True, text=True, env=env, timeout=120, check=False, cwd=models,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+            cwd=models,
         )
 
     try:
         first = runic("validate")
         assert first.returncode == 1, first.stderr
         assert first.stdout.splitlines() == [
-            "missing (2):", "  UNIQUE   node ItCliUser.id", "  UNIQUE   node ItCliUser.email",
+            "missing (2):",
+            "  UNIQUE   node ItCliUser.id",
+            "  UNIQUE   node ItCliUser.email",
             "extra (0):",
         ]
         synced = runic("sync")

@@ -12,14 +12,12 @@ from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Doc
 
 DOCS = [
-    Doc(id="d1", title="Graph databases", body="nodes and edges",
-        embedding=Vector([1.0, 0.0, 0.0])),
-    Doc(id="d2", title="Cooking", body="recipes on graph paper",
-        embedding=Vector([0.0, 1.0, 0.0])),
-    Doc(id="d3", title="Gardening", body="roses and tulips",
-        embedding=Vector([0.9, 0.1, 0.0])),
-    Doc(id="d4", title="Databases at scale", body="sharding",
-        embedding=Vector([0.0, 0.0, 1.0])),
+    Doc(
+        id="d1", title="Graph databases", body="nodes and edges", embedding=Vector([1.0, 0.0, 0.0])
+    ),
+    Doc(id="d2", title="Cooking", body="recipes on graph paper", embedding=Vector([0.0, 1.0, 0.0])),
+    Doc(id="d3", title="Gardening", body="roses and tulips", embedding=Vector([0.9, 0.1, 0.0])),
+    Doc(id="d4", title="Databases at scale", body="sharding", embedding=Vector([0.0, 0.0, 1.0])),
 ]
 
 
@@ -40,9 +38,7 @@ async def test_fulltext_search_finds_matching_nodes(db: RunicDB) -> None:
         assert sorted(d.id for d in found) == ["d1", "d2"]
         only_titles = await session.fulltext_search(Doc, query="graph", fields=[Doc.title]).all()
         assert [d.id for d in only_titles] == ["d1"]
-        filtered = await (
-            session.fulltext_search(Doc, query="databases").where(Doc.id != "d1").all()
-        )
+        filtered = await session.fulltext_search(Doc, query="databases").where(Doc.id != "d1").all()
         assert [d.id for d in filtered] == ["d4"]
         assert await session.fulltext_search(Doc, query="zebra").all() == []
         d1 = await session.get(Doc, "d1")
@@ -64,9 +60,9 @@ async def test_vector_search_returns_the_nearest_nodes(db: RunicDB) -> None:
         ).all()
         assert best.id == "d4"
         rows = await session.all_rows(
-            vector_search(Doc, field=Doc.embedding, vector=[0.0, 1.0, 0.0], k=3,
-                          score_alias="score")
-            .project("n.id AS id", "score")
+            vector_search(
+                Doc, field=Doc.embedding, vector=[0.0, 1.0, 0.0], k=3, score_alias="score"
+            ).project("n.id AS id", "score")
         )
         assert {r["id"] for r in rows} >= {"d2"} and len(rows) == 3
         assert all(isinstance(r["score"], float) for r in rows)
@@ -108,12 +104,20 @@ async def _filters_first(db: RunicDB, similarity: Literal["euclidean", "cosine"]
     async with db.session() as session:
         nearest = await session.vector_search(Doc, field=Doc.embedding, vector=QUERY, k=2).all()
         assert sorted(d.id for d in nearest) == ["d1", "d3"]
-        found = await session.vector_search(
-            Doc, field=Doc.embedding, vector=QUERY, k=2, similarity=similarity
-        ).where(far).all()
+        found = (
+            await session.vector_search(
+                Doc, field=Doc.embedding, vector=QUERY, k=2, similarity=similarity
+            )
+            .where(far)
+            .all()
+        )
         assert [d.id for d in found] == ["d5", "d2"]  # nearest first
         stmt = vector_search(
-            Doc, field=Doc.embedding, vector=QUERY, k=5, score_alias="score",
+            Doc,
+            field=Doc.embedding,
+            vector=QUERY,
+            k=5,
+            score_alias="score",
             similarity=similarity,
         )
         # fewer matches than k: every match, never a node without an embedding
@@ -122,16 +126,16 @@ async def _filters_first(db: RunicDB, similarity: Literal["euclidean", "cosine"]
         assert await session.count(stmt.where(far)) == 3
         # the filtered score is the one the index reports for the same node
         index_scores = {
-            r["id"]: r["score"]
-            for r in await session.all_rows(stmt.project("n.id AS id", "score"))
+            r["id"]: r["score"] for r in await session.all_rows(stmt.project("n.id AS id", "score"))
         }
         assert {r["id"]: r["score"] for r in rows} == {
             key: pytest.approx(index_scores[key], rel=1e-4, abs=1e-6) for key in ("d5", "d2", "d4")
         }
         # k=1 among the filtered: an unbound statement too
         assert await session.scalars(
-            vector_search(Doc, field=Doc.embedding, vector=QUERY, k=1, similarity=similarity)
-            .where(Doc.title == "Cooking")
+            vector_search(Doc, field=Doc.embedding, vector=QUERY, k=1, similarity=similarity).where(
+                Doc.title == "Cooking"
+            )
         ) == [await session.get(Doc, "d2")]
 
 

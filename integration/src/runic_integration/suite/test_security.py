@@ -87,9 +87,12 @@ async def test_field_graph_name_round_trip(db: RunicDB) -> None:
     ) == [(2020,)]
     async with db.session() as session:
         triples = await session.all_with_edges(
-            select(OddNames).where(OddNames.key == "a")
-            .traverse(OddNames.links, edge_alias="r", optional=False).alias("t")
-            .return_nodes("n", "t").return_edge("r")
+            select(OddNames)
+            .where(OddNames.key == "a")
+            .traverse(OddNames.links, edge_alias="r", optional=False)
+            .alias("t")
+            .return_nodes("n", "t")
+            .return_edge("r")
         )
         assert [(a.key, e.since, b.key) for a, e, b in triples] == [("a", 2020, "b")]
         bob = await session.get(OddNames, "b")

@@ -19,4 +19,3 @@ async def test_smoke_session_execute_round_trips_parameters(db: RunicDB) -> None
         "RETURN $a AS x, $b AS y", {"a": 1.5, "b": [1, 2]}, columns=("x", "y")
     )
     assert result.records() == [{"x": 1.5, "y": [1, 2]}]
-

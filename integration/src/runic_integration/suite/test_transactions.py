@@ -51,7 +51,9 @@ async def test_exception_after_a_flush_rolls_everything_back(db: RunicDB) -> Non
             await session.flush()
             raise RuntimeError("late")
     assert (db.count("ItPerson"), db.count("ItCompany"), db.count_edges("IT_WORKS_FOR")) == (
-        0, 0, 0,
+        0,
+        0,
+        0,
     )
 
 

@@ -210,7 +210,11 @@ def test_no_state_means_no_tracking() -> None:
 def test_entity_state_defaults_and_repr() -> None:
     state = EntityState()
     assert (state.session, state.persistent, state.deleted, state.detached, state.graph_id) == (
-        None, False, False, False, None
+        None,
+        False,
+        False,
+        False,
+        None,
     )
     assert (state.snapshot, state.changed, state.mutable, state.relations) == ({}, set(), (), {})
     assert repr(state) == "<EntityState transient changed=[]>"

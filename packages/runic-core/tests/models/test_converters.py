@@ -72,8 +72,19 @@ def test_converter_for_annotation(annotation: Any, expected: type[TypeConverter]
 
 @pytest.mark.parametrize(
     "annotation",
-    [str, int, float, bool, bytes, list[datetime], dict[str, int], int | str, Any, None,
-     "datetime"],
+    [
+        str,
+        int,
+        float,
+        bool,
+        bytes,
+        list[datetime],
+        dict[str, int],
+        int | str,
+        Any,
+        None,
+        "datetime",
+    ],
 )
 def test_no_converter_for_other_annotations(annotation: Any) -> None:
     assert converter_for_annotation(annotation) is None

@@ -51,7 +51,10 @@ def test_every_field_option_is_kept_on_the_descriptor() -> None:
 
     title = fields["title"]
     assert (title.default, title.index, title.unique, title.required) == (
-        "untitled", True, True, True
+        "untitled",
+        True,
+        True,
+        True,
     )
     assert title.index_type is None
 
@@ -89,10 +92,17 @@ def test_field_option_defaults() -> None:
     assert desc.default is MISSING
     assert desc.default_factory is None
     assert (desc.init, desc.kw_only, desc.index, desc.unique, desc.required) == (
-        True, True, False, False, False
+        True,
+        True,
+        False,
+        False,
+        False,
     )
     assert (desc.primary_key, desc.generated, desc.interned, desc.is_relation) == (
-        False, False, False, False
+        False,
+        False,
+        False,
+        False,
     )
     assert desc.index_type is None
     assert desc.converter is None
@@ -352,8 +362,11 @@ def test_field_graph_name_is_used_in_compiled_queries() -> None:
     assert (desc.name, desc.graph_name) == ("first_name", "first name")
     assert Odd.__runic_meta__.fields["id"].graph_name == "id"
     cypher, params = (
-        select(Odd).where(Odd.first_name == "Ada").order_by(Odd.first_name)
-        .project(Odd.first_name).build()
+        select(Odd)
+        .where(Odd.first_name == "Ada")
+        .order_by(Odd.first_name)
+        .project(Odd.first_name)
+        .build()
     )
     assert cypher == (
         "MATCH (n:`Odd`) WHERE n.`first name` = $p0 "

@@ -74,8 +74,7 @@ def test_unknown_argument_names_class_field_and_the_known_fields() -> None:
     with pytest.raises(TypeError) as exc:
         Person(id="a", x=1, y=2)  # type: ignore[call-arg]
     assert str(exc.value) == (
-        f"{Person.__qualname__}() got unexpected fields 'x', 'y'; its fields are: "
-        "id, name, friends"
+        f"{Person.__qualname__}() got unexpected fields 'x', 'y'; its fields are: id, name, friends"
     )
 
 
@@ -247,8 +246,11 @@ def test_model_without_fields_can_be_instantiated() -> None:
     assert Marker().__dict__ == {}
     assert Knows().__dict__ == {}
     assert repr(Knows()) == "Knows()"
-    with pytest.raises(TypeError, match=r"Knows\(\) got unexpected field 'since'; its fields are: "
-                       r"\(none\)$"):
+    with pytest.raises(
+        TypeError,
+        match=r"Knows\(\) got unexpected field 'since'; its fields are: "
+        r"\(none\)$",
+    ):
         Knows(since=1)  # type: ignore[call-arg]
 
 

@@ -194,8 +194,12 @@ def test_resolve_target_unknown_and_ambiguous_names() -> None:
     )
 
     def make(label: str, module: str) -> type[Node]:
-        return type("Thing", (Node,), {"__module__": module, "x": 0, "__annotations__": {"x": int}},
-                    labels=[label])
+        return type(
+            "Thing",
+            (Node,),
+            {"__module__": module, "x": 0, "__annotations__": {"x": int}},
+            labels=[label],
+        )
 
     a = make("ThingA", "pkg_a.models")
     b = make("ThingB", "pkg_b.models")

@@ -39,13 +39,20 @@ def test_every_relation_option_is_kept() -> None:
     assert repr(rated) == "<Relation User.rated>"
     assert (rated.is_relation, rated.relationship, rated.direction) == (True, "RATED", "OUTGOING")
     assert (rated.target, rated.edge_model, rated.cascade, rated.lazy, rated.many) == (
-        Movie, Rated, False, False, True
+        Movie,
+        Rated,
+        False,
+        False,
+        True,
     )
     assert rated.resolve_target() is Movie
 
     followers = meta.relations["followers"]
     assert (followers.direction, followers.target, followers.cascade, followers.lazy) == (
-        "INCOMING", "User", True, True  # cascade=True by default
+        "INCOMING",
+        "User",
+        True,
+        True,  # cascade=True by default
     )
     assert followers.edge_model is None
     assert followers.resolve_target() is User

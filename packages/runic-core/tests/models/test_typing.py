@@ -61,10 +61,17 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[str
     env = {**os.environ, "MYPYPATH": str(SRC)}
     proc = subprocess.run(
         [
-            sys.executable, "-m", "mypy", "--strict",
-            "--config-file", str(work / "mypy.ini"),
-            "--cache-dir", str(work / ".mypy_cache"),
-            "--no-error-summary", "--hide-error-context", "--no-pretty",
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--config-file",
+            str(work / "mypy.ini"),
+            "--cache-dir",
+            str(work / ".mypy_cache"),
+            "--no-error-summary",
+            "--hide-error-context",
+            "--no-pretty",
             "--show-error-codes",
             "typing_models.py",
         ],
@@ -87,15 +94,22 @@ def _line(marker: str) -> int:
 
 
 REPORTED = [
-    "reveal_id", "reveal_score", "untyped_operator", "bad_name", "missing", "wrong_type",
-    "positional", "not_init", "edge_bad",
+    "reveal_id",
+    "reveal_score",
+    "untyped_operator",
+    "bad_name",
+    "missing",
+    "wrong_type",
+    "positional",
+    "not_init",
+    "edge_bad",
 ]
 
 
 def _messages(lines: list[str], where: int | str) -> list[str]:
     lineno = _line(where) if isinstance(where, str) else where
     prefix = f"typing_models.py:{lineno}: "
-    return [line[len(prefix):] for line in lines if line.startswith(prefix)]
+    return [line[len(prefix) :] for line in lines if line.startswith(prefix)]
 
 
 def test_mypy_reports_exactly_the_bad_calls(mypy_output: tuple[int, list[str]]) -> None:

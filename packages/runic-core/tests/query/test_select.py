@@ -572,9 +572,7 @@ def test_string_order_by_with_desc_flag(m: SimpleNamespace) -> None:
 
 def test_order_by_several_keys_and_pairs(m: SimpleNamespace) -> None:
     stmt = select(m.User).order_by((m.User.age, True), m.User.name, ("n.status", False))
-    assert cy(stmt)[0] == (
-        "MATCH (n:`QUser`) RETURN n ORDER BY n.`age` DESC, n.`name`, n.`status`"
-    )
+    assert cy(stmt)[0] == ("MATCH (n:`QUser`) RETURN n ORDER BY n.`age` DESC, n.`name`, n.`status`")
     assert cy(select(m.User).order_by(m.User.age, m.User.name, desc=True))[0] == (
         "MATCH (n:`QUser`) RETURN n ORDER BY n.`age` DESC, n.`name` DESC"
     )
@@ -585,8 +583,10 @@ def test_order_by_several_keys_and_pairs(m: SimpleNamespace) -> None:
 
 
 def test_order_by_text_is_inserted_verbatim(m: SimpleNamespace) -> None:
-    stmt = select(m.User).order_by(text("size(n.tags) DESC, n.name")).order_by(
-        text("n.age"), desc=True
+    stmt = (
+        select(m.User)
+        .order_by(text("size(n.tags) DESC, n.name"))
+        .order_by(text("n.age"), desc=True)
     )
     assert cy(stmt) == (
         "MATCH (n:`QUser`) RETURN n ORDER BY size(n.tags) DESC, n.name, n.age DESC",
@@ -643,9 +643,7 @@ def test_string_keys_name_aliases_in_scope(m: SimpleNamespace) -> None:
     with pytest.raises(QueryBuildError, match=r"^unknown alias 'x' in count\(\)"):
         select(m.User).aggregate(count("x"))
     # a bare word that is no alias is a result column
-    stmt = select(m.User).aggregate(count().as_("total"), group_by="n.city").order_by(
-        "total DESC"
-    )
+    stmt = select(m.User).aggregate(count().as_("total"), group_by="n.city").order_by("total DESC")
     assert cy(stmt)[0] == (
         "MATCH (n:`QUser`) RETURN n.`city` AS `n.city`, count(*) AS `total` ORDER BY total DESC"
     )
@@ -850,8 +848,7 @@ def test_to_count_of_a_traversal_counts_targets(m: SimpleNamespace) -> None:
 def test_to_count_of_an_aggregate_counts_groups(m: SimpleNamespace) -> None:
     stmt = select(m.User).aggregate(count(), group_by="n.city").to_count()
     assert cy(stmt)[0] == (
-        "MATCH (n:`QUser`) WITH n.`city` AS `__c0`, count(*) AS `__c1` "
-        "RETURN count(*) AS `count`"
+        "MATCH (n:`QUser`) WITH n.`city` AS `__c0`, count(*) AS `__c1` RETURN count(*) AS `count`"
     )
 
 

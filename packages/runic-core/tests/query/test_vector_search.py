@@ -24,9 +24,7 @@ D = _VectorDialect()
 
 
 def test_a_root_filter_makes_the_search_exact_in_plain_open_cypher(m: SimpleNamespace) -> None:
-    stmt = vector_search(m.User, field=m.User.embedding, vector=[1, 2], k=4).where(
-        m.User.age > 30
-    )
+    stmt = vector_search(m.User, field=m.User.embedding, vector=[1, 2], k=4).where(m.User.age > 30)
     compiled = stmt.compile(D)
     assert compiled.cypher == (
         "MATCH (n:`QUser`) WHERE n.`age` > $p0 AND n.`embedding` IS NOT NULL "
@@ -42,8 +40,9 @@ def test_a_root_filter_makes_the_search_exact_in_plain_open_cypher(m: SimpleName
 
 def test_where_id_and_a_renamed_root_filter_first_too(m: SimpleNamespace) -> None:
     stmt = (
-        vector_search(m.User, field=m.User.embedding, vector=[1.0], k=2, score_alias="s",
-                      similarity="cosine")
+        vector_search(
+            m.User, field=m.User.embedding, vector=[1.0], k=2, score_alias="s", similarity="cosine"
+        )
         .alias("u")
         .where_id(5, 6)
     )
@@ -58,7 +57,8 @@ def test_where_id_and_a_renamed_root_filter_first_too(m: SimpleNamespace) -> Non
 def test_a_filter_on_a_traversed_node_applies_after_the_search(m: SimpleNamespace) -> None:
     stmt = (
         vector_search(m.User, field=m.User.embedding, vector=[1.0], k=2)
-        .traverse(m.User.friends, optional=False).alias("f")
+        .traverse(m.User.friends, optional=False)
+        .alias("f")
         .where(m.User.age > 3, on="f")
     )
     with pytest.raises(UnsupportedFeatureError):  # still the KNN procedure: no root filter
@@ -68,5 +68,8 @@ def test_a_filter_on_a_traversed_node_applies_after_the_search(m: SimpleNamespac
 def test_similarity_is_checked(m: SimpleNamespace) -> None:
     with pytest.raises(QueryBuildError, match=r"similarity=.*'euclidean', 'cosine'.*'dot'"):
         vector_search(
-            m.User, field=m.User.embedding, vector=[1.0], similarity="dot"  # type: ignore[arg-type]
+            m.User,
+            field=m.User.embedding,
+            vector=[1.0],
+            similarity="dot",  # type: ignore[arg-type]
         )

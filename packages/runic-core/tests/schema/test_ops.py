@@ -164,13 +164,19 @@ def test_a_label_fulltext_index_is_rebuilt_over_all_its_declared_fields() -> Non
     ops.drive(ops.sync_op(FakeDialect(), "g", [doc]), server.run)
     assert server.sent == ["DROP FULLTEXT Doc(title)", "CREATE FULLTEXT Doc(title,body)"]
     # a field removed from the model: only drop_extra rebuilds the index without it
-    live = [("Doc", "id", "UNIQUE"), ("Doc", "title", "FULLTEXT"), ("Doc", "body", "FULLTEXT"),
-            ("Doc", "old", "FULLTEXT")]
+    live = [
+        ("Doc", "id", "UNIQUE"),
+        ("Doc", "title", "FULLTEXT"),
+        ("Doc", "body", "FULLTEXT"),
+        ("Doc", "old", "FULLTEXT"),
+    ]
     server = Server(live)
     ops.drive(ops.sync_op(FakeDialect(), "g", [doc]), server.run)
     assert server.sent == []
     ops.drive(ops.sync_op(FakeDialect(), "g", [doc], drop_extra=True), server.run)
     assert server.sent == [
-        "DROP FULLTEXT Doc(title)", "DROP FULLTEXT Doc(body)", "DROP FULLTEXT Doc(old)",
+        "DROP FULLTEXT Doc(title)",
+        "DROP FULLTEXT Doc(body)",
+        "DROP FULLTEXT Doc(old)",
         "CREATE FULLTEXT Doc(title,body)",
     ]

@@ -95,13 +95,15 @@ def test_a_unique_violation_names_the_class_field_and_value() -> None:
         email: str = Field(unique=True)
 
     new = Account(id="a2", email="x@example.org")
-    by_label = UniqueViolationError("unique constraint violation on node of type Account",
-                                    backend="falkordb")
+    by_label = UniqueViolationError(
+        "unique constraint violation on node of type Account", backend="falkordb"
+    )
     err = unique_violation(by_label, [new])
     assert isinstance(err, DuplicateEntityError)
     assert "one of Account.id='a2', Account.email='x@example.org' already exists" in str(err)
-    by_index = UniqueViolationError('violates unique constraint "runic_uniq_Account_email"',
-                                    backend="age")
+    by_index = UniqueViolationError(
+        'violates unique constraint "runic_uniq_Account_email"', backend="age"
+    )
     assert "refused the flush: Account.email='x@example.org' already" in str(
         unique_violation(by_index, [new])
     )
@@ -124,17 +126,20 @@ def test_a_unique_violation_that_shows_the_value_names_only_that_entity() -> Non
     assert err.startswith(
         "a unique constraint refused the flush: Member.id='m1' already exists in the graph; "
         "load that entity and modify it instead. Nothing was written; the entity with the "
-        "taken key was removed from the session, everything else stays staged. (")
+        "taken key was removed from the session, everything else stays staged. ("
+    )
     assert taken_keys(arcadedb, flushed) == [flushed[1]]
     age = UniqueViolationError(
         'duplicate key value violates unique constraint "runic_uniq_Member_email" (Key '
         """(agtype_access_operator(VARIADIC ARRAY[properties, '"email"'::agtype]))="""
-        '("m2@example.org") already exists.)', backend="age",
+        '("m2@example.org") already exists.)',
+        backend="age",
     )
     assert "flush: Member.email='m2@example.org' already" in str(unique_violation(age, flushed))
     assert taken_keys(age, flushed) == []  # a unique field, not the key: the entity stays
-    falkordb = UniqueViolationError("unique constraint violation on node of type Member",
-                                    backend="falkordb")  # no value: every candidate
+    falkordb = UniqueViolationError(
+        "unique constraint violation on node of type Member", backend="falkordb"
+    )  # no value: every candidate
     assert "one of Member.id='m0', Member.email='m0@example.org', Member.id='m1'" in str(
         unique_violation(falkordb, flushed)
     )

@@ -84,9 +84,7 @@ class AsyncRecordingDriver(_Recorder):
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
         self._record(cypher, params, write)
-        result: QueryResult = await self.inner.execute(
-            cypher, params, write=write, columns=columns
-        )
+        result: QueryResult = await self.inner.execute(cypher, params, write=write, columns=columns)
         return result
 
     async def close(self) -> None:

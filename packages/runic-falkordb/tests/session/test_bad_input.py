@@ -82,9 +82,17 @@ async def test_closed_async_session(arec: Any, raw: Any) -> None:
     with pytest.raises(SessionClosedError, match=CLOSED):
         s.delete(ada)
     for coro in (
-        s.get(Person, "ada"), s.flush(), s.commit(), s.rollback(), s.refresh(ada),
-        s.relate(ada, "knows", ada), s.load([ada], "knows"), s.execute("RETURN 1"),
-        s.scalars(select(Person)), s.count(select(Person)), s.query(Person).all(),
+        s.get(Person, "ada"),
+        s.flush(),
+        s.commit(),
+        s.rollback(),
+        s.refresh(ada),
+        s.relate(ada, "knows", ada),
+        s.load([ada], "knows"),
+        s.execute("RETURN 1"),
+        s.scalars(select(Person)),
+        s.count(select(Person)),
+        s.query(Person).all(),
     ):
         with pytest.raises(SessionClosedError, match=CLOSED):
             await coro
@@ -97,8 +105,7 @@ async def test_closed_async_session(arec: Any, raw: Any) -> None:
 def test_entity_of_an_unregistered_class(session: Session, rec: Any) -> None:
     with pytest.raises(
         MetadataError,
-        match="cannot add Unregistered: only instances of Node subclasses are managed by a "
-        "session",
+        match="cannot add Unregistered: only instances of Node subclasses are managed by a session",
     ):
         session.add(Unregistered("x"))
     with pytest.raises(MetadataError, match="cannot delete int: only instances of Node"):
@@ -115,8 +122,11 @@ def test_entity_of_an_unregistered_class(session: Session, rec: Any) -> None:
         session.scalars(select(Unregistered))  # type: ignore[type-var]
     with pytest.raises(MetadataError, match="Named is not a registered Node class"):
         session.add(Named(name="abstract"))
-    with pytest.raises(FieldValidationError, match=r"Person\.employer relates to Company, got "
-                       "Unregistered"):
+    with pytest.raises(
+        FieldValidationError,
+        match=r"Person\.employer relates to Company, got "
+        "Unregistered",
+    ):
         session.relate(Person(id="a", name="A"), Person.employer, Unregistered("x"))
     assert session.new == []
     session.commit()
@@ -127,13 +137,19 @@ def test_relation_holding_a_wrong_value(session: Session, rec: Any) -> None:
     ada = Person(id="ada", name="Ada")
     ada.knows = ["bob"]  # type: ignore[list-item]
     session.add(ada)
-    with pytest.raises(FieldValidationError, match=r"Person\.knows relates to Person, got str "
-                       r"'bob' \(on Person\(id='ada'\)\)"):
+    with pytest.raises(
+        FieldValidationError,
+        match=r"Person\.knows relates to Person, got str "
+        r"'bob' \(on Person\(id='ada'\)\)",
+    ):
         session.flush()
     ada.knows = []
     ada.employer = Person(id="bob", name="Bob")  # type: ignore[assignment]
-    with pytest.raises(FieldValidationError, match=r"Person\.employer relates to Company, got "
-                       r"Person Person\(id='bob'"):
+    with pytest.raises(
+        FieldValidationError,
+        match=r"Person\.employer relates to Company, got "
+        r"Person Person\(id='bob'",
+    ):
         session.flush()
     assert rec.calls == []
 
@@ -148,8 +164,7 @@ def test_primary_key_of_the_wrong_type(session: Session, rec: Any, raw: Any) -> 
         session.get(Counter, "1")
     with pytest.raises(FieldValidationError, match=r"Counter\.id takes int values; got bool"):
         session.get(Counter, True)
-    with pytest.raises(FieldValidationError,
-                       match=r"Person\.id: primary key must not be None"):
+    with pytest.raises(FieldValidationError, match=r"Person\.id: primary key must not be None"):
         session.get(Person, None)
     assert rec.calls == []
     session.add(Company(id=7, name="Seven"))  # type: ignore[arg-type]
@@ -176,7 +191,9 @@ def test_server_error_names_the_backend_and_keeps_the_cypher(session: Session) -
 def test_detached_entity_operations(session: Session) -> None:
     stranger = Person(id="zed", name="Zed")
     for action, call in [
-        ("delete", session.delete), ("expire", session.expire), ("refresh", session.refresh),
+        ("delete", session.delete),
+        ("expire", session.expire),
+        ("refresh", session.refresh),
     ]:
         with pytest.raises(
             DetachedEntityError,
@@ -186,8 +203,11 @@ def test_detached_entity_operations(session: Session) -> None:
             call(stranger)
     with pytest.raises(DetachedEntityError, match=r"cannot expunge Person\(id='zed'\)"):
         session.expunge(stranger)
-    with pytest.raises(DetachedEntityError, match=r"cannot load Person\.knows: the entity is "
-                       "not attached to this session"):
+    with pytest.raises(
+        DetachedEntityError,
+        match=r"cannot load Person\.knows: the entity is "
+        "not attached to this session",
+    ):
         session.load([stranger], "knows")
 
 
@@ -224,18 +244,22 @@ def silent_port() -> Iterator[int]:
 def test_unreachable_server_sync(graph_name: str) -> None:
     port = _closed_port()
     started = time.monotonic()
-    with pytest.raises(ConnectionFailedError,
-                       match=rf"cannot connect to FalkorDB at 127\.0\.0\.1:{port}"):
+    with pytest.raises(
+        ConnectionFailedError, match=rf"cannot connect to FalkorDB at 127\.0\.0\.1:{port}"
+    ):
         create_driver("falkordb", host="127.0.0.1", port=port, graph=graph_name)
     assert time.monotonic() - started < 3
 
 
 def test_server_that_does_not_answer(silent_port: int, graph_name: str) -> None:
     started = time.monotonic()
-    with pytest.raises(ConnectionFailedError,
-                       match=rf"FalkorDB at 127\.0\.0\.1:{silent_port}.*connect_timeout=0\.3"):
-        create_driver("falkordb", host="127.0.0.1", port=silent_port, graph=graph_name,
-                      connect_timeout=0.3)
+    with pytest.raises(
+        ConnectionFailedError,
+        match=rf"FalkorDB at 127\.0\.0\.1:{silent_port}.*connect_timeout=0\.3",
+    ):
+        create_driver(
+            "falkordb", host="127.0.0.1", port=silent_port, graph=graph_name, connect_timeout=0.3
+        )
     assert time.monotonic() - started < 3
 
 
@@ -258,8 +282,9 @@ async def test_unreachable_server_async(graph_name: str) -> None:
 def test_server_going_away_during_a_session(graph_name: str) -> None:
     server = EmbeddedFalkorDB(unix_socket=False).start()
     try:
-        driver = create_driver("falkordb", host=server.host, port=server.port, graph=graph_name,
-                               connect_timeout=1)
+        driver = create_driver(
+            "falkordb", host=server.host, port=server.port, graph=graph_name, connect_timeout=1
+        )
         session = Session(driver)
         session.add(Person(id="ada", name="Ada"))
         session.commit()

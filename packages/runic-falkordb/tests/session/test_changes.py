@@ -55,8 +55,9 @@ def test_assigning_the_same_value_writes_nothing(session: Session, rec: Any, raw
     assert rec.calls == []
 
 
-def test_entities_with_the_same_changes_share_one_statement(session: Session, rec: Any,
-                                                            raw: Any) -> None:
+def test_entities_with_the_same_changes_share_one_statement(
+    session: Session, rec: Any, raw: Any
+) -> None:
     _seed(raw)
     ada, bob = _loaded(session), _loaded(session, "bob")
     ada.age, bob.age = 40, 41
@@ -76,7 +77,9 @@ def test_entities_with_the_same_changes_share_one_statement(session: Session, re
     }
     people = raw.props("SPerson")
     assert (people["ada"]["age"], people["ada"]["email"], people["bob"]["age"]) == (
-        40, "new@x.org", 41
+        40,
+        "new@x.org",
+        41,
     )
 
 
@@ -87,7 +90,10 @@ def test_setting_a_field_to_none_removes_the_property(session: Session, raw: Any
     ada.age = None
     session.commit()
     assert raw.props("SPerson")["ada"] == {
-        "id": "ada", "name": "Ada", "tags": ["x"], "prefs": '{"a": 1}'
+        "id": "ada",
+        "name": "Ada",
+        "tags": ["x"],
+        "prefs": '{"a": 1}',
     }
 
 
@@ -140,7 +146,8 @@ def test_loading_an_expired_field_keeps_unflushed_changes(session: Session, raw:
     assert ada.name == "Unsaved"
     session.commit()
     assert (raw.props("SPerson")["ada"]["name"], raw.props("SPerson")["ada"]["age"]) == (
-        "Unsaved", 50
+        "Unsaved",
+        50,
     )
 
 
@@ -255,8 +262,10 @@ def test_generated_keys_are_filled_after_flush(session: Session, raw: Any) -> No
     assert session.get(Ticket, tickets[0].id) is tickets[0]
     tickets[1].title = "changed"
     session.commit()
-    assert raw.value("MATCH (t:STicket) WHERE id(t) = $i RETURN t.title",
-                     {"i": tickets[1].id}) == "changed"
+    assert (
+        raw.value("MATCH (t:STicket) WHERE id(t) = $i RETURN t.title", {"i": tickets[1].id})
+        == "changed"
+    )
 
 
 def test_a_generated_key_set_by_hand_is_replaced(session: Session, raw: Any) -> None:
@@ -276,8 +285,9 @@ def test_expiring_a_relation_reloads_it(session: Session, raw: Any, rec: Any) ->
     ada = session.get(Person, "ada", fetch=["employer"])
     assert ada is not None and ada.employer is not None and ada.employer.id == "acme"
     raw.rows("MATCH (:SPerson {id: 'ada'})-[r:S_WORKS_FOR]->() DELETE r")
-    raw.rows("MATCH (a:SPerson {id: 'ada'}), (g:SCompany {id: 'globex'}) "
-             "CREATE (a)-[:S_WORKS_FOR]->(g)")
+    raw.rows(
+        "MATCH (a:SPerson {id: 'ada'}), (g:SCompany {id: 'globex'}) CREATE (a)-[:S_WORKS_FOR]->(g)"
+    )
     session.expire(ada, ["employer"])
     rec.reset()
     assert ada.employer is not None and ada.employer.id == "globex"
@@ -289,8 +299,7 @@ def test_expiring_a_relation_reloads_it(session: Session, raw: Any, rec: Any) ->
 # -- validation -------------------------------------------------------------------------
 
 
-def test_required_field_none_at_flush_writes_nothing(session: Session, raw: Any,
-                                                     rec: Any) -> None:
+def test_required_field_none_at_flush_writes_nothing(session: Session, raw: Any, rec: Any) -> None:
     session.add(Person(id="ok", name="Fine"))
     session.add(Person(id="bad", name=None))  # type: ignore[arg-type]
     with pytest.raises(FieldValidationError, match=r"Person\.name is required but is None"):
@@ -299,16 +308,15 @@ def test_required_field_none_at_flush_writes_nothing(session: Session, raw: Any,
     assert raw.count() == 0
 
 
-def test_required_field_set_to_none_on_a_loaded_entity(session: Session, raw: Any,
-                                                       rec: Any) -> None:
+def test_required_field_set_to_none_on_a_loaded_entity(
+    session: Session, raw: Any, rec: Any
+) -> None:
     _seed(raw)
     ada = _loaded(session)
     ada.name = None  # type: ignore[assignment]
     ada.age = 99
     rec.reset()
-    with pytest.raises(
-        FieldValidationError, match=r"Person\.name is required but was set to None"
-    ):
+    with pytest.raises(FieldValidationError, match=r"Person\.name is required but was set to None"):
         session.commit()
     assert rec.calls == []
     assert raw.props("SPerson")["ada"]["age"] == 36
@@ -367,5 +375,8 @@ def test_nulling_two_fields_removes_exactly_those(session: Session, raw: Any) ->
     ada.prefs = None  # type: ignore[assignment]
     session.commit()
     assert raw.props("SPerson")["ada"] == {
-        "id": "ada", "name": "Ada", "email": "ada@x.org", "tags": ["x"]
+        "id": "ada",
+        "name": "Ada",
+        "email": "ada@x.org",
+        "tags": ["x"],
     }

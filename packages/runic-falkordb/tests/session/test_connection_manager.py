@@ -51,8 +51,9 @@ def test_manager_with_log_cypher(rec: Any, caplog: pytest.LogCaptureFixture) -> 
     ]
 
 
-def test_manager_from_falkordb_client_objects(server: EmbeddedFalkorDB, graph_name: str,
-                                              raw: Any) -> None:
+def test_manager_from_falkordb_client_objects(
+    server: EmbeddedFalkorDB, graph_name: str, raw: Any
+) -> None:
     db = falkordb.FalkorDB(unix_socket_path=server.unix_socket_path)
     try:
         by_name = ConnectionManager(db, graph_name)
@@ -83,16 +84,20 @@ def test_threads_share_one_driver(raw: Any, driver: FalkorDBDriver) -> None:
     assert raw.count("SCounter") == 80
 
 
-def test_closing_the_manager_closes_the_driver(server: EmbeddedFalkorDB,
-                                                graph_name: str) -> None:
+def test_closing_the_manager_closes_the_driver(server: EmbeddedFalkorDB, graph_name: str) -> None:
     driver = FalkorDBDriver.from_settings(server.connection_settings(), graph_name)
     with ConnectionManager(driver) as manager, manager.session() as s:
         s.add(Person(id="ada", name="Ada"))
         s.flush()
         driver.delete_graph()
     assert driver.closed
-    with pytest.raises(BackendError, match=f"the falkordb driver for graph '{graph_name}' is "
-                       "closed; create a new driver"), Session(driver) as s:
+    with (
+        pytest.raises(
+            BackendError,
+            match=f"the falkordb driver for graph '{graph_name}' is closed; create a new driver",
+        ),
+        Session(driver) as s,
+    ):
         s.get(Person, "ada")
 
 
@@ -115,8 +120,9 @@ async def test_async_sessions_share_the_managers_driver(arec: Any, raw: Any) -> 
     assert raw.count("SCounter") == 80
 
 
-async def test_async_manager_from_a_falkordb_handle(server: EmbeddedFalkorDB, graph_name: str,
-                                                    raw: Any) -> None:
+async def test_async_manager_from_a_falkordb_handle(
+    server: EmbeddedFalkorDB, graph_name: str, raw: Any
+) -> None:
     db = falkordb_asyncio.FalkorDB(unix_socket_path=server.unix_socket_path)
     try:
         manager = AsyncConnectionManager(db, graph_name)

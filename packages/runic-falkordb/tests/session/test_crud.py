@@ -62,8 +62,9 @@ def test_get_reads_and_decodes_from_the_graph(session: Session, raw: Any) -> Non
     assert session.get(Person, "nobody") is None
 
 
-def test_get_with_fetch_loads_relations_in_the_same_query(session: Session, rec: Any,
-                                                          raw: Any) -> None:
+def test_get_with_fetch_loads_relations_in_the_same_query(
+    session: Session, rec: Any, raw: Any
+) -> None:
     _seed(raw)
     rec.reset()
     ada = session.get(Person, "ada", fetch=["employer", "knows"])
@@ -181,8 +182,7 @@ def test_rollback_cannot_undo_a_flush_on_falkordb(session: Session, raw: Any) ->
     assert sorted(raw.props("SPerson")) == ["ada"]  # each flush is its own atomic write
 
 
-def test_expire_reloads_changed_values_on_next_access(session: Session, raw: Any,
-                                                      rec: Any) -> None:
+def test_expire_reloads_changed_values_on_next_access(session: Session, raw: Any, rec: Any) -> None:
     _seed(raw)
     ada = session.get(Person, "ada")
     assert ada is not None
@@ -243,8 +243,7 @@ def test_refresh_of_a_node_deleted_by_someone_else(session: Session, raw: Any) -
         session.refresh(ada)
 
 
-def test_expunge_detaches_without_touching_the_graph(session: Session, raw: Any,
-                                                     rec: Any) -> None:
+def test_expunge_detaches_without_touching_the_graph(session: Session, raw: Any, rec: Any) -> None:
     _seed(raw)
     ada = session.get(Person, "ada")
     assert ada is not None

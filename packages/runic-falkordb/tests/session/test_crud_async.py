@@ -31,8 +31,13 @@ async def test_add_flush_get(asession: AsyncSession, raw: Any) -> None:
     assert raw.count() == 0
     await asession.flush()
     assert raw.props("SPerson")["ada"] == {
-        "id": "ada", "name": "Ada", "age": 36, "active": True, "role": "manager",
-        "tags": [], "prefs": "{}",
+        "id": "ada",
+        "name": "Ada",
+        "age": 36,
+        "active": True,
+        "role": "manager",
+        "tags": [],
+        "prefs": "{}",
     }
     assert sorted(raw.props("SCompany")) == ["acme"]
     assert await asession.get(Person, "ada") is ada
@@ -73,8 +78,7 @@ async def test_delete(asession: AsyncSession, raw: Any) -> None:
     assert await asession.get(Person, "ada") is None
 
 
-async def test_rollback_discards_and_expires(asession: AsyncSession, raw: Any,
-                                             arec: Any) -> None:
+async def test_rollback_discards_and_expires(asession: AsyncSession, raw: Any, arec: Any) -> None:
     await _seed(asession)
     ada = await asession.get(Person, "ada")
     assert ada is not None

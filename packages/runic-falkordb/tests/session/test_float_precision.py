@@ -65,9 +65,10 @@ def test_doubles_are_stored_exactly_and_read_to_15_digits(driver: FalkorDBDriver
         "UNWIND range(0, size($v) - 1) AS i CREATE (:FP {i: i, v: $v[i]})", {"v": values}
     )
     # Stored exactly: the server compares each stored double with the one sent.
-    assert driver.execute(
-        "MATCH (n:FP) WHERE n.v <> $v[n.i] RETURN count(n)", {"v": values}
-    ).scalar() == 0
+    assert (
+        driver.execute("MATCH (n:FP) WHERE n.v <> $v[n.i] RETURN count(n)", {"v": values}).scalar()
+        == 0
+    )
     rows = driver.execute("MATCH (n:FP) RETURN n.i, n.v, n ORDER BY n.i").rows
     assert len(rows) == len(values)
     for (i, scalar, node), sent in zip(rows, values, strict=True):

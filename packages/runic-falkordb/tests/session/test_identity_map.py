@@ -82,8 +82,9 @@ def test_pending_entities_are_found_by_get_without_a_query(session: Session, rec
     assert rec.calls == []
 
 
-def test_adding_a_second_object_with_a_key_in_the_session(session: Session, raw: Any,
-                                                          rec: Any) -> None:
+def test_adding_a_second_object_with_a_key_in_the_session(
+    session: Session, raw: Any, rec: Any
+) -> None:
     ada = Person(id="ada", name="Ada")
     session.add(ada)
     with pytest.raises(
@@ -95,8 +96,14 @@ def test_adding_a_second_object_with_a_key_in_the_session(session: Session, raw:
     session.add(ada)  # the same instance again is fine
     session.commit()
     assert raw.props("SPerson") == {
-        "ada": {"id": "ada", "name": "Ada", "active": True, "role": "engineer", "tags": [],
-                "prefs": "{}"}
+        "ada": {
+            "id": "ada",
+            "name": "Ada",
+            "active": True,
+            "role": "engineer",
+            "tags": [],
+            "prefs": "{}",
+        }
     }
 
 

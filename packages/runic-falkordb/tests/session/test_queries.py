@@ -38,13 +38,15 @@ ACTIVE = select(Person).where(Person.active == True).order_by(Person.name)  # no
 
 def test_execute_raw_read_and_write(session: Session, raw: Any) -> None:
     _seed(raw)
-    result = session.execute("MATCH (n:SPerson) WHERE n.age > $min RETURN n.id AS id "
-                             "ORDER BY id", {"min": 30})
+    result = session.execute(
+        "MATCH (n:SPerson) WHERE n.age > $min RETURN n.id AS id ORDER BY id", {"min": 30}
+    )
     assert isinstance(result, QueryResult)
     assert result.columns == ["id"]
     assert result.rows == [("ada",), ("cy",)]
-    session.execute("MATCH (n:SPerson {id: $id}) SET n.age = $age", {"id": "bob", "age": 30},
-                    write=True)
+    session.execute(
+        "MATCH (n:SPerson {id: $id}) SET n.age = $age", {"id": "bob", "age": 30}, write=True
+    )
     assert raw.props("SPerson")["bob"]["age"] == 30
 
 
@@ -74,8 +76,11 @@ def test_scalars_scalar_count(session: Session, raw: Any, rec: Any) -> None:
     assert session.count(select(Person)) == 3
     # exactly the compiled statements, scalar with LIMIT 1 and count as count(...)
     expected = [
-        ACTIVE, ACTIVE.to_first(), ACTIVE.where(Person.age > 100).to_first(),
-        ACTIVE.to_count(), select(Person).to_count(),
+        ACTIVE,
+        ACTIVE.to_first(),
+        ACTIVE.where(Person.age > 100).to_first(),
+        ACTIVE.to_count(),
+        select(Person).to_count(),
     ]
     compiled = [stmt.compile(session.dialect) for stmt in expected]
     assert [(c.cypher, c.params) for c in rec.calls] == [
@@ -91,16 +96,25 @@ def test_scalars_scalar_count(session: Session, raw: Any, rec: Any) -> None:
 def test_scalars_of_projections(session: Session, raw: Any) -> None:
     _seed(raw)
     assert session.scalars(select(Person).project(Person.name).order_by(Person.name)) == [
-        "Ada", "Bob", "Cy"
+        "Ada",
+        "Bob",
+        "Cy",
     ]
 
 
 def test_all_rows(session: Session, raw: Any) -> None:
     _seed(raw)
     rows = session.all_rows(
-        select(Person).alias("p").traverse(Person.employer, optional=False).alias("c")
-        .aggregate(count("*").as_("people"), avg(Person.age).as_("avg_age"),
-                   collect(Person.name).as_("names"), group_by="c")
+        select(Person)
+        .alias("p")
+        .traverse(Person.employer, optional=False)
+        .alias("c")
+        .aggregate(
+            count("*").as_("people"),
+            avg(Person.age).as_("avg_age"),
+            collect(Person.name).as_("names"),
+            group_by="c",
+        )
     )
     assert len(rows) == 1
     (row,) = rows
@@ -112,20 +126,28 @@ def test_all_rows(session: Session, raw: Any) -> None:
 def test_all_with_edges(session: Session, raw: Any) -> None:
     _seed(raw)
     stmt = (
-        select(Person).alias("a")
-        .traverse(Person.knows, edge_alias="k", optional=False).alias("b")
-        .return_nodes("a", "b").return_edge("k").order_by("b.name")
+        select(Person)
+        .alias("a")
+        .traverse(Person.knows, edge_alias="k", optional=False)
+        .alias("b")
+        .return_nodes("a", "b")
+        .return_edge("k")
+        .order_by("b.name")
     )
     rows = session.all_with_edges(stmt)
     ada = session.get(Person, "ada")
     assert [(a, type(k), k.since, b.id) for a, k, b in rows] == [
-        (ada, Knows, 2001, "bob"), (ada, Knows, 2002, "cy")
+        (ada, Knows, 2001, "bob"),
+        (ada, Knows, 2002, "cy"),
     ]
 
 
 def test_scalars_needs_a_statement(session: Session) -> None:
-    with pytest.raises(QueryBuildError, match=r"expected a select\(\) statement, got str; use "
-                       r"session\.execute\(\) for raw Cypher"):
+    with pytest.raises(
+        QueryBuildError,
+        match=r"expected a select\(\) statement, got str; use "
+        r"session\.execute\(\) for raw Cypher",
+    ):
         session.scalars("MATCH (n) RETURN n")
 
 
@@ -140,14 +162,18 @@ def test_bound_query_terminals(session: Session, raw: Any) -> None:
     assert session.query(Person).where(Person.age > 99).one() is None
     assert [r["n"].id for r in q.all_rows()] == ["ada", "bob"]
     edges = (
-        session.query(Person).alias("a").where(Person.id == "ada")
-        .traverse(Person.knows, edge_alias="k", optional=False).alias("b")
-        .return_nodes("a", "b").return_edge("k").order_by("b.name").all_with_edges()
+        session.query(Person)
+        .alias("a")
+        .where(Person.id == "ada")
+        .traverse(Person.knows, edge_alias="k", optional=False)
+        .alias("b")
+        .return_nodes("a", "b")
+        .return_edge("k")
+        .order_by("b.name")
+        .all_with_edges()
     )
     assert [(k.since, b.name) for _, k, b in edges] == [(2001, "Bob"), (2002, "Cy")]
-    assert session.query(Person).project(Person.age).order_by(Person.age).scalars() == [
-        29, 36, 41
-    ]
+    assert session.query(Person).project(Person.age).order_by(Person.age).scalars() == [29, 36, 41]
     cypher, params = q.build()
     compiled = q.statement.compile(session.dialect)
     assert (cypher, params) == (compiled.cypher, dict(compiled.params))
@@ -163,9 +189,7 @@ def test_log_cypher(rec: Any, raw: Any, caplog: pytest.LogCaptureFixture) -> Non
         ada.age = 37
         session.add_all([Person(id=f"n{i}", name="N") for i in range(6)])
     messages = [r.getMessage() for r in caplog.records if r.name == "runic.cypher"]
-    assert messages[0] == (
-        "MATCH (n:`SPerson` {`id`: $pk}) RETURN n  params={'pk': 'ada'}"
-    )
+    assert messages[0] == ("MATCH (n:`SPerson` {`id`: $pk}) RETURN n  params={'pk': 'ada'}")
     # one write, led by the check of the new keys (the update runs in a subquery after it)
     assert messages[1].startswith(
         "OPTIONAL MATCH (_g0:`SPerson`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 "
@@ -203,11 +227,17 @@ async def test_async_execution_methods(asession: AsyncSession, raw: Any) -> None
     rows = await asession.all_rows(select(Person).project(Person.name).order_by(Person.name))
     assert rows == [{"name": "Ada"}, {"name": "Bob"}, {"name": "Cy"}]
     edges = await asession.all_with_edges(
-        select(Person).alias("a").traverse(Person.knows, edge_alias="k", optional=False)
-        .alias("b").return_nodes("a", "b").return_edge("k").order_by("b.name")
+        select(Person)
+        .alias("a")
+        .traverse(Person.knows, edge_alias="k", optional=False)
+        .alias("b")
+        .return_nodes("a", "b")
+        .return_edge("k")
+        .order_by("b.name")
     )
     assert [(a.id, k.since, b.id) for a, k, b in edges] == [
-        ("ada", 2001, "bob"), ("ada", 2002, "cy")
+        ("ada", 2001, "bob"),
+        ("ada", 2002, "cy"),
     ]
 
 
@@ -221,9 +251,14 @@ async def test_async_bound_query_is_awaitable(asession: AsyncSession, raw: Any) 
     assert [r["n"] for r in await q.all_rows()] == people
     assert await q.scalar() is people[0]
     edges = await (
-        asession.query(Person).alias("a")
-        .traverse(Person.knows, edge_alias="k", optional=False).alias("b")
-        .return_nodes("a", "b").return_edge("k").order_by("b.name").all_with_edges()
+        asession.query(Person)
+        .alias("a")
+        .traverse(Person.knows, edge_alias="k", optional=False)
+        .alias("b")
+        .return_nodes("a", "b")
+        .return_edge("k")
+        .order_by("b.name")
+        .all_with_edges()
     )
     assert [k.since for _, k, _ in edges] == [2001, 2002]
 
@@ -267,5 +302,14 @@ def test_scalars_skips_the_null_targets_of_an_optional_traversal(
     assert None in [row[0] for row in rows]
     friends = session.scalars(stmt)
     assert sorted(f.name for f in friends) == ["Bob", "Cy"]
-    assert session.scalar(select(Person).where(Person.id == "cy").alias("p")
-                          .traverse(Person.knows).alias("f").return_target("f")) is None
+    assert (
+        session.scalar(
+            select(Person)
+            .where(Person.id == "cy")
+            .alias("p")
+            .traverse(Person.knows)
+            .alias("f")
+            .return_target("f")
+        )
+        is None
+    )

@@ -55,8 +55,9 @@ def test_relate_merges(session: Session, raw: Any) -> None:
     assert len(raw.edge_list("S_KNOWS")) == 5
 
 
-def test_relate_with_an_edge_model_updates_its_properties(session: Session, raw: Any,
-                                                          rec: Any) -> None:
+def test_relate_with_an_edge_model_updates_its_properties(
+    session: Session, raw: Any, rec: Any
+) -> None:
     _seed(raw)
     ada, eve = _people(session, "ada", "eve")
     rec.reset()
@@ -121,7 +122,8 @@ def test_relate_to_a_polymorphic_target(session: Session, raw: Any) -> None:
     fr = session.get(Location, "FR")
     session.relate(eve, Person.lives_in, fr)
     assert sorted(raw.rows("MATCH (p)-[:S_LIVES_IN]->(l) RETURN p.id, l.code")) == [
-        ["ada", "PAR"], ["eve", "FR"]
+        ["ada", "PAR"],
+        ["eve", "FR"],
     ]
     other = Session(session.driver)
     try:
@@ -181,8 +183,9 @@ async def test_lazy_load_error_in_async(asession: AsyncSession, raw: Any, arec: 
 # -- eager loading ----------------------------------------------------------------------
 
 
-def test_fetch_several_relations_without_multiplying_rows(session: Session, raw: Any,
-                                                          rec: Any) -> None:
+def test_fetch_several_relations_without_multiplying_rows(
+    session: Session, raw: Any, rec: Any
+) -> None:
     _seed(raw)
     raw.rows("MATCH (c:SCompany) CREATE (:SPerson {id: 'x', name: 'X'})-[:S_WORKS_FOR]->(c)")
     rec.reset()
@@ -233,13 +236,16 @@ def test_sync_load_for_a_list_in_one_query(session: Session, raw: Any, rec: Any)
     session.load(people, "knows")
     assert len(rec.calls) == 1
     assert [sorted(p.id for p in person.knows) for person in people] == [
-        ["bob", "cy", "dee"], ["cy"], []
+        ["bob", "cy", "dee"],
+        ["cy"],
+        [],
     ]
     assert len(rec.calls) == 1
 
 
-async def test_async_load_for_a_list_in_one_query(asession: AsyncSession, raw: Any,
-                                                  arec: Any) -> None:
+async def test_async_load_for_a_list_in_one_query(
+    asession: AsyncSession, raw: Any, arec: Any
+) -> None:
     _seed(raw)
     people = await asession.query(Person).order_by(Person.id).all()
     assert [p.id for p in people] == ["ada", "bob", "cy", "dee", "eve"]
@@ -247,13 +253,21 @@ async def test_async_load_for_a_list_in_one_query(asession: AsyncSession, raw: A
     await asession.load(people, "knows")
     assert len(arec.calls) == 1
     assert [sorted(k.id for k in p.knows) for p in people] == [
-        ["bob", "cy", "dee"], ["cy"], [], [], []
+        ["bob", "cy", "dee"],
+        ["cy"],
+        [],
+        [],
+        [],
     ]
     arec.reset()
     await asession.load(people, Person.employer)
     assert len(arec.calls) == 1
     assert [p.employer.id if p.employer else None for p in people] == [
-        "acme", "acme", None, None, None
+        "acme",
+        "acme",
+        None,
+        None,
+        None,
     ]
     assert people[0].employer is people[1].employer
     arec.reset()
@@ -275,10 +289,13 @@ async def test_async_fetch_several(asession: AsyncSession, raw: Any, arec: Any) 
     assert isinstance(ada.lives_in, City)
     with pytest.raises(LazyLoadError, match=r"City\.country"):
         _ = ada.lives_in.country
-    await asession.relate(ada, Person.knows, await asession.get(Person, "eve"),
-                          edge=Knows(since=2024))
+    await asession.relate(
+        ada, Person.knows, await asession.get(Person, "eve"), edge=Knows(since=2024)
+    )
     await asession.unrelate(ada, "knows", await asession.get(Person, "bob"))
     assert raw.edge_list("S_KNOWS") == [
-        ("ada", "cy", {"since": 2002}), ("ada", "dee", {"since": 2003}),
-        ("ada", "eve", {"since": 2024}), ("bob", "cy", {"since": 2004}),
+        ("ada", "cy", {"since": 2002}),
+        ("ada", "dee", {"since": 2003}),
+        ("ada", "eve", {"since": 2024}),
+        ("bob", "cy", {"since": 2004}),
     ]

@@ -37,22 +37,27 @@ class PersonRepository(Repository[Person]):
 
     def active_older_than(self, age: int) -> list[Person]:
         return list(
-            self.query().where((Person.active == True) & (Person.age > age))  # noqa: E712
-            .order_by(Person.age).all()
+            self.query()
+            .where((Person.active == True) & (Person.age > age))  # noqa: E712
+            .order_by(Person.age)
+            .all()
         )
 
     def names_by_prefix(self, prefix: str) -> list[str]:
         return self.cypher(
             "MATCH (n:SPerson) WHERE n.name STARTS WITH $p RETURN n.name ORDER BY n.name",
-            {"p": prefix}, returns=str,
+            {"p": prefix},
+            returns=str,
         )
 
 
 class AsyncPersonRepository(AsyncRepository[Person]):
     async def active_older_than(self, age: int) -> list[Person]:
         return list(
-            await self.query().where((Person.active == True) & (Person.age > age))  # noqa: E712
-            .order_by(Person.age).all()
+            await self.query()
+            .where((Person.active == True) & (Person.age > age))  # noqa: E712
+            .order_by(Person.age)
+            .all()
         )
 
 
@@ -154,7 +159,8 @@ def test_cypher_returns(session: Session, raw: Any) -> None:
     assert repo.cypher(q.format("n.active"), {"a": 25}, returns=bool) == [False, True]
     assert repo.cypher(q.format("n.age / 2.0"), {"a": 26}, returns=float) == [13.5]
     assert repo.cypher(q.format("n.id AS id, n.age AS age"), {"a": 25}, returns=dict) == [
-        {"id": "p6", "age": 26}, {"id": "p7", "age": 27}
+        {"id": "p6", "age": 26},
+        {"id": "p7", "age": 27},
     ]
     people = repo.cypher(q.format("n"), {"a": 25}, returns=Person)
     assert [p.id for p in people] == ["p6", "p7"]
@@ -174,8 +180,10 @@ def test_cypher_write(session: Session, raw: Any) -> None:
         repo.cypher("MATCH (n:SPerson) SET n.active = true")  # read-only without write=True
     assert raw.value("MATCH (n:SPerson) WHERE n.active RETURN count(n)") == 3
     created = repo.cypher(
-        "CREATE (n:SPerson {id: $id, name: $name}) RETURN n", {"id": "new", "name": "New"},
-        returns=Person, write=True,
+        "CREATE (n:SPerson {id: $id, name: $name}) RETURN n",
+        {"id": "new", "name": "New"},
+        returns=Person,
+        write=True,
     )
     assert created[0] is session.get(Person, "new")
 
@@ -218,8 +226,9 @@ async def test_async_repository(asession: AsyncSession, raw: Any, arec: Any) -> 
     assert await repo.exists("p3") is True
     assert await repo.exists("zzz") is False
     assert await repo.query().where(Person.age > 26).count() == 1
-    assert await repo.cypher("MATCH (n:SPerson) RETURN n.age ORDER BY n.age LIMIT 2",
-                             returns=int) == [21, 22]
+    assert await repo.cypher(
+        "MATCH (n:SPerson) RETURN n.age ORDER BY n.age LIMIT 2", returns=int
+    ) == [21, 22]
     people = await repo.cypher("MATCH (n:SPerson {id: 'p2'}) RETURN n", returns=Person)
     assert people == [await asession.get(Person, "p2")]
     await repo.cypher("MATCH (n:SPerson {id: 'p2'}) SET n.age = 99", write=True)

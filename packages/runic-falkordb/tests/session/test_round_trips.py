@@ -14,8 +14,9 @@ SIZES = [10, 1000]
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_inserting_n_entities_costs_one_statement(session: Session, rec: Any, raw: Any,
-                                                  n: int) -> None:
+def test_inserting_n_entities_costs_one_statement(
+    session: Session, rec: Any, raw: Any, n: int
+) -> None:
     session.add_all(Counter(id=i, value=i * 2) for i in range(n))
     session.flush()
     # one write, which checks that none of the keys exists yet itself
@@ -26,8 +27,9 @@ def test_inserting_n_entities_costs_one_statement(session: Session, rec: Any, ra
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_inserting_n_generated_keys_costs_one_statement(session: Session, rec: Any, raw: Any,
-                                                        n: int) -> None:
+def test_inserting_n_generated_keys_costs_one_statement(
+    session: Session, rec: Any, raw: Any, n: int
+) -> None:
     tickets = [Ticket(title=f"t{i}") for i in range(n)]
     session.add_all(tickets)
     session.flush()
@@ -38,8 +40,9 @@ def test_inserting_n_generated_keys_costs_one_statement(session: Session, rec: A
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_updating_n_entities_costs_one_statement(session: Session, rec: Any, raw: Any,
-                                                 n: int) -> None:
+def test_updating_n_entities_costs_one_statement(
+    session: Session, rec: Any, raw: Any, n: int
+) -> None:
     raw.rows("UNWIND range(0, $n - 1) AS i CREATE (:SCounter {id: i, value: 0})", {"n": n})
     counters = Repository(session, Counter).find_all()
     assert len(counters) == n
@@ -53,8 +56,9 @@ def test_updating_n_entities_costs_one_statement(session: Session, rec: Any, raw
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_deleting_n_entities_costs_one_statement(session: Session, rec: Any, raw: Any,
-                                                 n: int) -> None:
+def test_deleting_n_entities_costs_one_statement(
+    session: Session, rec: Any, raw: Any, n: int
+) -> None:
     raw.rows("UNWIND range(0, $n - 1) AS i CREATE (:SCounter {id: i, value: i})", {"n": n})
     counters = Repository(session, Counter).find_all()
     for c in counters[: n // 2]:
@@ -89,8 +93,9 @@ def test_n_new_relations_between_existing_nodes_cost_one_statement(
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_n_new_nodes_with_relations_cost_one_statement(session: Session, rec: Any, raw: Any,
-                                                       n: int) -> None:
+def test_n_new_nodes_with_relations_cost_one_statement(
+    session: Session, rec: Any, raw: Any, n: int
+) -> None:
     companies = [Company(id=f"c{i}", name=f"C{i}") for i in range(n)]
     people = [Person(id=f"p{i}", name="P", employer=companies[i]) for i in range(n)]
     for i in range(1, n):
@@ -99,16 +104,22 @@ def test_n_new_nodes_with_relations_cost_one_statement(session: Session, rec: An
     session.flush()
     assert [c.write for c in rec.calls] == [True]
     assert raw.count("SPerson") == n and raw.count("SCompany") == n
-    assert raw.value(
-        "MATCH (p:SPerson)-[:S_WORKS_FOR]->(c:SCompany) "
-        "WHERE substring(p.id, 1) = substring(c.id, 1) RETURN count(*)"
-    ) == n
+    assert (
+        raw.value(
+            "MATCH (p:SPerson)-[:S_WORKS_FOR]->(c:SCompany) "
+            "WHERE substring(p.id, 1) = substring(c.id, 1) RETURN count(*)"
+        )
+        == n
+    )
     assert raw.value("MATCH (a)-[r:S_KNOWS]->(b) RETURN count(r)") == n - 1
-    assert raw.value(
-        "MATCH (a:SPerson)-[:S_KNOWS]->(b:SPerson) "
-        "WHERE toInteger(substring(a.id, 1)) = toInteger(substring(b.id, 1)) + 1 "
-        "RETURN count(*)"
-    ) == n - 1
+    assert (
+        raw.value(
+            "MATCH (a:SPerson)-[:S_KNOWS]->(b:SPerson) "
+            "WHERE toInteger(substring(a.id, 1)) = toInteger(substring(b.id, 1)) + 1 "
+            "RETURN count(*)"
+        )
+        == n - 1
+    )
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -165,8 +176,7 @@ def _seed(raw: Any) -> None:
     )
 
 
-def test_a_flush_failing_on_the_server_writes_nothing(session: Session, raw: Any,
-                                                      rec: Any) -> None:
+def test_a_flush_failing_on_the_server_writes_nothing(session: Session, raw: Any, rec: Any) -> None:
     _seed(raw)
     before = raw.dump()
     ada = session.get(Person, "ada", fetch=["employer", "knows"])
@@ -202,8 +212,9 @@ def test_a_flush_failing_on_the_server_writes_nothing(session: Session, raw: Any
     assert sorted(raw.props("SPerson")) == ["ada", "cy"]
     assert raw.props("SPerson")["ada"]["age"] == 99
     assert raw.edges("S_WORKS_FOR") == {("cy", "acme")}
-    assert raw.value("MATCH (:STicket)-[r:S_OWNED_BY]->(:SPerson {id: 'cy'}) "
-                     "RETURN count(r)") == 100
+    assert (
+        raw.value("MATCH (:STicket)-[r:S_OWNED_BY]->(:SPerson {id: 'cy'}) RETURN count(r)") == 100
+    )
     assert sorted(t.id for t in tickets) == sorted(
         r[0] for r in raw.rows("MATCH (t:STicket) RETURN id(t)")
     )

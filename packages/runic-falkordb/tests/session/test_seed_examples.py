@@ -39,8 +39,7 @@ from runic.ogm.query import count
 @pytest.fixture
 def seed_driver(server: EmbeddedFalkorDB, graph_name: str) -> Iterator[Any]:
     """``create_driver("falkordb", host=..., port=..., graph="myapp")`` of the guide."""
-    driver = create_driver("falkordb", unix_socket_path=server.unix_socket_path,
-                           graph=graph_name)
+    driver = create_driver("falkordb", unix_socket_path=server.unix_socket_path, graph=graph_name)
     yield driver
     driver.delete_graph()
     driver.close()
@@ -108,8 +107,10 @@ def test_mutations(seed_driver: Any, raw: Any) -> None:
 
 
 def test_single_entity_lookup(seed_driver: Any, raw: Any) -> None:
-    raw.rows("CREATE (:SPerson {id: 'alice', name: 'Alice'})-[:S_WORKS_FOR]->"
-             "(:SCompany {id: 'acme', name: 'Acme'})")
+    raw.rows(
+        "CREATE (:SPerson {id: 'alice', name: 'Alice'})-[:S_WORKS_FOR]->"
+        "(:SCompany {id: 'acme', name: 'Acme'})"
+    )
     with Session(seed_driver) as session:
         person = session.get(Person, "alice")
         person_with_rels = session.get(Person, "alice", fetch=["employer"])
@@ -208,10 +209,7 @@ def test_raw_cypher(seed_driver: Any, raw: Any) -> None:
     with Session(seed_driver) as session:
         # Prefer select() + session.scalars() for reads
         stmt = (
-            select(Person)
-            .where(Person.id == "alice")
-            .alias("p")
-            .traverse(Person.knows).alias("f")
+            select(Person).where(Person.id == "alice").alias("p").traverse(Person.knows).alias("f")
         )
         friends: list[Person] = session.scalars(stmt)
         assert [f.id for f in friends] == ["bob"]
@@ -223,7 +221,8 @@ def test_raw_cypher(seed_driver: Any, raw: Any) -> None:
             write=True,
         )
     assert {k: v["status"] for k, v in raw.props("STrip").items()} == {
-        "t1": "archived", "t2": "booked"
+        "t1": "archived",
+        "t2": "booked",
     }
 
 
@@ -239,8 +238,9 @@ def test_avoiding_n_plus_1(server: EmbeddedFalkorDB, graph_name: str, raw: Any) 
     from session_support import RecordingDriver
 
     _users(raw)
-    driver = RecordingDriver(create_driver("falkordb", unix_socket_path=server.unix_socket_path,
-                                           graph=graph_name))
+    driver = RecordingDriver(
+        create_driver("falkordb", unix_socket_path=server.unix_socket_path, graph=graph_name)
+    )
     try:
         with Session(driver) as session:
             # BAD - one query for users, then one per user for articles
@@ -261,8 +261,10 @@ def test_avoiding_n_plus_1(server: EmbeddedFalkorDB, graph_name: str, raw: Any) 
         with Session(driver) as session:
             # GOOD for a collection - single round-trip
             stmt = (
-                select(User).alias("u")
-                .traverse(User.articles, edge_alias="e").alias("a")
+                select(User)
+                .alias("u")
+                .traverse(User.articles, edge_alias="e")
+                .alias("a")
                 .return_nodes("u", "a")
             )
             driver.reset()
@@ -302,8 +304,21 @@ def test_which_methods_are_coroutines() -> None:
     for name in ("add", "add_all", "delete"):
         assert not inspect.iscoroutinefunction(getattr(AsyncSession, name)), name
     for name in (
-        "commit", "flush", "rollback", "get", "scalars", "scalar", "count", "all_rows",
-        "all_with_edges", "execute", "refresh", "relate", "unrelate", "close", "load",
+        "commit",
+        "flush",
+        "rollback",
+        "get",
+        "scalars",
+        "scalar",
+        "count",
+        "all_rows",
+        "all_with_edges",
+        "execute",
+        "refresh",
+        "relate",
+        "unrelate",
+        "close",
+        "load",
     ):
         assert inspect.iscoroutinefunction(getattr(AsyncSession, name)), name
 
@@ -325,8 +340,11 @@ async def test_no_lazy_loading(async_driver: Any, raw: Any) -> None:
 
         # GOOD - traversal query for a collection
         stmt = (
-            select(User).where(User.id == "alice").alias("u")
-            .traverse(User.articles).alias("a")
+            select(User)
+            .where(User.id == "alice")
+            .alias("u")
+            .traverse(User.articles)
+            .alias("a")
             .return_target()
         )
         articles = await session.scalars(stmt)
@@ -375,19 +393,18 @@ async def test_async_querying(async_driver: Any, raw: Any) -> None:
         agg = select(User).aggregate(count("*").as_("total"), group_by="n.city")
         rows = await session.all_rows(agg)
         assert sorted(rows, key=lambda r: r["n.city"]) == [
-            {"n.city": "Berlin", "total": 2}, {"n.city": "Paris", "total": 1}
+            {"n.city": "Berlin", "total": 2},
+            {"n.city": "Paris", "total": 1},
         ]
 
 
 class UserRepository(AsyncRepository[User]):
     async def active_in_region(self, region: str) -> list[User]:
         return list(
-            await (
-                self.query()
-                .where((User.active == True) & (User.region == region))  # noqa: E712
-                .order_by(User.name)
-                .all()
-            )
+            await self.query()
+            .where((User.active == True) & (User.region == region))  # noqa: E712
+            .order_by(User.name)
+            .all()
         )
 
 
@@ -406,8 +423,9 @@ async def test_async_repositories(async_driver: Any, raw: Any) -> None:
         assert await domain.active_in_region("us") == []
 
 
-async def test_async_connection_management(server: EmbeddedFalkorDB, graph_name: str,
-                                           raw: Any) -> None:
+async def test_async_connection_management(
+    server: EmbeddedFalkorDB, graph_name: str, raw: Any
+) -> None:
     from falkordb.asyncio import FalkorDB as AsyncFalkorDB
 
     client = AsyncFalkorDB(unix_socket_path=server.unix_socket_path)

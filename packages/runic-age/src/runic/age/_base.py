@@ -142,16 +142,15 @@ class AGESettings:
     def __post_init__(self) -> None:
         check_graph_name(self.graph)
         if self.port is not None and (
-            isinstance(self.port, bool) or not isinstance(self.port, int)
+            isinstance(self.port, bool)
+            or not isinstance(self.port, int)
             or not 0 < self.port < 65536
         ):
             raise AGESettingsError(f"port={self.port!r} is invalid; pass a TCP port number")
         for name in ("host", "database", "username", "password", "dsn"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
-                raise AGESettingsError(
-                    f"{name}= must be a string, got {type(value).__name__}"
-                )
+                raise AGESettingsError(f"{name}= must be a string, got {type(value).__name__}")
         if not isinstance(self.create_graph, bool):
             raise AGESettingsError(f"create_graph={self.create_graph!r} must be True or False")
         _positive("min_size", self.min_size, allow_zero=True)
@@ -250,9 +249,7 @@ def has_pending_input(conn: psycopg.BaseConnection[Any]) -> bool:
     return bool(readable)
 
 
-def decode_rows(
-    raw: Sequence[Sequence[Any]], columns: Sequence[str] | None
-) -> QueryResult:
+def decode_rows(raw: Sequence[Sequence[Any]], columns: Sequence[str] | None) -> QueryResult:
     """Decode agtype text rows into a :class:`QueryResult`."""
     decode = decode_agtype
     rows = [tuple(decode(value) for value in row) for row in raw]

@@ -161,8 +161,10 @@ def translate_error(
     if is_transient(exc):
         assert isinstance(exc, psycopg.Error)
         primary = getattr(exc.diag, "message_primary", None) or str(exc).strip()
-        what = "the transaction was rolled back; run it again" if in_transaction else (
-            "the statement was rolled back (and run again up to max_retries= times)"
+        what = (
+            "the transaction was rolled back; run it again"
+            if in_transaction
+            else ("the statement was rolled back (and run again up to max_retries= times)")
         )
         return TransientError(
             f"{primary} ({exc.sqlstate}): {what}",

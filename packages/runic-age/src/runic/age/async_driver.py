@@ -59,9 +59,7 @@ AsyncConnection = psycopg.AsyncConnection[Any]
 class AsyncTimedConnection(TimedConnectionState, psycopg.AsyncConnection[Any]):
     """The pooled connections of :meth:`AsyncAGEDriver.connect` (see ``TimedConnection``)."""
 
-    async def wait(
-        self, gen: PQGen[RV], interval: float = 0.1, timeout: float | None = None
-    ) -> RV:
+    async def wait(self, gen: PQGen[RV], interval: float = 0.1, timeout: float | None = None) -> RV:
         """Consume ``gen`` as psycopg does, within this connection's wait limit."""
         limit = self.bounded(timeout)
         try:
@@ -215,9 +213,7 @@ class AsyncAGEDriver(DriverBase):
         _source: _Pooled | None = None,
         _timeouts: Timeouts | None = None,
     ) -> None:
-        self._init_base(
-            graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts
-        )
+        self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts)
         self._owns_pool = _source is not None
         self._graph_lock: asyncio.Lock | None = None
         if _source is not None:
@@ -285,9 +281,7 @@ class AsyncAGEDriver(DriverBase):
         async def probe() -> None:
             """One direct connection first: wrong settings fail at once (see AGEDriver)."""
             try:
-                conn = await AsyncTimedConnection.connect(
-                    conninfo, **settings.connection_kwargs()
-                )
+                conn = await AsyncTimedConnection.connect(conninfo, **settings.connection_kwargs())
             except psycopg.Error as direct:
                 raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
             await conn.close()
@@ -382,8 +376,12 @@ class AsyncAGEDriver(DriverBase):
                 return decode_rows(raw, names)
             except psycopg.Error as exc:
                 delay = self._check_retry(
-                    exc, cypher, attempt=attempt, guarded=guarded,
-                    in_transaction=in_transaction, broken=conn.broken or conn.closed,
+                    exc,
+                    cypher,
+                    attempt=attempt,
+                    guarded=guarded,
+                    in_transaction=in_transaction,
+                    broken=conn.broken or conn.closed,
                 )
                 try:
                     if guarded:

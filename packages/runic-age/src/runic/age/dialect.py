@@ -73,11 +73,54 @@ BACKEND = "age"
 #: Words AGE's Cypher parser refuses as variable names, even in backticks.
 RESERVED_WORDS = frozenset(
     {
-        "all", "analyze", "and", "as", "asc", "ascending", "by", "call", "case", "coalesce",
-        "contains", "create", "delete", "desc", "descending", "detach", "distinct", "else", "end",
-        "ends", "exists", "explain", "false", "in", "is", "limit", "match", "merge", "not", "null",
-        "optional", "or", "order", "remove", "return", "set", "skip", "starts", "then", "true",
-        "union", "unwind", "verbose", "when", "where", "with", "xor", "yield",
+        "all",
+        "analyze",
+        "and",
+        "as",
+        "asc",
+        "ascending",
+        "by",
+        "call",
+        "case",
+        "coalesce",
+        "contains",
+        "create",
+        "delete",
+        "desc",
+        "descending",
+        "detach",
+        "distinct",
+        "else",
+        "end",
+        "ends",
+        "exists",
+        "explain",
+        "false",
+        "in",
+        "is",
+        "limit",
+        "match",
+        "merge",
+        "not",
+        "null",
+        "optional",
+        "or",
+        "order",
+        "remove",
+        "return",
+        "set",
+        "skip",
+        "starts",
+        "then",
+        "true",
+        "union",
+        "unwind",
+        "verbose",
+        "when",
+        "where",
+        "with",
+        "xor",
+        "yield",
     }
 )
 
@@ -85,10 +128,41 @@ RESERVED_WORDS = frozenset(
 #: one-value functions. AGE's Cypher calls no user-defined functions.
 AGE_FUNCTIONS = frozenset(
     {
-        "abs", "acos", "asin", "atan", "ceil", "cos", "cot", "degrees", "exp", "floor",
-        "head", "keys", "last", "length", "log", "log10", "ltrim", "properties", "radians",
-        "reverse", "round", "rtrim", "sign", "sin", "size", "sqrt", "tail", "tan",
-        "toboolean", "tofloat", "tointeger", "tolower", "tostring", "toupper", "trim",
+        "abs",
+        "acos",
+        "asin",
+        "atan",
+        "ceil",
+        "cos",
+        "cot",
+        "degrees",
+        "exp",
+        "floor",
+        "head",
+        "keys",
+        "last",
+        "length",
+        "log",
+        "log10",
+        "ltrim",
+        "properties",
+        "radians",
+        "reverse",
+        "round",
+        "rtrim",
+        "sign",
+        "sin",
+        "size",
+        "sqrt",
+        "tail",
+        "tan",
+        "toboolean",
+        "tofloat",
+        "tointeger",
+        "tolower",
+        "tostring",
+        "toupper",
+        "trim",
     }
 )
 
@@ -167,9 +241,7 @@ class AGEDialect(CypherDialect):
             feature, hint = _MISSING.get(capability, (str(capability), None))
             raise UnsupportedFeatureError(BACKEND, feature, hint)
 
-    def wrap_param_list(
-        self, cypher_fn: str, ref: str, size: int, field: str | None = None
-    ) -> str:
+    def wrap_param_list(self, cypher_fn: str, ref: str, size: int, field: str | None = None) -> str:
         """``[fn(ref[0]), fn(ref[1]), ...]``: AGE has no list comprehension."""
         first = self.wrap_param(cypher_fn, f"{ref}[0]", field)
         if first == f"{ref}[0]":
@@ -240,11 +312,15 @@ class AGEDialect(CypherDialect):
         out of a created vertex, as ``SET ... = null`` does.
         """
         table = labels[0]
-        entries = [
-            f"{escape(LABELS_PROPERTY)}: ["
-            + ", ".join(string_literal(label, "label") for label in labels if label != table)
-            + "]"
-        ] if len(labels) > 1 else []
+        entries = (
+            [
+                f"{escape(LABELS_PROPERTY)}: ["
+                + ", ".join(string_literal(label, "label") for label in labels if label != table)
+                + "]"
+            ]
+            if len(labels) > 1
+            else []
+        )
         entries += [f"{prop}: {value}" for prop, value in items]
         body = f" {{{', '.join(entries)}}}" if entries else ""
         return f"CREATE ({var}:{self.quote_identifier(table)}{body})"
@@ -300,9 +376,7 @@ class AGEDialect(CypherDialect):
         )
         return parts
 
-    def key_lock_statement(
-        self, keys: Mapping[tuple[str, str], Sequence[Any]]
-    ) -> Statement | None:
+    def key_lock_statement(self, keys: Mapping[tuple[str, str], Sequence[Any]]) -> Statement | None:
         """Advisory locks on the keys a flush inserts, held until the transaction ends.
 
         PostgreSQL runs transactions in read committed: two of them inserting one key
@@ -348,8 +422,7 @@ class AGEDialect(CypherDialect):
         if ret.distinct or any(isinstance(p.expr, Aggregate) for p in ret.items):
             return True
         columns = {p.column for p in ret.items}
-        return any(isinstance(o.expr, Raw) and o.expr.text.strip() in columns
-                   for o in ret.order_by)
+        return any(isinstance(o.expr, Raw) and o.expr.text.strip() in columns for o in ret.order_by)
 
     def render_return(self, ret: ReturnClause, ctx: RenderContext) -> str:
         """``RETURN ...``, or ``WITH ... RETURN ... ORDER BY`` where AGE needs it.

@@ -173,9 +173,7 @@ class AGEDriver(DriverBase):
         _endpoint: str | None = None,
         _timeouts: Timeouts | None = None,
     ) -> None:
-        self._init_base(
-            graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts
-        )
+        self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts)
         self._owns_pool = False
         self._graph_lock = threading.Lock()
         if isinstance(conn, ConnectionPool):
@@ -328,8 +326,12 @@ class AGEDriver(DriverBase):
                 return decode_rows(raw, names)
             except psycopg.Error as exc:
                 delay = self._check_retry(
-                    exc, cypher, attempt=attempt, guarded=guarded,
-                    in_transaction=in_transaction, broken=conn.broken or conn.closed,
+                    exc,
+                    cypher,
+                    attempt=attempt,
+                    guarded=guarded,
+                    in_transaction=in_transaction,
+                    broken=conn.broken or conn.closed,
                 )
                 try:
                     if guarded:

@@ -47,9 +47,17 @@ def create_age_driver(
     up to ``max_retries`` times after ``retry_backoff`` seconds (doubled each time).
     """
     return AGEDriver.connect(
-        host, port, database, graph, username, password,
-        connect_timeout=connect_timeout, query_timeout=query_timeout,
-        max_retries=max_retries, retry_backoff=retry_backoff, **options,
+        host,
+        port,
+        database,
+        graph,
+        username,
+        password,
+        connect_timeout=connect_timeout,
+        query_timeout=query_timeout,
+        max_retries=max_retries,
+        retry_backoff=retry_backoff,
+        **options,
     )
 
 
@@ -69,7 +77,15 @@ def create_async_age_driver(
 ) -> AsyncAGEDriver:
     """The asyncio twin of :func:`create_age_driver` (a plain function; connects on first use)."""
     return AsyncAGEDriver.connect(
-        host, port, database, graph, username, password,
-        connect_timeout=connect_timeout, query_timeout=query_timeout,
-        max_retries=max_retries, retry_backoff=retry_backoff, **options,
+        host,
+        port,
+        database,
+        graph,
+        username,
+        password,
+        connect_timeout=connect_timeout,
+        query_timeout=query_timeout,
+        max_retries=max_retries,
+        retry_backoff=retry_backoff,
+        **options,
     )

@@ -117,8 +117,14 @@ def encode_params(params: Mapping[str, Any] | None) -> str:
     if not isinstance(params, Mapping):
         raise QueryBuildError(f"params must be a mapping of names to values, got {params!r}")
     try:
-        text = json.dumps(params, ensure_ascii=False, allow_nan=False, default=_refuse,
-                          check_circular=False, separators=(",", ":"))
+        text = json.dumps(
+            params,
+            ensure_ascii=False,
+            allow_nan=False,
+            default=_refuse,
+            check_circular=False,
+            separators=(",", ":"),
+        )
     except (_SpecialValueError, ValueError, TypeError, RecursionError):
         pass  # something json cannot say, or a bad value: the careful encoder decides
     else:
@@ -177,8 +183,7 @@ def _encode(value: Any, where: str, depth: int) -> str:
     if isinstance(value, str):
         if "\x00" in value:
             raise QueryBuildError(
-                f"query parameter {where!r} contains a NUL character, which PostgreSQL "
-                "cannot store"
+                f"query parameter {where!r} contains a NUL character, which PostgreSQL cannot store"
             )
         try:
             value.encode("utf-8")
@@ -189,9 +194,11 @@ def _encode(value: Any, where: str, depth: int) -> str:
             ) from None
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(
-            _encode(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)
-        ) + "]"
+        return (
+            "["
+            + ",".join(_encode(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+            + "]"
+        )
     if isinstance(value, Mapping):
         items = []
         for key, item in value.items():

@@ -69,11 +69,7 @@ def _user_of(auth: Any) -> str | None:
 def _check_auth(auth: Any) -> Any:
     if auth is None or isinstance(auth, neo4j.Auth):
         return auth
-    if (
-        isinstance(auth, tuple)
-        and len(auth) == 2
-        and all(isinstance(part, str) for part in auth)
-    ):
+    if isinstance(auth, tuple) and len(auth) == 2 and all(isinstance(part, str) for part in auth):
         return auth
     raise BoltSettingsError(
         f"auth must be a (username, password) tuple of strings, a neo4j.Auth, or None; "

@@ -165,14 +165,13 @@ def translate_error(
             "the server is running, answering and listening there (host=, port=, "
             "encrypted=); raise connect_timeout= for slow networks"
         )
-    if (
-        not connecting
-        and _timed_out(exc)
-        and isinstance(exc, neo4j_errors.DriverError | OSError)
-    ):
+    if not connecting and _timed_out(exc) and isinstance(exc, neo4j_errors.DriverError | OSError):
         return QueryTimeoutError(
             timeout_message(
-                backend, backend, ctx.endpoint, limits.query_timeout,
+                backend,
+                backend,
+                ctx.endpoint,
+                limits.query_timeout,
                 in_transaction=in_transaction,
             ),
             backend=backend,
@@ -187,8 +186,9 @@ def translate_error(
             if in_transaction
             else "the statement was rolled back (and run again up to max_retries= times)"
         )
-        return TransientError(f"{code}: {message}; {what}", backend=backend, cypher=cypher,
-                              code=code)
+        return TransientError(
+            f"{code}: {message}; {what}", backend=backend, cypher=cypher, code=code
+        )
     if isinstance(exc, neo4j_errors.AuthError):
         return BoltAuthenticationError(
             f"[{backend}] authentication with {where} failed for user {ctx.user!r}: {message}; "
@@ -204,7 +204,8 @@ def translate_error(
         if code == _CONSTRAINT_FAILED:
             return UniqueViolationError(
                 f"{code}: {message} (a unique constraint refused the write)",
-                backend=backend, cypher=cypher,
+                backend=backend,
+                cypher=cypher,
             )
         return QueryExecutionError(f"{code}: {message}", backend=backend, cypher=cypher)
     if isinstance(exc, neo4j_errors.IncompleteCommit):
@@ -264,7 +265,12 @@ def raise_translated(
 ) -> NoReturn:
     """Raise the runic error for ``exc`` (chained to it), or ``exc`` itself if unknown."""
     mapped = translate_error(
-        exc, ctx, cypher=cypher, params=params, in_transaction=in_transaction, write=write,
+        exc,
+        ctx,
+        cypher=cypher,
+        params=params,
+        in_transaction=in_transaction,
+        write=write,
         timeouts=timeouts,
     )
     if mapped is None:

@@ -71,7 +71,9 @@ def neo4j_create(dialect: BoltDialect, op: CreateIndex, *, named: bool = True) -
         return [DDL(dialect.create_fulltext_index_ddl(spec.label, op.all_properties))]
     dimension, similarity = vector_options(spec, dialect.name)
     text = dialect.create_vector_index_ddl(
-        spec.label, spec.property, dimension=dimension,
+        spec.label,
+        spec.property,
+        dimension=dimension,
         similarity="euclidean" if similarity == "euclidean" else "cosine",
     )
     return [DDL(text)]
@@ -148,7 +150,9 @@ def arcadedb_create(dialect: ArcadeDBDialect, op: CreateIndex) -> list[DDL]:
     else:
         dimension, similarity = vector_options(spec, dialect.name)
         sql = dialect.vector_index_sql(
-            spec.label, spec.property, dimension=dimension,
+            spec.label,
+            spec.property,
+            dimension=dimension,
             similarity="euclidean" if similarity == "euclidean" else "cosine",
         )
     return [DDL(text, "sql") for text in sql]
@@ -176,7 +180,9 @@ def memgraph_create(dialect: MemgraphDialect, op: CreateIndex) -> list[DDL]:
     return [
         DDL(
             dialect.create_vector_index_ddl(
-                spec.label, spec.property, dimension=dimension,
+                spec.label,
+                spec.property,
+                dimension=dimension,
                 similarity="euclidean" if similarity == "euclidean" else "cosine",
             )
         )

@@ -80,9 +80,7 @@ class AsyncBoltTransaction(TransactionBase):
         text = check_cypher(cypher)
         values = check_params(params)
         try:
-            return await collect(
-                await self._tx.run(text, values), self._driver._decoder, columns
-            )
+            return await collect(await self._tx.run(text, values), self._driver._decoder, columns)
         except BaseException as exc:
             await self._abort(exc)
             if isinstance(exc, Exception):

@@ -179,9 +179,7 @@ class BoltDialect(CypherDialect):
         meta = getattr(cls, "__runic_meta__", None)
         fields = getattr(meta, "fields", None) or {}
         return tuple(
-            name
-            for name, desc in fields.items()
-            if getattr(desc, "index_type", None) == "FULLTEXT"
+            name for name, desc in fields.items() if getattr(desc, "index_type", None) == "FULLTEXT"
         )
 
     def render_fulltext_source(self, clause: FulltextSource, ctx: RenderContext) -> str:
@@ -340,9 +338,7 @@ class MemgraphDialect(BoltDialect):
         applies to one term only, so a longer query with ``fields`` is refused:
         write the ``data.<field>:<term>`` query yourself and search without ``fields``.
         """
-        index = string_literal(
-            self.fulltext_index_name(clause.index_label), "fulltext index name"
-        )
+        index = string_literal(self.fulltext_index_name(clause.index_label), "fulltext index name")
         query = clause.query.value
         procedure = "text_search.search_all"
         if clause.fields:

@@ -234,9 +234,7 @@ class BoltDriver(DriverBase):
         setup = prepare(uri, auth, database, dialect, encrypted, config, timeouts)
         self._init_base(setup)
         try:
-            self._driver = neo4j.GraphDatabase.driver(
-                setup.uri, auth=setup.auth, **setup.config
-            )
+            self._driver = neo4j.GraphDatabase.driver(setup.uri, auth=setup.auth, **setup.config)
         except Exception as exc:  # noqa: BLE001 - translated (configuration errors)
             self._closed = True
             self._raise(exc)

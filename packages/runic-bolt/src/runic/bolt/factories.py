@@ -60,9 +60,7 @@ def dialect_for(backend: str) -> BoltDialect:
 def _uri(backend: str, host: str | None, port: int | None, uri: str | None, routing: bool) -> str:
     if uri is not None:
         if host is not None or port is not None:
-            raise BoltSettingsError(
-                f"[{backend}] pass either uri= or host=/port=, not both"
-            )
+            raise BoltSettingsError(f"[{backend}] pass either uri= or host=/port=, not both")
         if routing:
             raise BoltSettingsError(
                 f"[{backend}] routing=True only applies to host=/port=; with uri= choose the "
@@ -157,8 +155,18 @@ def create_bolt_driver(
         "retry_backoff": retry_backoff,
     }
     return _build(
-        BoltDriver, backend, host, port, database, username, password, encrypted, uri,
-        routing, config, timeouts,
+        BoltDriver,
+        backend,
+        host,
+        port,
+        database,
+        username,
+        password,
+        encrypted,
+        uri,
+        routing,
+        config,
+        timeouts,
     )
 
 
@@ -187,8 +195,18 @@ def create_async_bolt_driver(
         "retry_backoff": retry_backoff,
     }
     return _build(
-        AsyncBoltDriver, backend, host, port, database, username, password, encrypted, uri,
-        routing, config, timeouts,
+        AsyncBoltDriver,
+        backend,
+        host,
+        port,
+        database,
+        username,
+        password,
+        encrypted,
+        uri,
+        routing,
+        config,
+        timeouts,
     )
 
 

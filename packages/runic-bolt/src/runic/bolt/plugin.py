@@ -82,9 +82,7 @@ def _factories(backend: str) -> tuple[Any, Any]:
     return create_driver, create_async_driver
 
 
-def _spec(
-    name: str, capabilities: frozenset[Capability], description: str
-) -> BackendSpec:
+def _spec(name: str, capabilities: frozenset[Capability], description: str) -> BackendSpec:
     factory, async_factory = _factories(name)
     return BackendSpec(
         name=name,

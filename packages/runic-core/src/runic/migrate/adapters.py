@@ -192,9 +192,9 @@ def create_adapter(backend: str, *, http_url: str | None = None, **kwargs: Any) 
         from runic.bolt.http import ArcadeDBSQL
         from runic.ogm.urls import parse_url, url_scheme
 
-        given = {**parse_url(backend, path_key="database"), **kwargs} if url_scheme(
-            backend
-        ) else kwargs
+        given = (
+            {**parse_url(backend, path_key="database"), **kwargs} if url_scheme(backend) else kwargs
+        )
         database = given.get("database")
         if not database:
             driver.close()

@@ -59,15 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     ):
         sub = actions.add_parser(name, help=text)
         sub.add_argument(
-            "--models", action="append", required=True,
+            "--models",
+            action="append",
+            required=True,
             help="module(s) defining the models (comma-separated or repeated)",
         )
         sub.add_argument("--url", default=None, help="database URL (default: $RUNIC_URL)")
         if name == "sync":
             sub.add_argument("--drop-extra", action="store_true", help="drop extra indexes")
-            sub.add_argument(
-                "--dry-run", action="store_true", help="print the DDL, change nothing"
-            )
+            sub.add_argument("--dry-run", action="store_true", help="print the DDL, change nothing")
     return parser
 
 

@@ -71,8 +71,12 @@ class SchemaManager:
         """
         a = self.adapter
         op = ops.sync_op(
-            a.dialect, a.graph, entity_classes,
-            drop_extra=drop_extra, dry_run=dry_run, languages=a.languages,
+            a.dialect,
+            a.graph,
+            entity_classes,
+            drop_extra=drop_extra,
+            dry_run=dry_run,
+            languages=a.languages,
         )
         return ops.drive(op, a.run)
 
@@ -129,8 +133,12 @@ class AsyncSchemaManager:
         """See :meth:`SchemaManager.sync_schema`."""
         a = self.adapter
         op = ops.sync_op(
-            a.dialect, a.graph, entity_classes,
-            drop_extra=drop_extra, dry_run=dry_run, languages=a.languages,
+            a.dialect,
+            a.graph,
+            entity_classes,
+            drop_extra=drop_extra,
+            dry_run=dry_run,
+            languages=a.languages,
         )
         return await ops.drive_async(op, a.run)
 

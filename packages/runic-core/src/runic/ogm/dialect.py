@@ -220,9 +220,7 @@ class GraphDialect(Protocol):
         """``guard`` followed by a whole flush statement ``body`` (``None``: cannot)."""
         ...
 
-    def key_lock_statement(
-        self, keys: Mapping[tuple[str, str], Sequence[Any]]
-    ) -> Statement | None:
+    def key_lock_statement(self, keys: Mapping[tuple[str, str], Sequence[Any]]) -> Statement | None:
         """A statement locking the keys a flush inserts until the transaction ends, or None."""
         ...
 
@@ -354,9 +352,7 @@ class CypherDialect:
             )
         return f"{name}({ref})"
 
-    def wrap_param_list(
-        self, cypher_fn: str, ref: str, size: int, field: str | None = None
-    ) -> str:
+    def wrap_param_list(self, cypher_fn: str, ref: str, size: int, field: str | None = None) -> str:
         """List parameter ``ref`` (``size`` values) with ``cypher_fn`` applied to each:
         ``[__x IN ref | fn(__x)]`` (``ref`` when :meth:`wrap_param` leaves values as is)."""
         wrapped = self.wrap_param(cypher_fn, "__x", field)
@@ -510,6 +506,7 @@ class CypherDialect:
             text += " " + self.render_set(var, items, "row")
         parts.append(text)
         return parts
+
     def render_key_guard(
         self, checks: Sequence[tuple[str, str, str]], var: str, exclude: str | None
     ) -> str | None:
@@ -545,9 +542,7 @@ class CypherDialect:
         """
         return None
 
-    def key_lock_statement(
-        self, keys: Mapping[tuple[str, str], Sequence[Any]]
-    ) -> Statement | None:
+    def key_lock_statement(self, keys: Mapping[tuple[str, str], Sequence[Any]]) -> Statement | None:
         """A statement holding locks on ``keys`` (by primary label and key property)
         until the transaction ends, sent before the flush checks them; ``None`` here.
 
@@ -861,9 +856,7 @@ _FUNCTION_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 def check_function_name(name: object, field: str | None = None) -> str:
     """Validate a Cypher function name: identifiers joined by dots (``my.fn``)."""
-    if not isinstance(name, str) or not all(
-        _FUNCTION_PART.match(part) for part in name.split(".")
-    ):
+    if not isinstance(name, str) or not all(_FUNCTION_PART.match(part) for part in name.split(".")):
         raise QueryBuildError(
             f"cypher_fn {name!r} of the converter of {field or 'a field'} is not a Cypher "
             "function name; use letters, digits and underscores (not first), parts joined "

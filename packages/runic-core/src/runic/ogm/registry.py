@@ -281,9 +281,7 @@ class BackendRegistry:
 
     # -- internals ---------------------------------------------------------------
 
-    def _resolve(
-        self, name: str, kwargs: dict[str, Any]
-    ) -> tuple[BackendSpec, dict[str, Any]]:
+    def _resolve(self, name: str, kwargs: dict[str, Any]) -> tuple[BackendSpec, dict[str, Any]]:
         """The spec for a name or URL, and the factory keywords (URL parts first)."""
         from runic.ogm.urls import InvalidURLError, url_scheme
 

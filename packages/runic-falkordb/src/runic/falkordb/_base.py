@@ -350,7 +350,12 @@ def check_setting_names(options: Mapping[str, Any]) -> None:
     unknown = options.keys() - _SETTING_NAMES
     if unknown:
         accepted = _SETTING_NAMES | {
-            "graph", "url", "data_dir", "query_timeout", "max_retries", "retry_backoff"
+            "graph",
+            "url",
+            "data_dir",
+            "query_timeout",
+            "max_retries",
+            "retry_backoff",
         }
         raise FalkorDBSettingsError(
             unknown_keywords_message(BACKEND, unknown, accepted, call="the falkordb driver")

@@ -77,9 +77,7 @@ def translate_error(
             "raise max_connections= or pool_timeout=, or run fewer queries at once"
         )
     connecting = isinstance(exc, HandshakeTimeout) or "timeout connecting" in str(exc).lower()
-    if isinstance(exc, redis_errors.TimeoutError | TimeoutError) and (
-        connecting or cypher is None
-    ):
+    if isinstance(exc, redis_errors.TimeoutError | TimeoutError) and (connecting or cypher is None):
         limit = f" (connect_timeout={connect_timeout} s)" if connect_timeout else ""
         return ConnectionFailedError(
             f"timed out talking to FalkorDB at {endpoint}{limit}: {_clause(exc)}. Check that the "
@@ -130,7 +128,8 @@ def translate_error(
         if "unique constraint violation" in message.lower():
             return UniqueViolationError(
                 f"{message}: a node with this value of a unique property already exists",
-                backend=BACKEND, cypher=cypher,
+                backend=BACKEND,
+                cypher=cypher,
             )
         return QueryExecutionError(message, backend=BACKEND, cypher=cypher)
     return None

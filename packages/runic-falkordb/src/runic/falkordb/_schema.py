@@ -35,8 +35,15 @@ def _literal(name: str) -> str:
 
 def _constraint(action: str, spec: IndexSpec, graph: str) -> DDL:
     words = (
-        "GRAPH.CONSTRAINT", action, graph, "UNIQUE",
-        "RELATIONSHIP" if spec.is_edge else "NODE", spec.label, "PROPERTIES", "1", spec.property,
+        "GRAPH.CONSTRAINT",
+        action,
+        graph,
+        "UNIQUE",
+        "RELATIONSHIP" if spec.is_edge else "NODE",
+        spec.label,
+        "PROPERTIES",
+        "1",
+        spec.property,
     )
     return DDL(" ".join(words), "command", words)
 

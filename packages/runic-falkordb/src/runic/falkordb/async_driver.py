@@ -153,7 +153,10 @@ class AsyncFalkorDBDriver(DriverBase):
     async def _send(self, text: str, write: bool) -> list[Any]:
         """Send one ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` in compact form; return the reply."""
         command: list[Any] = [
-            "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self._graph.name, text, "--compact"
+            "GRAPH.QUERY" if write else "GRAPH.RO_QUERY",
+            self._graph.name,
+            text,
+            "--compact",
         ]
         reply: list[Any] = await self._graph.execute_command(*command)
         if reply and isinstance(reply[0], ResponseError):

@@ -166,7 +166,10 @@ class FalkorDBDriver(DriverBase):
         Errors the server reports inside the reply are raised as the client does.
         """
         command: list[Any] = [
-            "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self._graph.name, text, "--compact"
+            "GRAPH.QUERY" if write else "GRAPH.RO_QUERY",
+            self._graph.name,
+            text,
+            "--compact",
         ]
         reply: list[Any] = self._graph.execute_command(*command)
         if reply and isinstance(reply[0], ResponseError):

@@ -62,13 +62,24 @@ def create_falkordb_driver(
                 "to connect to a server, or drop port= for the embedded server"
             )
         return FalkorDBDriver.embedded(
-            graph, data_dir, connect_timeout=connect_timeout, query_timeout=query_timeout,
-            max_retries=max_retries, retry_backoff=retry_backoff, **settings,
+            graph,
+            data_dir,
+            connect_timeout=connect_timeout,
+            query_timeout=query_timeout,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
+            **settings,
         )
     _check_data_dir(data_dir)
     return FalkorDBDriver.connect(
-        host, port, graph, url=url, connect_timeout=connect_timeout,
-        query_timeout=query_timeout, max_retries=max_retries, retry_backoff=retry_backoff,
+        host,
+        port,
+        graph,
+        url=url,
+        connect_timeout=connect_timeout,
+        query_timeout=query_timeout,
+        max_retries=max_retries,
+        retry_backoff=retry_backoff,
         **settings,
     )
 
@@ -94,12 +105,23 @@ def create_async_falkordb_driver(
                 "embedded server"
             )
         return AsyncFalkorDBDriver.embedded(
-            graph, data_dir, connect_timeout=connect_timeout, query_timeout=query_timeout,
-            max_retries=max_retries, retry_backoff=retry_backoff, **settings,
+            graph,
+            data_dir,
+            connect_timeout=connect_timeout,
+            query_timeout=query_timeout,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
+            **settings,
         )
     _check_data_dir(data_dir)
     return AsyncFalkorDBDriver.connect(
-        host, port, graph, url=url, connect_timeout=connect_timeout,
-        query_timeout=query_timeout, max_retries=max_retries, retry_backoff=retry_backoff,
+        host,
+        port,
+        graph,
+        url=url,
+        connect_timeout=connect_timeout,
+        query_timeout=query_timeout,
+        max_retries=max_retries,
+        retry_backoff=retry_backoff,
         **settings,
     )

@@ -14,7 +14,7 @@ __all__ = ["ExampleProfile", "InMemoryProvider", "runic_integration_profiles"]
 
 
 class InMemoryProvider:
-    """"Starts" nothing: the example driver runs in the test process."""
+    """ "Starts" nothing: the example driver runs in the test process."""
 
     name = "memory"
     kind = "local"

@@ -273,9 +273,7 @@ def Field(  # noqa: N802 - public API spelled like a class, as in the seeds
     )
 
 
-def _check_vector_options(
-    index_type: str | None, dimension: object, similarity: object
-) -> None:
+def _check_vector_options(index_type: str | None, dimension: object, similarity: object) -> None:
     """Refuse vector index options on a non-vector field or with bad values."""
     if dimension is None and similarity is None:
         return

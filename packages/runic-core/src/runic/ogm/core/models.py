@@ -31,11 +31,32 @@ _MANY_PREFIX = re.compile(
     r"(list|List|Sequence|Iterable|set|Set|frozenset|FrozenSet|tuple|Tuple)\s*\["
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_NOT_TARGET = {"list", "List", "Sequence", "Iterable", "set", "Set", "frozenset", "FrozenSet",
-               "tuple", "Tuple", "Optional", "None", "typing", "Union", "typing.Optional",
-               "typing.Union", "typing.List", "typing.Sequence", "typing.Iterable", "typing.Set",
-               "typing.FrozenSet", "typing.Tuple", "collections.abc.Sequence",
-               "collections.abc.Iterable"}
+_NOT_TARGET = {
+    "list",
+    "List",
+    "Sequence",
+    "Iterable",
+    "set",
+    "Set",
+    "frozenset",
+    "FrozenSet",
+    "tuple",
+    "Tuple",
+    "Optional",
+    "None",
+    "typing",
+    "Union",
+    "typing.Optional",
+    "typing.Union",
+    "typing.List",
+    "typing.Sequence",
+    "typing.Iterable",
+    "typing.Set",
+    "typing.FrozenSet",
+    "typing.Tuple",
+    "collections.abc.Sequence",
+    "collections.abc.Iterable",
+}
 
 
 class _Entity:
@@ -60,9 +81,7 @@ class _Entity:
         values = self.__dict__
         if meta is None:
             return f"{type(self).__name__}()"
-        shown = ", ".join(
-            f"{name}={values[name]!r}" for name in meta.fields if name in values
-        )
+        shown = ", ".join(f"{name}={values[name]!r}" for name in meta.fields if name in values)
         return f"{type(self).__name__}({shown})"
 
 
@@ -149,7 +168,7 @@ class Edge(_Entity):
                 edge_type = parent_meta.type
             else:
                 raise MetadataError(
-                    f'{cls.__qualname__}: an Edge needs a relationship type: class '
+                    f"{cls.__qualname__}: an Edge needs a relationship type: class "
                     f'{cls.__name__}(Edge, type="RELATES_TO")'
                 )
         validate_identifier(edge_type, f"relationship type of {cls.__qualname__}")
@@ -222,9 +241,7 @@ def _collect_fields(
             _check_python_name(cls, name)
             value._check_declaration()
             if value.is_relation and not allow_relations:
-                raise MetadataError(
-                    f"{cls.__qualname__}.{name}: an Edge cannot declare a Relation"
-                )
+                raise MetadataError(f"{cls.__qualname__}.{name}: an Edge cannot declare a Relation")
             own[name] = value
             (relations if value.is_relation else fields)[name] = value
     cls.__runic_declared__ = own  # type: ignore[attr-defined]

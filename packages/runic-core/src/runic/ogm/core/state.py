@@ -179,7 +179,8 @@ class EntityState:
                 snap[name] = value
         if mutable or self.mutable:
             self.mutable = tuple(
-                n for n in dict.fromkeys((*self.mutable, *mutable))
+                n
+                for n in dict.fromkeys((*self.mutable, *mutable))
                 if isinstance(snap.get(n), _MUTABLE)
             )
 
@@ -233,16 +234,16 @@ def changed_fields(entity: Any, field_names: Iterable[str] | None = None) -> lis
     snap = state.snapshot
     if len(candidates) == 1:  # the usual case: test the one candidate, not every field
         (name,) = candidates
-        found = name in values and (field_names is None or name in field_names) and (
-            name in type(entity).__runic_meta__.fields
+        found = (
+            name in values
+            and (field_names is None or name in field_names)
+            and (name in type(entity).__runic_meta__.fields)
         )
         return [name] if found and _differs(values[name], snap.get(name, _ABSENT)) else []
     return [
         name
         for name in names
-        if name in candidates
-        and name in values
-        and _differs(values[name], snap.get(name, _ABSENT))
+        if name in candidates and name in values and _differs(values[name], snap.get(name, _ABSENT))
     ]
 
 
@@ -281,8 +282,10 @@ def load_missing_attribute(entity: Any, descriptor: FieldDescriptor) -> Any:
             f"detached (its session was closed or it was expunged); {advice}"
         )
     if descriptor.is_relation or descriptor.has_default:
-        value = descriptor.make_default() if descriptor.has_default else (
-            [] if descriptor.many else None
+        value = (
+            descriptor.make_default()
+            if descriptor.has_default
+            else ([] if descriptor.many else None)
         )
         entity.__dict__[descriptor.name] = value
         return value

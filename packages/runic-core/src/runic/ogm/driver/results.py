@@ -77,9 +77,7 @@ class QueryResult:
     def column(self, name_or_index: str | int = 0) -> list[Any]:
         """Return one column's values."""
         index = (
-            self.columns.index(name_or_index)
-            if isinstance(name_or_index, str)
-            else name_or_index
+            self.columns.index(name_or_index) if isinstance(name_or_index, str) else name_or_index
         )
         return [row[index] for row in self.rows]
 
@@ -90,8 +88,6 @@ class QueryResult:
         return self.rows[0][0]
 
     @classmethod
-    def from_records(
-        cls, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> QueryResult:
+    def from_records(cls, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> QueryResult:
         """Build a result from any sequence of row sequences."""
         return cls(list(columns), [tuple(r) for r in rows])

@@ -38,9 +38,7 @@ DEFAULT_RETRY_BACKOFF = 0.05
 _MAX_BACKOFF = 2.0
 
 
-def check_timeout(
-    name: str, value: object, error: type[Exception], backend: str
-) -> float | None:
+def check_timeout(name: str, value: object, error: type[Exception], backend: str) -> float | None:
     """``value`` as seconds (``None`` kept); raise ``error`` naming the setting if invalid."""
     if value is None:
         return None
@@ -67,8 +65,7 @@ def check_retries(
         or retry_backoff < 0
     ):
         raise error(
-            f"[{backend}] retry_backoff={retry_backoff!r} is invalid; pass a number of "
-            "seconds >= 0"
+            f"[{backend}] retry_backoff={retry_backoff!r} is invalid; pass a number of seconds >= 0"
         )
     return RetryPolicy(max_retries, float(retry_backoff))
 

@@ -216,9 +216,7 @@ def col(attribute: Any) -> FieldExpressions:
     (Comparisons such as ``User.age > 18`` already type-check as they are.)
     """
     if not isinstance(attribute, FieldExpressions):
-        raise QueryBuildError(
-            f"col() takes a model field such as User.name, got {attribute!r}"
-        )
+        raise QueryBuildError(f"col() takes a model field such as User.name, got {attribute!r}")
     return attribute
 
 

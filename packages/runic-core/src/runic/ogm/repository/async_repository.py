@@ -37,9 +37,7 @@ class AsyncRepository(RepositoryBase[AsyncSession, T]):
         self, ids: Iterable[Any], fetch: Sequence[str] | None = None
     ) -> list[T]:
         """The entities with the given primary keys, in one query."""
-        found: list[T] = await self._session._repo_find_all(
-            self._cls, fetch=fetch, ids=list(ids)
-        )
+        found: list[T] = await self._session._repo_find_all(self._cls, fetch=fetch, ids=list(ids))
         return found
 
     async def count(self) -> int:
@@ -60,7 +58,5 @@ class AsyncRepository(RepositoryBase[AsyncSession, T]):
         columns: Sequence[str] | None = None,
     ) -> list[Any]:
         """Run Cypher and decode rows as ``returns`` says (``columns``: see Repository)."""
-        result = await self._session._run_statement(
-            self._raw(query, params, write, columns)
-        )
+        result = await self._session._run_statement(self._raw(query, params, write, columns))
         return shape(self._session._core, result, returns)

@@ -64,7 +64,5 @@ class Repository(RepositoryBase[Session, T]):
 
         ``columns`` names the result columns, for backends that need them up front (AGE).
         """
-        result = self._session._run_statement(
-            self._raw(query, params, write, columns)
-        )
+        result = self._session._run_statement(self._raw(query, params, write, columns))
         return shape(self._session._core, result, returns)

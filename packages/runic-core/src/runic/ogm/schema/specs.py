@@ -42,8 +42,7 @@ class IndexSpec:
     def __post_init__(self) -> None:
         if self.index_type not in _KINDS:
             raise ValueError(
-                f"IndexSpec index_type must be one of {', '.join(_KINDS)}, "
-                f"got {self.index_type!r}"
+                f"IndexSpec index_type must be one of {', '.join(_KINDS)}, got {self.index_type!r}"
             )
         if self.entity not in ("node", "edge"):
             raise ValueError(f"IndexSpec entity must be 'node' or 'edge', got {self.entity!r}")

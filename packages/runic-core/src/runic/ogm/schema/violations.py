@@ -35,8 +35,9 @@ def unique_violation(
     else:
         where = "a unique value"
     rest = (
-        "; the entity with the taken key was removed from the session, everything else "
-        "stays staged" if removed else ""
+        "; the entity with the taken key was removed from the session, everything else stays staged"
+        if removed
+        else ""
     )
     return DuplicateEntityError(
         f"a unique constraint refused the flush: {where} already exists in the graph; "

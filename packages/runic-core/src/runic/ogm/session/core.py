@@ -139,9 +139,7 @@ class SessionCore:
     def check_open(self) -> None:
         """Raise :class:`SessionClosedError` after ``close()``."""
         if self.closed:
-            raise SessionClosedError(
-                "this session is closed; open a new Session for further work"
-            )
+            raise SessionClosedError("this session is closed; open a new Session for further work")
 
     def register_loaded(self, entity: Any, key: tuple[Any, ...], state: EntityState) -> None:
         """Record a hydrated entity in the identity map; watch its mutable values."""
@@ -491,8 +489,11 @@ class SessionCore:
     def _raise_duplicates(self, existing: QueryResult) -> None:
         if not existing.rows:
             return
-        found = [(label, key) for label, keys in zip(existing.columns, existing.rows[0],
-                                                     strict=True) for key in keys]
+        found = [
+            (label, key)
+            for label, keys in zip(existing.columns, existing.rows[0], strict=True)
+            for key in keys
+        ]
         found = list(dict.fromkeys(found))  # once each, if the graph holds it twice
         if found and self.deleted:
             found = self._not_being_deleted(found)
@@ -693,7 +694,8 @@ class SessionCore:
             )
         # relation attributes of new and changed entities
         with_relations = {
-            cls for cls in {type(e) for e in self.new.values()}.union(type(e) for e, _ in updated)
+            cls
+            for cls in {type(e) for e in self.new.values()}.union(type(e) for e, _ in updated)
             if _facts(cls).has_relations
         }
         if with_relations:
@@ -709,8 +711,13 @@ class SessionCore:
                     _edge_values(edge) if edge is not None else _default_edge(desc)
                 )
                 plan.merge_edge(
-                    desc.relationship or "", desc.direction or "OUTGOING", src, tgt,
-                    edge_fields, edge_values, only_on_create=edge is None,
+                    desc.relationship or "",
+                    desc.direction or "OUTGOING",
+                    src,
+                    tgt,
+                    edge_fields,
+                    edge_values,
+                    only_on_create=edge is None,
                 )
             else:
                 plan.delete_edge(desc.relationship or "", desc.direction or "OUTGOING", src, tgt)
@@ -734,8 +741,9 @@ class SessionCore:
             elif name in state.relations:
                 previous = state.relations[name]
             elif name in state.changed:
-                plan.clear_edges(rel, direction, desc.resolve_target().__runic_meta__.primary_label,
-                                 src)
+                plan.clear_edges(
+                    rel, direction, desc.resolve_target().__runic_meta__.primary_label, src
+                )
                 previous = ()
                 cleared = True  # the new edges cannot exist any more: CREATE them
             else:
@@ -750,8 +758,13 @@ class SessionCore:
             if added_targets:
                 edge_fields, edge_values = _default_edge(desc)
                 plan.merge_edges(
-                    rel, direction, src, [self._ref(t, created) for t in added_targets],
-                    edge_fields, edge_values, fresh=cleared,
+                    rel,
+                    direction,
+                    src,
+                    [self._ref(t, created) for t in added_targets],
+                    edge_fields,
+                    edge_values,
+                    fresh=cleared,
                 )
             for key, target in before.items():
                 if key not in after:
@@ -776,7 +789,7 @@ class SessionCore:
                 )
             id_lists = result.rows[0]
             for facts, group, start, entities in created.groups:
-                ids = id_lists[group][start:start + len(entities)]
+                ids = id_lists[group][start : start + len(entities)]
                 self._apply_created(facts, entities, ids)
         record = self._record_flush(created, deleted, edge_ops) if self.track_flushes else None
         watched = self.watched
@@ -784,10 +797,14 @@ class SessionCore:
             values = entity.__dict__
             state = values[STATE_KEY]
             if record is not None:
-                record.updated.append((
-                    entity, names, state.changed,
-                    dict(state.relations) if _facts(type(entity)).has_relations else None,
-                ))
+                record.updated.append(
+                    (
+                        entity,
+                        names,
+                        state.changed,
+                        dict(state.relations) if _facts(type(entity)).has_relations else None,
+                    )
+                )
             if names:
                 state.take_snapshot(values, names)
             state.clear_changed()
@@ -987,8 +1004,12 @@ class SessionCore:
         self.check_open()
         meta = node_meta(cls)
         stmt, fetched = reads.find_all_statement(
-            self.dialect, meta, _with_eager(fetch, _eager_names(meta.cls)), skip=skip,
-            limit=limit, ids=ids,
+            self.dialect,
+            meta,
+            _with_eager(fetch, _eager_names(meta.cls)),
+            skip=skip,
+            limit=limit,
+            ids=ids,
         )
         result = yield stmt
         entities = self._hydrate_fetch(result, cls, fetched)
@@ -1050,8 +1071,7 @@ class SessionCore:
             state = entity.__dict__.get(STATE_KEY)
             if state is None or state.session is not self:
                 raise DetachedEntityError(
-                    f"cannot load {cls.__name__}.{name}: the entity is not attached to this "
-                    "session"
+                    f"cannot load {cls.__name__}.{name}: the entity is not attached to this session"
                 )
             if state.graph_id is None:
                 entity.__dict__.setdefault(name, [] if desc.many else None)
@@ -1169,12 +1189,14 @@ class SessionCore:
     def hydrate_value(self, value: Any, expected: type | None = None) -> Any:
         """Decode nodes/edges/paths inside any value (lists and maps included)."""
         if isinstance(value, GraphNode):
-            node_cls = expected if isinstance(expected, type) and issubclass(expected, Node) \
-                else None
+            node_cls = (
+                expected if isinstance(expected, type) and issubclass(expected, Node) else None
+            )
             return decode_node(self, value, node_cls)
         if isinstance(value, GraphEdge):
-            edge_cls = expected if isinstance(expected, type) and issubclass(expected, Edge) \
-                else None
+            edge_cls = (
+                expected if isinstance(expected, type) and issubclass(expected, Edge) else None
+            )
             return decode_edge(value, edge_cls)
         if isinstance(value, GraphPath):
             return GraphPath(
@@ -1266,8 +1288,12 @@ class SessionCore:
         pending: list[list[Any]] = []
         edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
         for record in reversed(records):
-            again = [e for group in record.created for e in group
-                     if self._unflush_insert(e, keep_pending=True)]
+            again = [
+                e
+                for group in record.created
+                for e in group
+                if self._unflush_insert(e, keep_pending=True)
+            ]
             pending.append(again)
             for entity in record.deleted:
                 self._unflush_delete(entity, keep_staged=True)
@@ -1365,6 +1391,7 @@ class SessionCore:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
 
 def _meta(entity: Any) -> NodeMeta:
     """The metadata of an entity already known to be a registered Node (hot path)."""
@@ -1584,8 +1611,7 @@ def _insert_rows(facts: _Facts, entities: list[Any]) -> list[Sequence[Any]]:
         return [[entity.__dict__.get(name) for name in names] for entity in entities]
     fields = facts.insert_fields
     return [
-        [_to_graph(desc, entity.__dict__.get(desc.name)) for desc in fields]
-        for entity in entities
+        [_to_graph(desc, entity.__dict__.get(desc.name)) for desc in fields] for entity in entities
     ]
 
 

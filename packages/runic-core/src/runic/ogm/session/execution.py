@@ -111,8 +111,8 @@ def _shape(core: SessionCore, compiled: CompiledQuery, result: QueryResult, mode
         return values
     if mode == "rows":
         columns = result.columns or compiled.columns
-        classes = [r.cls for r in returns] if len(returns) == len(columns) else [None] * len(
-            columns
+        classes = (
+            [r.cls for r in returns] if len(returns) == len(columns) else [None] * len(columns)
         )
         return [
             {c: hydrate(v, cls) for c, v, cls in zip(columns, row, classes, strict=True)}

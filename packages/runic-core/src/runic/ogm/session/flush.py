@@ -355,8 +355,12 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
     for clear in plan.edge_clears.values():
         p = param(clear.rows)
         a, r, b = names("a", "r", "b")
-        pattern = _pattern(a, clear.direction, f"{r}:{escape(clear.rel_type)}",
-                           f"{b}{dialect.render_labels((clear.target_label,))}")
+        pattern = _pattern(
+            a,
+            clear.direction,
+            f"{r}:{escape(clear.rel_type)}",
+            f"{b}{dialect.render_labels((clear.target_label,))}",
+        )
         match = dialect.render_edge_match(pattern, f"{nid(a)} = row")
         parts.append(f"UNWIND ${p} AS row {match} DELETE {r}")
     # Ids are bound to plain variables (``row[0] AS ka``) before the MATCH that
@@ -458,9 +462,7 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         if edge.tgt_new is not None:
             text += f" WITH {keep}row, {a}, _n{edge.tgt_new}[row[1]] AS {b}"
         else:
-            text += (
-                f" WITH {keep}row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb}"
-            )
+            text += f" WITH {keep}row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb}"
         # one end is new, so no edge can exist yet: CREATE (a BOTH relation's goes a -> b)
         pattern = _pattern(a, _written(edge.direction), f"{r}:{escape(edge.rel_type)}", b)
         text += f" CREATE {pattern}"
@@ -476,8 +478,7 @@ def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
         cypher = " WITH count(*) AS _c ".join([*parts, tail_text]) if parts else tail_text
         if guard is not None:
             guarded = (
-                f"{guard} {cypher}" if not parts
-                else dialect.render_guarded(guard, cypher, columns)
+                f"{guard} {cypher}" if not parts else dialect.render_guarded(guard, cypher, columns)
             )
             if guarded is not None:
                 cypher = guarded

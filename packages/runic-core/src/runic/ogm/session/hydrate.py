@@ -47,8 +47,17 @@ class _NodePlan:
     properties are exactly those fields is copied into the instance dict in one step.
     """
 
-    __slots__ = ("cls", "fields", "label", "names", "pk_converter", "pk_generated", "pk_name",
-                 "pk_prop", "plain")
+    __slots__ = (
+        "cls",
+        "fields",
+        "label",
+        "names",
+        "pk_converter",
+        "pk_generated",
+        "pk_name",
+        "pk_prop",
+        "plain",
+    )
 
     def __init__(self, cls: type[Node]) -> None:
         meta = cls.__runic_meta__

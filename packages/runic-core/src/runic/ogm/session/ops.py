@@ -50,9 +50,7 @@ def drive(op: Op[T], execute: Callable[[Statement], QueryResult]) -> T:
         return value
 
 
-async def drive_async(
-    op: Op[T], execute: Callable[[Statement], Awaitable[QueryResult]]
-) -> T:
+async def drive_async(op: Op[T], execute: Callable[[Statement], Awaitable[QueryResult]]) -> T:
     """Run ``op`` to completion, awaiting ``execute`` for each statement."""
     try:
         stmt = next(op)

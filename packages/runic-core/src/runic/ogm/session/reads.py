@@ -195,9 +195,7 @@ def by_ids_statement(dialect: GraphDialect, graph_ids: list[Any]) -> Statement:
 
 def count_statement(meta: NodeMeta, dialect: GraphDialect | None = None) -> Statement:
     """``count`` of the nodes of ``meta``."""
-    return Statement(
-        f"MATCH (n{_labels(dialect, meta.labels)}) RETURN count(n) AS c", {}, ("c",)
-    )
+    return Statement(f"MATCH (n{_labels(dialect, meta.labels)}) RETURN count(n) AS c", {}, ("c",))
 
 
 def exists_statement(dialect: GraphDialect, meta: NodeMeta, pk: Any) -> Statement:

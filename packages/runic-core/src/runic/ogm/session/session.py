@@ -216,9 +216,7 @@ class Session(SessionBase):
 
     def all_rows(self, stmt: SelectBase[Any]) -> list[dict[str, Any]]:
         """Execute a statement; return ``{column: value}`` dicts (nodes hydrated)."""
-        return cast(
-            list[dict[str, Any]], self._run(execution.select_op(self._core, stmt, "rows"))
-        )
+        return cast(list[dict[str, Any]], self._run(execution.select_op(self._core, stmt, "rows")))
 
     def all_with_edges(self, stmt: SelectBase[Any]) -> list[tuple[Any, ...]]:
         """Execute a statement; return tuples of nodes and edge models."""
