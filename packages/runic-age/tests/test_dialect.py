@@ -415,3 +415,10 @@ def test_key_lock_statement() -> None:
     assert many is not None
     assert many.params == {"labels": [[lock_id("P", "id"), True]], "keys": []}
     assert dialect.key_lock_statement({}) is None
+
+
+def test_capabilities_are_declared_once() -> None:
+    from runic.age.capabilities import AGE
+    from runic.ogm.registry import get_backend
+
+    assert get_backend("age").capabilities is AGE is AGEDialect.capabilities

@@ -184,7 +184,8 @@ def test_the_plugin_loads_without_the_neo4j_driver() -> None:
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
-    assert done.stdout.strip() == "['runic.bolt.plugin']"
+    # the declared capabilities come along; the dialects and the neo4j client do not
+    assert done.stdout.strip() == "['runic.bolt.capabilities', 'runic.bolt.plugin']"
     assert sorted(runic.bolt.__all__) == sorted(runic.bolt._WHERE)
     assert all(getattr(runic.bolt, name) is not None for name in runic.bolt.__all__)
 
@@ -222,3 +223,16 @@ def test_registry_names_an_unknown_keyword_with_a_close_match() -> None:
         "(did you mean 'max_connection_pool_size'?); graph backend 'neo4j' accepts: "
     ), message
     assert "connection_timeout, " in message and "uri, " in message
+
+
+def test_capabilities_are_declared_once() -> None:
+    """The registry's spec and the dialect read the same declaration."""
+    from runic.bolt import capabilities
+    from runic.bolt.dialect import ArcadeDBDialect, MemgraphDialect, Neo4jDialect
+
+    for name, dialect, caps in [
+        ("neo4j", Neo4jDialect, capabilities.NEO4J),
+        ("memgraph", MemgraphDialect, capabilities.MEMGRAPH),
+        ("arcadedb", ArcadeDBDialect, capabilities.ARCADEDB),
+    ]:
+        assert get_backend(name).capabilities is caps is dialect.capabilities

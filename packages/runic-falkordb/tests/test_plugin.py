@@ -119,3 +119,11 @@ def test_embedded_factory_names_unknown_keyword() -> None:
         "the falkordb driver got the unknown keyword 'max_conections' (did you mean "
         "'max_connections'?); graph backend 'falkordb' accepts: "
     )
+
+
+def test_capabilities_are_declared_once() -> None:
+    from runic.falkordb.capabilities import FALKORDB
+    from runic.falkordb.dialect import FalkorDBDialect
+    from runic.ogm.registry import get_backend
+
+    assert get_backend("falkordb").capabilities is FALKORDB is FalkorDBDialect.capabilities

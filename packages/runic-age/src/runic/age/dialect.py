@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from runic.age import _schema
 from runic.age.agtype import LABELS_PROPERTY
+from runic.age.capabilities import AGE
 from runic.ogm.core.metadata import default_metadata
 from runic.ogm.dialect import CypherDialect, RelPattern, RenderContext
 from runic.ogm.driver.protocols import Capability
@@ -227,7 +228,7 @@ class AGEDialect(CypherDialect):
     """Renders runic's query IR and the session's statements for Apache AGE."""
 
     name = BACKEND
-    capabilities = frozenset({Capability.TRANSACTIONS, Capability.ASYNC})
+    capabilities = AGE
     param_functions: frozenset[str] = frozenset()
     plain_functions = frozenset({"vecf32", "point", "intern"})
     callable_functions = AGE_FUNCTIONS

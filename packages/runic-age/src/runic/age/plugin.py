@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from runic.ogm.driver.protocols import Capability
+from runic.age.capabilities import AGE
 from runic.ogm.registry import (
     BackendRegistry,
     BackendSpec,
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CAPABILITIES", "SPEC", "runic_register_backends"]
 
-CAPABILITIES = frozenset({Capability.TRANSACTIONS, Capability.ASYNC})
+#: What the backend can do (declared once, in runic.age.capabilities).
+CAPABILITIES = AGE
 
 
 def _keywords() -> Iterable[str]:

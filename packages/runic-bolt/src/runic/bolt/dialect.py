@@ -37,9 +37,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from runic.bolt import _schema
+from runic.bolt import _schema, capabilities
 from runic.ogm.dialect import CypherDialect, RenderContext
-from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
 from runic.ogm.identifiers import escape, validate_identifier
 from runic.ogm.query.ir import FulltextSource, VectorSource
@@ -67,17 +66,6 @@ Similarity = Literal["cosine", "euclidean"]
 _LUCENE_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SINGLE_TERM = re.compile(r"\w+\Z")
 _SIMILARITIES = ("cosine", "euclidean")
-
-_BASE_CAPABILITIES = frozenset(
-    {
-        Capability.TRANSACTIONS,
-        Capability.MULTI_LABEL,
-        Capability.GEO_POINT,
-        Capability.FULLTEXT_SEARCH,
-        Capability.VECTOR_SEARCH,
-        Capability.ASYNC,
-    }
-)
 
 
 def string_literal(name: str, kind: str) -> str:
@@ -129,7 +117,7 @@ class BoltDialect(CypherDialect):
 
     name = "bolt"
     id_kind: ClassVar[IdKind] = "element"
-    capabilities = _BASE_CAPABILITIES
+    capabilities = capabilities.BOLT
     # No vecf32()/intern(): vectors and interned strings are stored as plain values
     # (plain_functions); any other cypher_fn is called as named (user-defined too).
     param_functions = frozenset({"point"})
@@ -288,7 +276,7 @@ class Neo4jDialect(BoltDialect):
 
     name = "neo4j"
     id_kind: ClassVar[IdKind] = "element"
-    capabilities = _BASE_CAPABILITIES | {Capability.READ_ONLY_QUERIES}
+    capabilities = capabilities.NEO4J
 
     def create_fulltext_index_ddl(self, label: str, properties: tuple[str, ...]) -> str:
         """``CREATE FULLTEXT INDEX runic_ft_L IF NOT EXISTS FOR (n:L) ON EACH [n.a, n.b]``."""
@@ -325,7 +313,7 @@ class MemgraphDialect(BoltDialect):
 
     name = "memgraph"
     id_kind: ClassVar[IdKind] = "legacy"
-    capabilities = _BASE_CAPABILITIES
+    capabilities = capabilities.MEMGRAPH
 
     #: Capacity written into ``CREATE VECTOR INDEX`` (Memgraph requires one).
     vector_index_capacity: ClassVar[int] = 10_000
@@ -448,7 +436,7 @@ class ArcadeDBDialect(BoltDialect):
 
     name = "arcadedb"
     id_kind: ClassVar[IdKind] = "legacy"
-    capabilities = _BASE_CAPABILITIES
+    capabilities = capabilities.ARCADEDB
 
     def fulltext_index_name(self, label: str, properties: tuple[str, ...] = ()) -> str:
         """``Label[a,b]``: ArcadeDB names an index after its type and properties."""

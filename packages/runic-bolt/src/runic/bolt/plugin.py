@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
+from runic.bolt import capabilities
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.registry import (
     BackendRegistry,
@@ -26,16 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SPECS", "runic_register_backends"]
 
-_COMMON = frozenset(
-    {
-        Capability.TRANSACTIONS,
-        Capability.MULTI_LABEL,
-        Capability.GEO_POINT,
-        Capability.FULLTEXT_SEARCH,
-        Capability.VECTOR_SEARCH,
-        Capability.ASYNC,
-    }
-)
 _INSTALL = "pip install ./packages/runic-bolt (from a runic checkout; not on PyPI)"
 
 
@@ -82,13 +73,14 @@ def _factories(backend: str) -> tuple[Any, Any]:
     return create_driver, create_async_driver
 
 
-def _spec(name: str, capabilities: frozenset[Capability], description: str) -> BackendSpec:
+def _spec(name: str, caps: frozenset[Capability], description: str) -> BackendSpec:
+    """The backend's spec (``caps``: from :mod:`runic.bolt.capabilities`, as its dialect's)."""
     factory, async_factory = _factories(name)
     return BackendSpec(
         name=name,
         factory=factory,
         async_factory=async_factory,
-        capabilities=capabilities,
+        capabilities=caps,
         install_hint=_INSTALL,
         description=description,
         parse_url=lambda url: parse_url(url, path_key="database"),
@@ -98,13 +90,13 @@ def _spec(name: str, capabilities: frozenset[Capability], description: str) -> B
 SPECS = (
     _spec(
         "neo4j",
-        _COMMON | {Capability.READ_ONLY_QUERIES},
+        capabilities.NEO4J,
         "Neo4j 5+ over Bolt (sync and async, transactions, neo4j:// cluster routing)",
     ),
-    _spec("memgraph", _COMMON, "Memgraph over Bolt (sync and async, transactions)"),
+    _spec("memgraph", capabilities.MEMGRAPH, "Memgraph over Bolt (sync and async, transactions)"),
     _spec(
         "arcadedb",
-        _COMMON,
+        capabilities.ARCADEDB,
         "ArcadeDB's Bolt plugin (sync and async, transactions); database= is required",
     ),
 )

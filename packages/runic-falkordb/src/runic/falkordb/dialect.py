@@ -38,8 +38,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from runic.falkordb import _schema
+from runic.falkordb.capabilities import FALKORDB
 from runic.ogm.dialect import CypherDialect, RenderContext
-from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 from runic.ogm.query.ir import CompareOp, Comparison, FulltextSource, VectorSource
@@ -64,18 +64,7 @@ class FalkorDBDialect(CypherDialect):
     """Renders runic's query IR for FalkorDB."""
 
     name = "falkordb"
-    capabilities = frozenset(
-        {
-            Capability.MULTI_LABEL,
-            Capability.FULLTEXT_SEARCH,
-            Capability.VECTOR_SEARCH,
-            Capability.VECTOR_TYPE,
-            Capability.GEO_POINT,
-            Capability.INTERNED_STRINGS,
-            Capability.READ_ONLY_QUERIES,
-            Capability.ASYNC,
-        }
-    )
+    capabilities = FALKORDB
     param_functions = frozenset({"vecf32", "point", "intern"})
     plain_functions: frozenset[str] = frozenset()
     # any other valid cypher_fn is called: built-ins (toUpper) and UDFs (``lib.fn``)

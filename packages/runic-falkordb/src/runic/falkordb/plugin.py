@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from runic.ogm.driver.protocols import Capability
+from runic.falkordb.capabilities import FALKORDB
 from runic.ogm.registry import (
     BackendRegistry,
     BackendSpec,
@@ -25,18 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CAPABILITIES", "SPEC", "adapt", "runic_register_backends"]
 
-CAPABILITIES = frozenset(
-    {
-        Capability.MULTI_LABEL,
-        Capability.FULLTEXT_SEARCH,
-        Capability.VECTOR_SEARCH,
-        Capability.VECTOR_TYPE,
-        Capability.GEO_POINT,
-        Capability.INTERNED_STRINGS,
-        Capability.READ_ONLY_QUERIES,
-        Capability.ASYNC,
-    }
-)
+#: What the backend can do (declared once, in runic.falkordb.capabilities).
+CAPABILITIES = FALKORDB
 
 
 def _keywords() -> Iterable[str]:
