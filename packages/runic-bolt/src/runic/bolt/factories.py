@@ -4,6 +4,13 @@ Each builds a ``bolt://host:port`` URI (``neo4j://`` with ``routing=True``), the
 ``(username, password)`` auth and the backend's dialect. ``uri=`` may be given
 instead of ``host``/``port``; other keywords go to the neo4j driver
 (``max_connection_pool_size``, ``connection_timeout``, ``trusted_certificates``, ...).
+
+The six per-backend factories (``create_neo4j_driver`` ... ``create_async_arcadedb_driver``)
+are written out rather than generated from a table on purpose: each is a public,
+typed signature whose default user differs (``"neo4j"``, none, ``"root"``), and a
+generated callable would show type checkers, ``help()`` and the registry's keyword
+check (which reads signatures) a sentinel instead of that default. They hold no logic:
+each passes its arguments to :func:`create_bolt_driver` / :func:`create_async_bolt_driver`.
 """
 
 from __future__ import annotations
