@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from runic.migrate import SchemaManager
-from runic.ogm import DuplicateEntityError, Session, inspect
+from runic.ogm import DuplicateEntityError, Session, TransientError, inspect
 from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Company, Person
 
@@ -104,6 +104,22 @@ async def test_gather_of_relates_and_reads(db: RunicDB) -> None:
     assert db.count("ItPerson") == 10 and db.count("ItCompany") == 1
 
 
+def _commit(session: Session, attempts: int = 5) -> None:
+    """``session.commit()``, run again after a :class:`TransientError`, as the docs advise.
+
+    Concurrent transactions on one unique index may conflict (ArcadeDB reports
+    ``Neo.TransientError.Transaction.DeadlockDetected``); the failed commit leaves the
+    session's work staged again, so committing again is the user's retry.
+    """
+    for attempt in range(attempts):
+        try:
+            session.commit()
+            return
+        except TransientError:
+            if attempt == attempts - 1:
+                raise
+
+
 def _race(
     driver: Any, key: str, threads: int = 16, *, after: list[tuple[bool, bool]] | None = None
 ) -> tuple[list[int], list[BaseException]]:
@@ -122,7 +138,7 @@ def _race(
         try:
             session.add(person)
             start.wait(30)
-            session.commit()
+            _commit(session)
             done.append(i)
         except BaseException as exc:  # noqa: BLE001 - every outcome is checked by the caller
             errors.append(exc)
@@ -262,7 +278,7 @@ async def test_large_flushes_sharing_one_key_after_sync_schema(db: RunicDB) -> N
                 session.add_all(Person(id=f"b{rnd}-{i}-{j:02d}", name="B") for j in range(39))
                 session.add(Person(id=f"shared{rnd}", name=f"T{i}"))
                 start.wait(30)
-                session.commit()
+                _commit(session)
                 outcomes.append(None)
             except BaseException as exc:  # noqa: BLE001 - checked below
                 outcomes.append(exc)
