@@ -109,6 +109,23 @@ def test_count() -> None:
     )
 
 
+def test_exists() -> None:
+    assert _sql(select(AgPerson).where(AgPerson.age >= 30).to_exists()) == (
+        "SELECT * FROM cypher('my_graph', $$ MATCH (n:`AgPerson`) WHERE n.`age` >= $p0 "
+        'RETURN true AS `found` LIMIT $p1 $$, %s) AS ("found" agtype)',
+        {"p0": 30, "p1": 1},
+        ("found",),
+    )
+
+
+def test_exists_of_a_traversal_skips_sources_without_a_match() -> None:
+    assert _sql(select(AgPerson).traverse(AgPerson.friends).to_exists())[0] == (
+        "SELECT * FROM cypher('my_graph', $$ MATCH (n:`AgPerson`) OPTIONAL MATCH "
+        "(n)-[:`AG_KNOWS`]->(friends:`AgPerson`) WITH friends WHERE friends IS NOT NULL "
+        'RETURN true AS `found` LIMIT $p0 $$, %s) AS ("found" agtype)'
+    )
+
+
 def test_aggregate_with_group() -> None:
     stmt = select(AgPerson).aggregate(count(AgPerson.id).as_("people"), group_by=AgPerson.age)
     sql, params, columns = _sql(stmt)

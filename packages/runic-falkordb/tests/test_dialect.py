@@ -273,3 +273,13 @@ def test_matches_runs_as_an_anchored_match_regex(driver: FalkorDBDriver) -> None
     negated = select(FdbPlace).where(~FdbPlace.id.matches("a+b")).compile(DIALECT)
     rows = driver.execute(negated.cypher, negated.params, write=False).rows
     assert sorted(row[0].properties["id"] for row in rows) == ["none", "xab"]
+
+
+def test_exists_form_sends_the_limit_as_a_parameter() -> None:
+    stmt = select(FdbPlace).where(FdbPlace.id == "a").order_by(FdbPlace.id).skip(3)
+    compiled = stmt.to_exists().compile(DIALECT)
+    assert compiled.cypher == (
+        "MATCH (n:`FdbPlace`) WHERE n.`id` = $p0 RETURN true AS `found` LIMIT $p1"
+    )
+    assert compiled.params == {"p0": "a", "p1": 1}
+    assert compiled.columns == ("found",)

@@ -43,6 +43,7 @@ TERMINALS = {
     "scalars": "scalars",
     "scalar": "scalar",
     "count": "count",
+    "exists": "exists",
     "all_rows": "all_rows",
     "all_with_edges": "all_with_edges",
 }

@@ -408,6 +408,29 @@ def test_count_form_of_rows_and_aggregates_pipes_through_with() -> None:
     assert D.compile(plain.to_count()).cypher == "MATCH (n:`Person`) RETURN count(*) AS `count`"
 
 
+def test_exists_form_stops_at_the_first_match() -> None:
+    q = Query((root(),), ret("n", order_by=(OrderItem(Raw("n.name")),), skip=1, limit=2))
+    c = D.compile(q.to_exists())
+    assert c.cypher == "MATCH (n:`Person`) RETURN true AS `found` LIMIT 1"
+    assert c.columns == ("found",) and c.params == {}
+
+
+def test_exists_form_of_an_optional_target_skips_nulls() -> None:
+    path = MatchPath("n", "KNOWS", "OUTGOING", NodePattern("f", ("Person",), Person))
+    q = Query((root(), path), ret("f"))
+    assert D.compile(q.to_exists()).cypher == (
+        "MATCH (n:`Person`) OPTIONAL MATCH (n)-[:`KNOWS`]->(f:`Person`) "
+        "WITH f WHERE f IS NOT NULL RETURN true AS `found` LIMIT 1"
+    )
+
+
+def test_exists_form_of_an_aggregate_pipes_through_with() -> None:
+    q = Query((root(),), ReturnClause((Projection(Aggregate("count"), "total"),)))
+    assert D.compile(q.to_exists()).cypher == (
+        "MATCH (n:`Person`) WITH count(*) AS `__c0` RETURN true AS `found` LIMIT 1"
+    )
+
+
 def test_with_limit_keeps_order_and_skip() -> None:
     q = Query((root(),), ret("n", order_by=(OrderItem(Raw("n.a")),), skip=3))
     assert D.compile(q.with_limit(1)).cypher == (

@@ -165,6 +165,7 @@ class SelectBase(Generic[T]):
     _skip: int | None = None
     _limit: int | None = None
     _count: bool = False
+    _exists: bool = False
     _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     def _evolve(self, **changes: Any) -> Self:
@@ -771,6 +772,11 @@ class SelectBase(Generic[T]):
         """This statement returning only ``count`` (ORDER BY, SKIP, LIMIT ignored)."""
         return self if self._count else self._evolve(_count=True)
 
+    def to_exists(self) -> Self:
+        """This statement returning one constant row at the first match, or none
+        (for ``session.exists``; ORDER BY, SKIP, LIMIT ignored)."""
+        return self if self._exists else self._evolve(_exists=True)
+
     def to_first(self) -> Self:
         """This statement limited to one row (for ``session.scalar``)."""
         if self._limit is not None and self._limit <= 1:
@@ -786,6 +792,8 @@ class SelectBase(Generic[T]):
             query = Query(self._clauses, self._return_clause())
             if self._count:
                 query = query.to_count()
+            elif self._exists:
+                query = query.to_exists()
             cached = self._cache["ir"] = query
         return cached
 
@@ -871,7 +879,8 @@ class Select(SelectBase[T]):
 
     Build one with :func:`select`, :func:`fulltext_search` or :func:`vector_search`
     and execute it through a session: ``session.scalars(stmt)``, ``session.scalar``,
-    ``session.count``, ``session.all_rows``, ``session.all_with_edges``. It is not
+    ``session.count``, ``session.exists``, ``session.all_rows``,
+    ``session.all_with_edges``. It is not
     bound to a session, so its terminal methods (``all()``, ``one()``, ...) raise
     :class:`RuntimeError` saying so; ``session.query(User)`` builds a bound one.
     """
@@ -908,6 +917,10 @@ class Select(SelectBase[T]):
     def count(self) -> NoReturn:
         """Unbound: raises RuntimeError; use ``session.count(stmt)``."""
         self._unbound("count", "count")
+
+    def exists(self) -> NoReturn:
+        """Unbound: raises RuntimeError; use ``session.exists(stmt)``."""
+        self._unbound("exists", "exists")
 
     def all_rows(self) -> NoReturn:
         """Unbound: raises RuntimeError; use ``session.all_rows(stmt)``."""

@@ -145,7 +145,7 @@ ValueExpr: TypeAlias = VarRef | PropRef | IdRef | Raw | Aggregate
 class Comparison:
     """``left OP right``; ``right`` is ``None`` for ``IS [NOT] NULL``."""
 
-    left: PropRef | IdRef
+    left: PropRef | IdRef | VarRef
     op: CompareOp
     right: Param | None = None
 
@@ -383,9 +383,38 @@ class Query:
             clauses = (*clauses, WithClause(carried, ret.distinct))
         return Query(clauses, ReturnClause((count_item,)))
 
+    def to_exists(self) -> Query:
+        """The same match, returning ``true AS found`` with ``LIMIT 1``: the server stops
+        at the first match (no ORDER BY or SKIP; true exactly when ``to_count()`` > 0).
+
+        A single node/edge column bound by an ``OPTIONAL MATCH`` is filtered on
+        ``IS NOT NULL`` first, as ``count(x)`` skips nulls; aggregates are carried
+        through a ``WITH`` (they always yield a row).
+        """
+        clauses = self.clauses
+        items = self.ret.items
+        if len(items) == 1 and items[0].kind != "value" and isinstance(items[0].expr, VarRef):
+            var = items[0].expr
+            if any(_binds_optional(c, var.alias) for c in clauses):
+                test = Comparison(var, CompareOp.IS_NOT_NULL)
+                clauses = (*clauses, WithClause((Projection(var, var.alias),), where=test))
+        elif any(isinstance(p.expr, Aggregate) for p in items):
+            carried = tuple(Projection(p.expr, f"__c{i}") for i, p in enumerate(items))
+            clauses = (*clauses, WithClause(carried))
+        return Query(clauses, ReturnClause((Projection(Raw("true"), "found"),), limit=1))
+
     def with_limit(self, limit: int) -> Query:
         """The same statement with ``LIMIT limit`` (SKIP and ORDER BY kept)."""
         return Query(self.clauses, replace(self.ret, limit=limit))
+
+
+def _binds_optional(clause: Clause, alias: str) -> bool:
+    """Whether ``clause`` is an ``OPTIONAL MATCH`` binding ``alias`` (null when unmatched)."""
+    if isinstance(clause, MatchPath):
+        return clause.optional and alias in (clause.target.alias, clause.edge_alias)
+    if isinstance(clause, MatchNode):
+        return clause.optional and clause.node.alias == alias
+    return False
 
 
 # -- alias renaming -------------------------------------------------------------------

@@ -252,6 +252,11 @@ class AsyncSession(SessionBase):
         """Count what the statement matches."""
         return cast(int, await self._read(execution.select_op(self._core, stmt, "count")))
 
+    async def exists(self, stmt: SelectBase[Any]) -> bool:
+        """Whether the statement matches anything (one query that stops at the first
+        match; skip/limit/order ignored, like :meth:`count`)."""
+        return cast(bool, await self._read(execution.select_op(self._core, stmt, "exists")))
+
     async def all_rows(self, stmt: SelectBase[Any]) -> list[dict[str, Any]]:
         """Execute; return ``{column: value}`` dicts (nodes hydrated)."""
         return cast(

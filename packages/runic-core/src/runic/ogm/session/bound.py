@@ -91,6 +91,10 @@ class BoundQuery(_Bound[T]):
         """Execute a count of the matches."""
         return self._session.count(self)
 
+    def exists(self) -> bool:
+        """Execute a query that stops at the first match; whether there is one."""
+        return self._session.exists(self)
+
     def all_rows(self) -> list[dict[str, Any]]:
         """Execute; return ``{column: value}`` dicts."""
         return self._session.all_rows(self)
@@ -131,6 +135,10 @@ class AsyncBoundQuery(_Bound[T]):
     async def count(self) -> int:
         """Execute a count of the matches."""
         return await self._session.count(self)
+
+    async def exists(self) -> bool:
+        """Execute a query that stops at the first match; whether there is one."""
+        return await self._session.exists(self)
 
     async def all_rows(self) -> list[dict[str, Any]]:
         """Execute; return ``{column: value}`` dicts."""

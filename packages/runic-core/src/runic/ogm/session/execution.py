@@ -2,7 +2,7 @@
 
 Pure code shared by both session flavours; the result shape is chosen by
 ``mode``: ``scalars`` (entities or projected values), ``scalar`` (first or
-``None``), ``count``, ``rows`` (dicts) and ``edges`` (tuples with edge models).
+``None``), ``count``, ``exists`` (a bool), ``rows`` (dicts) and ``edges`` (tuples with edge models).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Mode", "load_args", "raw", "select_op"]
 
-Mode = Literal["scalars", "scalar", "count", "rows", "edges"]
+Mode = Literal["scalars", "scalar", "count", "exists", "rows", "edges"]
 
 
 def raw(
@@ -62,6 +62,8 @@ def _compile(core: SessionCore, stmt: Any, mode: Mode) -> CompiledQuery:
         )
     if mode == "count":
         stmt = stmt.to_count()
+    elif mode == "exists":
+        stmt = stmt.to_exists()
     elif mode == "scalar":
         stmt = stmt.to_first()
     compiled: CompiledQuery = stmt.compile(core.dialect)
@@ -76,6 +78,8 @@ def select_op(core: SessionCore, stmt: Any, mode: Mode) -> Op[Any]:
     if mode == "count":
         value = result.scalar()
         return int(value) if value is not None else 0
+    if mode == "exists":
+        return bool(result.rows)
     with gc_paused(len(result.rows)):
         shaped = _shape(core, compiled, result, mode)
     # the lazy=False relations of the entities returned: one statement per relation

@@ -214,6 +214,11 @@ class Session(SessionBase):
         """Count what the statement matches (skip/limit/order ignored)."""
         return cast(int, self._run(execution.select_op(self._core, stmt, "count")))
 
+    def exists(self, stmt: SelectBase[Any]) -> bool:
+        """Whether the statement matches anything (one query, ``LIMIT 1``: the server
+        stops at the first match; skip/limit/order ignored, like :meth:`count`)."""
+        return cast(bool, self._run(execution.select_op(self._core, stmt, "exists")))
+
     def all_rows(self, stmt: SelectBase[Any]) -> list[dict[str, Any]]:
         """Execute a statement; return ``{column: value}`` dicts (nodes hydrated)."""
         return cast(list[dict[str, Any]], self._run(execution.select_op(self._core, stmt, "rows")))
