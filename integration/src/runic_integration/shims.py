@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 # Bound-query methods that execute (coroutines on AsyncBoundQuery).
 _QUERY_TERMINALS = frozenset(
-    {"all", "one", "first", "scalars", "scalar", "count", "all_rows", "all_with_edges"}
+    {"all", "one", "first", "scalars", "scalar", "count", "exists", "all_rows", "all_with_edges"}
 )
 
 
@@ -96,6 +96,7 @@ class AnySession(Protocol):
     async def scalars(self, stmt: Any) -> list[Any]: ...
     async def scalar(self, stmt: Any) -> Any: ...
     async def count(self, stmt: Any) -> int: ...
+    async def exists(self, stmt: Any) -> bool: ...
     async def all_rows(self, stmt: Any) -> list[dict[str, Any]]: ...
     async def all_with_edges(self, stmt: Any) -> list[tuple[Any, ...]]: ...
     async def __aenter__(self) -> Any: ...
@@ -270,6 +271,9 @@ class SyncSession:
 
     async def count(self, stmt: Any) -> int:
         return self.sync.count(stmt)
+
+    async def exists(self, stmt: Any) -> bool:
+        return self.sync.exists(stmt)
 
     async def all_rows(self, stmt: Any) -> list[dict[str, Any]]:
         return self.sync.all_rows(stmt)
