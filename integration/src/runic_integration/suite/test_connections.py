@@ -6,7 +6,14 @@ import asyncio
 
 import pytest
 
-from runic.ogm import AsyncConnectionManager, AsyncSession, ConnectionManager, Session, select
+from runic.ogm import (
+    AsyncConnectionManager,
+    AsyncSession,
+    Capability,
+    ConnectionManager,
+    Session,
+    select,
+)
 from runic_integration import RunicDB, backend_test
 from runic_integration.suite.models import Person
 
@@ -73,6 +80,8 @@ async def test_connection_manager_session_decorator_commits_or_rolls_back(db: Ru
     def add_person(pid: str, *, fail: bool = False, session: Session) -> str:
         seen.append(session)
         session.add(Person(id=pid, name=pid.title()))
+        if db.supports(Capability.TRANSACTIONS):
+            session.flush()  # written in the open transaction: the rollback undoes it
         if fail:
             raise KeyError("abort")
         return pid
@@ -104,6 +113,8 @@ async def test_async_connection_manager_session_decorator(db: RunicDB) -> None:
     async def add_person(pid: str, *, fail: bool = False, session: AsyncSession) -> str:
         seen.append(session)
         session.add(Person(id=pid, name=pid.title()))
+        if db.supports(Capability.TRANSACTIONS):
+            await session.flush()  # in the open transaction: the rollback undoes it
         if fail:
             raise KeyError("abort")
         return pid
