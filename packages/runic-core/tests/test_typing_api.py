@@ -19,7 +19,13 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 MODULE = textwrap.dedent(
     """\
-    from runic.ogm import AsyncSession, Session, select
+    from runic.ogm import (
+        AsyncConnectionManager,
+        AsyncSession,
+        ConnectionManager,
+        Session,
+        select,
+    )
     from runic.ogm.core import Field, Node, Relation
     from runic.ogm.repository import AsyncRepository, Repository
 
@@ -76,6 +82,23 @@ MODULE = textwrap.dedent(
             Person, field=Person.name, vector=[1.0]
         ).all()
         print(found)
+
+
+    async def managed(manager: ConnectionManager, amanager: AsyncConnectionManager) -> None:
+        @manager.session()
+        def name_of(pid: str, *, session: Session) -> str:
+            return pid
+
+        @amanager.session
+        async def count_of(pid: str, *, session: AsyncSession) -> int:
+            return len(pid)
+
+        reveal_type(name_of("a"))  # @decorated
+        reveal_type(await count_of("a"))  # @a_decorated
+        with manager.session() as session:
+            reveal_type(session)  # @scope
+        async with amanager.session() as a_session:
+            reveal_type(a_session)  # @a_scope
     """
 )
 
@@ -102,6 +125,10 @@ EXPECTED = {
     "a_one": "typing_api.Person | None",
     "a_find": "builtins.list[typing_api.Person]",
     "a_repo_query": "runic.ogm.session.bound.AsyncBoundQuery[typing_api.Person]",
+    "decorated": "builtins.str",
+    "a_decorated": "builtins.int",
+    "scope": "runic.ogm.session.session.Session",
+    "a_scope": "runic.ogm.session.async_session.AsyncSession",
 }
 
 

@@ -15,6 +15,7 @@ import typing
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, dataclass_transform
 
+from runic.ogm.core.awaitable import RESERVED_NODE_NAMES, AwaitableAttrs
 from runic.ogm.core.descriptors import MISSING, Field, FieldDescriptor, Relation
 from runic.ogm.core.metadata import EdgeMeta, NodeMeta, default_metadata
 from runic.ogm.core.state import STATE_KEY, EntityState
@@ -146,6 +147,15 @@ class Node(_Entity):
         _install_init(cls, fields, relations)
         default_metadata.register_node(cls)
 
+    @property
+    def awaitable_attrs(self) -> AwaitableAttrs:
+        """``await entity.awaitable_attrs.<relation>``: load it through the AsyncSession.
+
+        Returns the relation (or field); a loaded one comes back without a query, an
+        expired field is re-read, a detached entity raises DetachedEntityError.
+        """
+        return AwaitableAttrs(self)
+
     if typing.TYPE_CHECKING:  # the generated __init__ takes the declared fields
 
         def __init__(self, **kwargs: Any) -> None: ...
@@ -213,6 +223,7 @@ def _collect_fields(
         if name.startswith("_") or _is_classvar(annotation):
             continue
         _check_python_name(cls, name)
+        _check_not_reserved(cls, name, allow_relations)
         value = cls.__dict__.get(name, MISSING)
         if isinstance(value, FieldDescriptor):
             desc = value
@@ -239,6 +250,7 @@ def _collect_fields(
                     "underscore (those attributes are private to the class)"
                 )
             _check_python_name(cls, name)
+            _check_not_reserved(cls, name, allow_relations)
             value._check_declaration()
             if value.is_relation and not allow_relations:
                 raise MetadataError(f"{cls.__qualname__}.{name}: an Edge cannot declare a Relation")
@@ -264,6 +276,16 @@ def _check_python_name(cls: type, name: object) -> None:
         "graph property under that name, declare the field under an identifier and pass "
         f"the graph name explicitly, e.g. my_field: str = Field(name={name!r})"
     )
+
+
+def _check_not_reserved(cls: type, name: str, node: bool) -> None:
+    """Refuse a Node field shadowing an attribute of the Node base."""
+    if node and name in RESERVED_NODE_NAMES:
+        raise MetadataError(
+            f"{cls.__qualname__}.{name}: {name!r} is reserved (Node.{name}, "
+            f"await entity.{name}.<relation>); name the field otherwise and, to keep "
+            f"the graph property's name, declare it with Field(name={name!r})"
+        )
 
 
 def _check_class_name(cls: type) -> None:

@@ -17,6 +17,7 @@ it ran for the next flush).
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar, cast
@@ -70,6 +71,7 @@ class AsyncSession(SessionBase):
         # internal steps never take it again.
         self._lock = OperationLock()
         self._core._lazy_loader = self._lazy_load
+        self._core.facade = weakref.ref(self)  # entity.awaitable_attrs finds the session
 
     @property
     def driver(self) -> AsyncGraphDriver:
@@ -215,6 +217,14 @@ class AsyncSession(SessionBase):
     async def load(self, entities: Any, relation: str | FieldDescriptor) -> None:
         """Load ``relation`` of one entity or a list of them, in one query."""
         await self._read(self._core.load_relation(*execution.load_args(entities, relation)))
+
+    async def _await_attribute(self, entity: Any, name: str) -> Any:
+        """Load relation or expired field ``name`` of ``entity`` (``awaitable_attrs``)."""
+        if name in type(entity).__runic_meta__.relations:
+            await self.load(entity, name)
+        else:
+            await self._run(self._core.load_expired(entity))
+        return getattr(entity, name)
 
     async def relate(
         self, source: Any, field: str | FieldDescriptor, target: Any, edge: Any = None

@@ -119,6 +119,9 @@ class SessionCore:
         self.shared_by_tasks = False
         self._flushed: list[_Flushed] = []
         self._cascaded: list[Any] = []
+        #: a weak reference to the facade owning this core (set by AsyncSession, for
+        #: ``entity.awaitable_attrs``)
+        self.facade: Callable[[], Any] | None = None
 
     # -- AttributeLoader protocol (used by descriptors and __setattr__) ---------------
 
