@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 from runic.ogm import AsyncSession, DetachedEntityError, LazyLoadError
 from runic_integration import RunicDB, backend_test
+from runic_integration.statements import logged_statements
 from runic_integration.suite.models import Company, Person
 
 pytestmark = pytest.mark.runic_modes("async")
-
-
-class _Statements(logging.Handler):
-    """Collects the statements sessions log (``log_cypher``)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.sent: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sent.append(record.getMessage())
-
-
-@contextmanager
-def _counted() -> Iterator[_Statements]:
-    log = logging.getLogger("runic.cypher")
-    handler, level = _Statements(), log.level
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        yield handler
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
 
 
 async def _seed(db: RunicDB) -> None:
@@ -56,14 +29,14 @@ async def test_awaitable_attrs_loads_a_relation_once(db: RunicDB) -> None:
     assert ada is not None
     with pytest.raises(LazyLoadError):
         _ = ada.friends
-    with _counted() as counted:
+    with logged_statements() as counted:
         friends = await ada.awaitable_attrs.friends
         employer = await ada.awaitable_attrs.employer
     assert sorted(p.id for p in friends) == ["bob", "cy"]
     assert isinstance(employer, Company) and employer.id == "acme"
     assert len(counted.sent) == 2, counted.sent  # one statement per relation
     assert ada.friends is friends  # the attribute is loaded now
-    with _counted() as counted:
+    with logged_statements() as counted:
         again = await ada.awaitable_attrs.friends
         name = await ada.awaitable_attrs.name
     assert again is friends and name == "Ada"

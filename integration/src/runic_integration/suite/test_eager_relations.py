@@ -8,15 +8,13 @@ lazily.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from runic.ogm import Field, LazyLoadError, Node, Relation, select
 from runic_integration import RunicDB, backend_test
+from runic_integration.statements import logged_statements
 
 
 class Author(Node, labels=["ItEagerAuthor"]):
@@ -32,31 +30,6 @@ class Book(Node, labels=["ItEagerBook"]):
     author: Author | None = Relation(
         relationship="IT_WROTE", direction="INCOMING", target="Author", lazy=False
     )
-
-
-class _Statements(logging.Handler):
-    """Counts the statements sessions send (through ``log_cypher``)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.sent: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sent.append(record.getMessage())
-
-
-@contextmanager
-def _counted() -> Iterator[_Statements]:
-    log = logging.getLogger("runic.cypher")
-    handler = _Statements()
-    level = log.level
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        yield handler
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
 
 
 async def _library(db: RunicDB, authors: int) -> None:
@@ -85,13 +58,13 @@ def _check_author(author: Author) -> None:
 async def test_get_loads_eager_relations_with_the_entity(db: RunicDB) -> None:
     await _library(db, 3)
     session = db.session(log_cypher=True)
-    with _counted() as counted:
+    with logged_statements() as counted:
         a2 = await session.get(Author, "a2")
     assert a2 is not None
     _check_author(a2)  # books, each book's author, the mentor: no LazyLoadError
     # one statement with the author's eager relations, one for the books' author
     assert len(counted.sent) == 2, counted.sent
-    with _counted() as counted:
+    with logged_statements() as counted:
         again = await session.get(Author, "a2")
         book = await session.get(Book, "b2x")
     assert again is a2 and book in a2.books
@@ -122,7 +95,7 @@ async def test_eager_relations_cost_constant_statements_per_read(db: RunicDB) ->
         ids = [f"a{i}" for i in range(authors)]
         for name in ("scalars", "find_all", "find_all_by_ids", "query.all"):
             session = db.session(log_cypher=True)
-            with _counted() as counted:
+            with logged_statements() as counted:
                 found = await _read(db, session, name, ids)
             assert sorted(a.id for a in found) == ids, name
             for author in found:
@@ -161,7 +134,7 @@ async def test_traversal_and_scalar_results_get_their_eager_relations(db: RunicD
 async def test_eager_cycles_stop_at_a_relation_already_followed(db: RunicDB) -> None:
     await _library(db, 3)
     session = db.session(log_cypher=True)
-    with _counted() as counted:
+    with logged_statements() as counted:
         a2 = await session.get(Author, "a2")
     assert a2 is not None and a2.mentor is not None
     a1 = a2.mentor

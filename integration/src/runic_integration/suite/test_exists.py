@@ -3,38 +3,10 @@ stops at the first match (``LIMIT 1``), with the same matching as ``count``."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from runic.ogm import count, select
 from runic_integration import RunicDB, backend_test
+from runic_integration.statements import logged_statements
 from runic_integration.suite.models import Company, Person
-
-
-class _Statements(logging.Handler):
-    """Collects the statements sessions send (through ``log_cypher``)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.sent: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.sent.append(record.getMessage())
-
-
-@contextmanager
-def _counted() -> Iterator[_Statements]:
-    log = logging.getLogger("runic.cypher")
-    handler = _Statements()
-    level = log.level
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        yield handler
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
 
 
 async def _graph(db: RunicDB) -> None:
@@ -90,11 +62,11 @@ async def test_exists_on_an_empty_graph_is_false(db: RunicDB) -> None:
 async def test_exists_sends_one_statement_that_stops_at_the_first_match(db: RunicDB) -> None:
     await _graph(db)
     session = db.session(log_cypher=True)
-    with _counted() as counted:
+    with logged_statements() as counted:
         assert await session.exists(select(Person).where(Person.age > 20)) is True
     assert len(counted.sent) == 1, counted.sent
     assert "LIMIT" in counted.sent[0], counted.sent
-    with _counted() as counted:
+    with logged_statements() as counted:
         assert await session.query(Person).where(Person.age > 100).exists() is False
     assert len(counted.sent) == 1, counted.sent
     await session.close()
