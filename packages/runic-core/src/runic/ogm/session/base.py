@@ -142,6 +142,14 @@ class SessionBase:
         """Entities staged for deletion."""
         return list(self._core.deleted.values())
 
+    def hydrate(self, value: Any, cls: type | None = None) -> Any:
+        """Decode the nodes, edges and paths inside a raw result value into entities.
+
+        Nodes go through the identity map (``cls`` says which class to expect);
+        lists and maps are decoded item by item; other values are returned as they are.
+        """
+        return self._core.hydrate_value(value, cls)
+
     @property
     def identity_map(self) -> dict[tuple[Any, ...], Any]:
         """A copy of the identity map: ``(primary label, key) -> entity``."""
