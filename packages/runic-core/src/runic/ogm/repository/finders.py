@@ -61,7 +61,11 @@ OPERATORS: dict[str, tuple[int, Callable[[Any, Sequence[Any]], Expr]]] = {
     "is_not_null": (0, lambda f, a: f.is_not_null()),
     "regex": (1, lambda f, a: f.matches(a[0])),
 }
-_OPS_BY_LENGTH = sorted(OPERATORS, key=lambda op: -op.count("_"))
+#: (operator, words in the name) to try after a field: a bare field means equals
+_OP_WIDTHS = [
+    ("equals", 0),
+    *sorted(((op, op.count("_") + 1) for op in OPERATORS), key=lambda item: -item[1]),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,13 +215,9 @@ def _parse(cls: type[Any], name: str) -> Finder:
                 continue
             field = fields[fname]
             after = at + width
-            for op in ("equals", *_OPS_BY_LENGTH):
-                if op == "equals":
-                    op_width = 0
-                else:
-                    op_width = op.count("_") + 1
-                    if tokens[after : after + op_width] != op.split("_"):
-                        continue
+            for op, op_width in _OP_WIDTHS:
+                if tokens[after : after + op_width] != op.split("_")[:op_width]:
+                    continue
                 nxt = after + op_width
                 if nxt == len(tokens):
                     return [[Condition(field, op)]], None, False
@@ -235,7 +235,9 @@ def _parse(cls: type[Any], name: str) -> Finder:
                     parsed = _order(tokens, nxt + 2, field_names, fields)
                     if parsed is not None:
                         return [[Condition(field, op)]], parsed[0], parsed[1]
-                    deepest.append(_NoParse(nxt + 2, "no field of the entity after _order_by_"))
+                    deepest.append(
+                        _NoParse(nxt + 2, f"no field of {cls.__name__} after _order_by_")
+                    )
                     continue
                 deepest.append(
                     _NoParse(
