@@ -44,7 +44,7 @@ def shape(session: SessionBase, result: QueryResult, returns: Any) -> list[Any]:
             if node is None:
                 raise QueryBuildError(
                     f"returns={returns.__name__} but a row has no node column; "
-                    "RETURN the node variable"
+                    "return the node variable"
                 )
             entity = session.hydrate(node, returns)
             if not isinstance(entity, returns):
