@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from runic.ogm import AsyncRepository, CypherDialect, Field, Node, QueryBuildError, Repository
+from runic.ogm import (
+    AsyncRepository,
+    CypherDialect,
+    Field,
+    Node,
+    QueryBuildError,
+    Relation,
+    Repository,
+)
 from runic.ogm.repository.finders import finder_for
 
 D = CypherDialect()
@@ -349,3 +357,20 @@ def test_a_declared_repository_refuses_another_class() -> None:
         Members(Recorder(), Other)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"Repository\(session\) needs the entity class"):
         Repository(Recorder())  # type: ignore[arg-type,var-annotated]
+
+
+def test_a_relation_in_a_finder_name_says_so() -> None:
+    class Club(Node, labels=["RFClub"]):
+        id: str = Field(primary_key=True)
+        name: str = ""
+        members: list[Member] = Relation(relationship="RF_HAS", target=Member)
+
+    with pytest.raises(AttributeError, match="'members' is a relation, not a field"):
+        finder_for(Club, "find_by_members_in")
+
+
+def test_a_finder_without_arguments_shares_one_statement() -> None:
+    finder = finder_for(Member, "find_all_order_by_age_desc")
+    assert finder.statement([]) is finder.statement([])
+    with_args = finder_for(Member, "find_by_age")
+    assert with_args.statement([1]) is not with_args.statement([1])

@@ -12,6 +12,7 @@ so every backend compiles it.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ class Condition:
         return OPERATORS[self.operator][1](self.field, args)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finder:
     """A parsed finder name: conditions in OR-groups of AND-ed conditions, and an order."""
 
@@ -134,7 +135,17 @@ class Finder:
         return ored
 
     def statement(self, args: Sequence[Any]) -> Select[Any]:
-        """The ``select()`` statement for one call."""
+        """The ``select()`` statement for one call (one shared statement, and so one
+        compiled form, for a finder without arguments)."""
+        if not args and not self.arity:
+            return self._constant
+        return self._build(args)
+
+    @functools.cached_property
+    def _constant(self) -> Select[Any]:
+        return self._build(())
+
+    def _build(self, args: Sequence[Any]) -> Select[Any]:
         stmt = select(self.cls)
         condition = self.condition(args)
         if condition is not None:
@@ -246,7 +257,15 @@ def _parse(cls: type[Any], name: str) -> Finder:
                         f"({', '.join(OPERATORS)}), _and_, _or_ or _order_by_",
                     )
                 )
-        deepest.append(_NoParse(at, f"no field of {cls.__name__} starts here"))
+        relation = next(
+            (r for r in meta.relations if tokens[at : at + r.count("_") + 1] == r.split("_")),
+            None,
+        )
+        if relation is not None:
+            why = f"{relation!r} is a relation, not a field: filter it with query().traverse()"
+        else:
+            why = f"no field of {cls.__name__} starts here"
+        deepest.append(_NoParse(at, why))
         return None
 
     result = conditions(0)
