@@ -17,6 +17,8 @@ import types
 from typing import Any
 
 MARKER = "<!-- runic: diagram -->"
+#: The marker on a line of its own (not quoted in a sentence or a code span).
+_MARKER_LINE = re.compile(r"^" + re.escape(MARKER) + r"[ \t]*$", re.MULTILINE)
 _BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _SKIP = re.compile(r"<!--\s*skip:\s*next\b[^>]*-->\s*$")
 _ROLE = re.compile(
@@ -30,7 +32,8 @@ def page_models(markdown: str, name: str) -> list[type]:
     from runic.ogm import metadata
     from runic.ogm.core.models import Edge, Node
 
-    head = markdown.split(MARKER, 1)[0]
+    found = _MARKER_LINE.search(markdown)
+    head = markdown[: found.start()] if found else markdown
     module = types.ModuleType(name)
     sys.modules[name] = module  # annotations are resolved through the class's module
     saved = metadata.snapshot()
@@ -56,7 +59,8 @@ def page_models(markdown: str, name: str) -> list[type]:
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     """Replace the diagram marker with the Mermaid diagram of the page's models."""
-    if MARKER not in markdown:
+    found = _MARKER_LINE.search(markdown)
+    if found is None:
         return markdown
     from runic.migrate.diagram import mermaid
 
@@ -64,7 +68,8 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     classes = page_models(markdown, name)
     if not classes:
         raise ValueError(f"{page.file.src_uri}: no model classes above {MARKER}")
-    return markdown.replace(MARKER, "```mermaid\n" + mermaid(classes) + "```", 1)
+    fence = "```mermaid\n" + mermaid(classes) + "```"
+    return markdown[: found.start()] + fence + markdown[found.end() :]
 
 
 def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
