@@ -6,11 +6,13 @@
   registry, so nothing else is drawn), so the picture always matches the page's code.
   They must not need a database (the getting-started page declares its models there).
 * Docstrings use Sphinx roles (``:class:`Session```); the API pages show them as
-  code (``Session``) rather than as the raw role text.
+  links to the reference (``Session``) rather than as the raw role text.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 import sys
 import types
@@ -72,13 +74,52 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     return markdown[: found.start()] + fence + markdown[found.end() :]
 
 
+#: The packages of the API reference, in the order short names are looked up.
+API_MODULES = ("runic.ogm", "runic.migrate", "runic.falkordb", "runic.bolt", "runic.age")
+
+
+@functools.cache
+def _public_names() -> dict[str, frozenset[str]]:
+    return {name: frozenset(importlib.import_module(name).__all__) for name in API_MODULES}
+
+
+def role_target(target: str, page_module: str | None) -> str | None:
+    """The API reference identifier a docstring role's target names, if any.
+
+    ``runic.x.y`` names itself; ``Name`` or ``Name.attr`` is looked up in the
+    ``__all__`` of the page's package first, then of the others in
+    :data:`API_MODULES` order. A bare method name (``count``) names nothing.
+    """
+    if target.startswith("runic."):
+        return target
+    head = target.split(".", 1)[0]
+    names = _public_names()
+    order = [m for m in (page_module, *API_MODULES) if m is not None]
+    for module in dict.fromkeys(order):
+        if head in names.get(module, ()):
+            return f"{module}.{target}"
+    return None
+
+
 def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
-    """Show Sphinx roles of docstrings (``:class:`~a.b.C```) as code (``C``)."""
+    """Turn the Sphinx roles of docstrings (``:class:`~a.b.C```) into links to the API
+    reference where the target is in it (else into code, ``C``).
 
-    def code(match: re.Match[str]) -> str:
-        target = match.group(2)
-        if match.group(1):
-            target = target.rsplit(".", 1)[-1]
-        return f"<code>{target}</code>"
+    The links are mkdocs-autorefs references, resolved when every page is rendered;
+    ``optional``: a target the reference does not render stays plain code.
+    """
+    uri = page.file.src_uri
+    page_module = None
+    if uri.startswith("reference/"):
+        page_module = "runic." + uri.removeprefix("reference/").removesuffix(".md")
 
-    return _ROLE.sub(code, html)
+    def link(match: re.Match[str]) -> str:
+        target = match.group(2).strip()
+        shown = target.rsplit(".", 1)[-1] if match.group(1) else target
+        identifier = role_target(target.lstrip("."), page_module)
+        code = f"<code>{shown}</code>"
+        if identifier is None:
+            return code
+        return f'<autoref identifier="{identifier}" optional>{code}</autoref>'
+
+    return _ROLE.sub(link, html)

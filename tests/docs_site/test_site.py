@@ -111,3 +111,13 @@ def test_getting_started_shows_the_diagram_of_its_models(site: Path) -> None:
     drawn = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', html, re.DOTALL)
     assert drawn is not None, "no mermaid diagram on the getting-started page"
     assert unescape(drawn.group(1)) == expected.rstrip("\n")  # the fence drops the last newline
+
+
+def test_docstring_roles_become_links_or_code(site: Path) -> None:
+    """``:class:`SchemaAdapter``` in a docstring links to its entry; no raw role is left."""
+    pages = {p.parent.name: p.read_text() for p in (site / "reference").glob("*/index.html")}
+    assert sorted(pages) == ["age", "bolt", "falkordb", "migrate", "ogm"]
+    link = 'href="#runic.migrate.SchemaAdapter"><code>SchemaAdapter</code></a>'
+    assert link in pages["migrate"]
+    roles = re.compile(r":(?:class|func|meth|attr|data|mod|exc|obj|const):(?:<code>|`)")
+    assert {name: roles.findall(text) for name, text in pages.items() if roles.search(text)} == {}
