@@ -16,6 +16,7 @@ import zlib
 from fnmatch import fnmatchcase
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,15 @@ def inventory(site: Path) -> set[str]:
     header, _, _, _, body = (site / "objects.inv").read_bytes().split(b"\n", 4)
     assert header == b"# Sphinx inventory version 2"
     return {line.split()[0] for line in zlib.decompress(body).decode().splitlines()}
+
+
+def load(name: str, path: Path) -> Any:
+    """Import the file ``path`` as a module called ``name`` (not kept in sys.modules)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def nav_pages() -> list[str]:
@@ -76,10 +86,7 @@ def test_every_page_of_docs_is_in_the_nav() -> None:
 def test_every_nav_page_runs_in_the_docs_run() -> None:
     """Each nav page is one the root conftest.py collects, and its ```python blocks are
     its test items (pytest --collect-only on the pages)."""
-    spec = importlib.util.spec_from_file_location("_root_conftest", ROOT / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    conftest = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(conftest)
+    conftest = load("_root_conftest", ROOT / "conftest.py")
     pages = [f"docs/{page}" for page in nav_pages()]
     uncovered = [p for p in pages if not any(fnmatchcase(p, g) for g in conftest.DOC_PAGES)]
     assert not uncovered, f"pages the docs run does not collect: {uncovered}"
@@ -99,11 +106,7 @@ def test_every_nav_page_runs_in_the_docs_run() -> None:
 def test_getting_started_shows_the_diagram_of_its_models(site: Path) -> None:
     from runic.migrate.diagram import mermaid
 
-    sys.path.insert(0, str(DOCS))
-    try:
-        hooks = importlib.import_module("hooks")
-    finally:
-        sys.path.remove(str(DOCS))
+    hooks = load("_docs_hooks", DOCS / "hooks.py")
     source = (DOCS / "getting-started.md").read_text()
     expected = mermaid(hooks.page_models(source, "runic_docs_test_getting_started"))
     assert "class Person {" in expected and "WORKS_FOR (employer)" in expected
