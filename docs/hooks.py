@@ -6,7 +6,8 @@
   registry, so nothing else is drawn), so the picture always matches the page's code.
   They must not need a database (the getting-started page declares its models there).
 * Docstrings use Sphinx roles (``:class:`Session```); the API pages show them as
-  links to the reference (``Session``) rather than as the raw role text.
+  links to the reference (``Session``) rather than as the raw role text, and a
+  paragraph ending in reST's ``::`` with one colon.
 """
 
 from __future__ import annotations
@@ -122,4 +123,6 @@ def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
             return code
         return f'<autoref identifier="{identifier}" optional>{code}</autoref>'
 
-    return _ROLE.sub(link, html)
+    html = _ROLE.sub(link, html)
+    # reST's "text::" before a literal block: Markdown shows the block, so one colon.
+    return html.replace("::</p>", ":</p>") if page_module else html

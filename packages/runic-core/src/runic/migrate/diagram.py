@@ -4,7 +4,7 @@ Each node class is a box with its labels, primary key and fields; each relation 
 arrow from the class that declares it, with the relationship type, the attribute,
 the cardinality and the edge model's fields; a node class that subclasses another
 one in the drawing points to its parent. With counts (``--url``) every box shows how
-many nodes have its labels and every relationship type how many edges it has::
+many nodes have its labels and every relationship type how many edges it has:
 
     from runic.migrate.diagram import mermaid
 
