@@ -291,7 +291,9 @@ def add_parser(actions: Any) -> None:
     )
     sub.add_argument("--format", choices=FORMATS, default="mermaid", help="output format")
     sub.add_argument(
-        "--url", default=None, help="database URL: adds live node and edge counts (optional)"
+        "--url",
+        default=None,
+        help="database URL: adds live node and edge counts ($RUNIC_URL is not read)",
     )
     sub.add_argument("--output", "-o", default=None, help="write to this file (default: stdout)")
 
