@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from runic.ogm.core.descriptors import FieldDescriptor
+from runic.ogm.core.descriptors import FieldDescriptor, eager_relations_declared
 from runic.ogm.core.metadata import NodeMeta, node_meta
 from runic.ogm.core.models import Edge, Node
 from runic.ogm.core.state import STATE_KEY, EntityState
@@ -192,6 +192,8 @@ class Loading:
         """:meth:`load_eager` for what a read returned: ``entities`` and the targets of
         their ``fetched`` relations (of ``sources`` when given); the targets of eager
         relations are the next level of :meth:`load_eager` itself."""
+        if not eager_relations_declared():
+            return None  # no model has a lazy=False relation: nothing to walk
         level = list(entities)
         for desc in fetched:
             if not desc.lazy and sources is None:
@@ -209,6 +211,8 @@ class Loading:
         self-references, stop at a relation already followed). A relation
         already loaded on an entity is not loaded again.
         """
+        if not eager_relations_declared():
+            return None
         items = entities if isinstance(entities, list) else list(entities)
         classes = {cls for cls in set(map(type, items)) if _eager_relations(cls)}
         if not classes:
