@@ -335,7 +335,7 @@ def get_statement(
     dialect: GraphDialect, meta: NodeMeta, pk: Any, fetch: Sequence[str]
 ) -> tuple[Statement, list[FieldDescriptor]]:
     """One node of ``meta`` by primary key, with eager relations."""
-    shape = _get_shape(_key(dialect), meta, tuple(fetch))
+    shape = _get_shape(cast("Hashable", dialect), meta, tuple(fetch))
     return shape.statement({"pk": _key_value(meta, pk)}), list(shape.descs)
 
 
@@ -367,7 +367,7 @@ def find_all_statement(
         if limit is not None:
             params["limit"] = limit
     shape = _find_all_shape(
-        _key(dialect),
+        cast("Hashable", dialect),
         meta,
         tuple(fetch),
         ids is not None,
@@ -381,13 +381,13 @@ def relation_statement(
     dialect: GraphDialect, desc: FieldDescriptor, graph_ids: list[Any]
 ) -> Statement:
     """Targets of one relation for many source nodes: rows ``(source id, [targets])``."""
-    shape = _relation_shape(_key(dialect), desc)
+    shape = _relation_shape(cast("Hashable", dialect), desc)
     return shape.statement({"ids": graph_ids})
 
 
 def by_ids_statement(dialect: GraphDialect, graph_ids: list[Any]) -> Statement:
     """Nodes by backend id."""
-    return _by_ids_shape(_key(dialect)).statement({"ids": graph_ids})
+    return _by_ids_shape(cast("Hashable", dialect)).statement({"ids": graph_ids})
 
 
 def count_statement(meta: NodeMeta, dialect: GraphDialect | None = None) -> Statement:
