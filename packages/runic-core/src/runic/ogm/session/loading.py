@@ -10,7 +10,7 @@ the rest of the core it performs no I/O: each operation is a generator (see
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.descriptors import FieldDescriptor, eager_relations_declared
 from runic.ogm.core.metadata import NodeMeta, node_meta
@@ -114,21 +114,23 @@ class Loading:
     def _hydrate_fetch(
         self, result: QueryResult, cls: type[Node], fetched: Sequence[FieldDescriptor]
     ) -> list[Any]:
+        core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
         rows = result.rows
         if len(rows) == 1 and not fetched:  # a get(): no bulk work to pause the collector for
-            return [decode_node(_session(self), rows[0][0], cls)]
+            return [decode_node(core, rows[0][0], cls)]
         out = []
         with gc_paused(len(rows) * (1 + len(fetched))):
             for row in rows:
-                entity = decode_node(_session(self), row[0], cls)
+                entity = decode_node(core, row[0], cls)
                 for desc, nodes in zip(fetched, row[1:], strict=True):
                     self._set_relation(entity, desc, nodes)
                 out.append(entity)
         return out
 
     def _set_relation(self, entity: Any, desc: FieldDescriptor, nodes: Sequence[Any]) -> None:
+        core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
         target_cls = desc.resolve_target()
-        targets = [decode_node(_session(self), n, target_cls) for n in nodes if n is not None]
+        targets = [decode_node(core, n, target_cls) for n in nodes if n is not None]
         if desc.direction == "BOTH" and len(targets) > 1:
             # edges both ways (or a loop, matched from either end) give a target twice
             targets = list({id(t): t for t in targets}.values())
@@ -244,6 +246,7 @@ class Loading:
 
     def refresh(self, entity: Any) -> Op[None]:
         """Re-read every field of ``entity`` from the graph."""
+        core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
         state = self._attached_state(entity, "refresh")
         if not state.persistent or state.graph_id is None:
             raise DetachedEntityError(
@@ -264,12 +267,13 @@ class Loading:
         state.clear_snapshot()
         state.clear_changed()
         self.dirty.pop(id(entity), None)
-        decode_node(_session(self), node, type(entity))
+        decode_node(core, node, type(entity))
         yield from self.load_eager([entity])  # its lazy=False relations, read again
         return None
 
     def load_expired(self, entity: Any) -> Op[None]:
         """Fill the expired fields of ``entity`` from the graph; the others are kept."""
+        core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
         state = self._attached_state(entity, "load")
         if not state.persistent or state.graph_id is None:
             raise DetachedEntityError(
@@ -278,7 +282,7 @@ class Loading:
         result = yield reads.by_ids_statement(self.dialect, [state.graph_id])
         if not result.rows:
             raise _core.StaleDataError(f"{_core._entity_label(entity)} is no longer in the graph")
-        decode_node(_session(self), result.rows[0][0], type(entity))
+        decode_node(core, result.rows[0][0], type(entity))
         return None
 
     def run_compiled(self, stmt: Statement) -> Op[QueryResult]:
@@ -291,11 +295,12 @@ class Loading:
 
     def hydrate_value(self, value: Any, expected: type | None = None) -> Any:
         """Decode nodes/edges/paths inside any value (lists and maps included)."""
+        core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
         if isinstance(value, GraphNode):
             node_cls = (
                 expected if isinstance(expected, type) and issubclass(expected, Node) else None
             )
-            return decode_node(_session(self), value, node_cls)
+            return decode_node(core, value, node_cls)
         if isinstance(value, GraphEdge):
             edge_cls = (
                 expected if isinstance(expected, type) and issubclass(expected, Edge) else None
@@ -311,11 +316,6 @@ class Loading:
         if isinstance(value, dict):
             return {k: self.hydrate_value(v) for k, v in value.items()}
         return value
-
-
-def _session(loading: Loading) -> SessionCore:
-    """``loading`` as the SessionCore it is (what hydration takes)."""
-    return cast("SessionCore", loading)
 
 
 # -- lazy=False relations ----------------------------------------------------------------

@@ -336,7 +336,12 @@ def get_statement(
 ) -> tuple[Statement, list[FieldDescriptor]]:
     """One node of ``meta`` by primary key, with eager relations."""
     shape = _get_shape(cast("Hashable", dialect), meta, tuple(fetch))
-    return shape.statement({"pk": _key_value(meta, pk)}), list(shape.descs)
+    # the hot path of session.get(): _key_value and _Shape.statement written out
+    desc = meta.fields[meta.pk_field_name or ""]
+    params = {"pk": desc.converter.to_graph(pk) if desc.converter is not None else pk}
+    if shape.fixed:
+        params.update(shape.fixed)
+    return Statement(shape.cypher, params, shape.columns), list(shape.descs)
 
 
 def find_all_statement(
