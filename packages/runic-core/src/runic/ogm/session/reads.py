@@ -113,7 +113,7 @@ def _pk_ref(meta: NodeMeta) -> PropRef | IdRef:
 def _fetch_clauses(
     meta: NodeMeta, fetch: Sequence[str]
 ) -> tuple[list[Clause], list[FieldDescriptor], list[str]]:
-    """One ``OPTIONAL MATCH`` of each fetched relation, its targets collected into ``f<i>``."""
+    """An optional match of each fetched relation, its targets collected into ``f<i>``."""
     descs: list[FieldDescriptor] = []
     for name in fetch:
         desc = meta.relations.get(name)
@@ -143,7 +143,7 @@ def _fetch_clauses(
 
 
 def _fetched_return(meta: NodeMeta, carried: list[str], order: OrderItem | None) -> ReturnClause:
-    """``RETURN n, f0, ... [ORDER BY ...]``."""
+    """The return of ``n, f0, ...`` (ordered again after a paged match)."""
     items = (Projection(VarRef("n"), "n", "node", meta.cls), *map(_var, carried))
     return ReturnClause(items, order_by=(order,) if order is not None else ())
 
