@@ -51,6 +51,8 @@ from runic.ogm.query.ir import (
     Comparison,
     FulltextSource,
     IdRef,
+    MatchId,
+    MatchKey,
     MatchNode,
     MatchPath,
     NodePattern,
@@ -66,6 +68,7 @@ from runic.ogm.query.ir import (
     Raw,
     ReturnClause,
     ReturnItem,
+    Unwind,
     ValueExpr,
     VarRef,
     VectorSource,
@@ -240,16 +243,23 @@ class RenderContext:
         self.params[name] = value
         return f"${name}"
 
+    def named(self, param: Param) -> str:
+        """Store ``param`` under its own name when it has one (``$pk``), else as the next."""
+        if param.name is None:
+            return self.ref(param.value)
+        self.params[param.name] = param.value
+        return f"${param.name}"
+
     def param(self, param: Param) -> str:
         """Store a :class:`Param`; return its (possibly wrapped) reference."""
-        ref = self.ref(param.value)
+        ref = self.named(param)
         if param.cypher_fn is None:
             return ref
         return self.dialect.wrap_param(param.cypher_fn, ref, param.field)
 
     def param_list(self, param: Param) -> str:
         """Store a list :class:`Param` whose *elements* need ``cypher_fn`` wrapping."""
-        ref = self.ref(param.value)
+        ref = self.named(param)
         if param.cypher_fn is None:
             return ref
         size = len(param.value) if isinstance(param.value, (list, tuple)) else 0
@@ -587,6 +597,12 @@ class CypherDialect:
         """Render one clause, including its WHERE."""
         if isinstance(clause, MatchNode):
             text = self.render_match_node(clause, ctx)
+        elif isinstance(clause, MatchKey):
+            return self.render_match_key(clause, ctx)
+        elif isinstance(clause, MatchId):
+            return self.render_match_id(clause, ctx)
+        elif isinstance(clause, Unwind):
+            return self.render_unwind(clause, ctx)
         elif isinstance(clause, MatchPath):
             text = self.render_match_path(clause, ctx)
         elif isinstance(clause, WithClause):
@@ -616,10 +632,39 @@ class CypherDialect:
             f"{keyword} {source}{self.render_relationship(clause)}{self.render_node(clause.target)}"
         )
 
+    def render_match_key(self, clause: MatchKey, ctx: RenderContext) -> str:
+        """``MATCH (n:`Label`) WHERE n.`key` = $pk`` (through :meth:`render_key_match`)."""
+        node = clause.node
+        return self.render_key_match(
+            self.quote_alias(node.alias),
+            node.labels,
+            self.quote_identifier(clause.prop),
+            ctx.param(clause.value),
+        )
+
+    def render_match_id(self, clause: MatchId, ctx: RenderContext) -> str:
+        """``MATCH (n:`Label`) WHERE id(n) = $pk`` (or ``= i``, a variable)."""
+        value = clause.value
+        ref = ctx.param(value) if isinstance(value, Param) else self.render_value(value, ctx)
+        var = self.quote_alias(clause.node.alias)
+        return f"MATCH {self.render_node(clause.node)} WHERE {self.node_id_expr(var)} = {ref}"
+
+    def render_unwind(self, clause: Unwind, ctx: RenderContext) -> str:
+        """``UNWIND $ids AS i``."""
+        return f"UNWIND {ctx.param(clause.items)} AS {self.quote_alias(clause.alias)}"
+
     def render_with(self, clause: WithClause, ctx: RenderContext) -> str:
-        """``WITH [DISTINCT] a, b``."""
+        """``WITH [DISTINCT] a, b [ORDER BY ...] [SKIP $s] [LIMIT $l]``."""
         items = ", ".join(self.render_projection(p, ctx, in_with=True) for p in clause.items)
-        return f"WITH DISTINCT {items}" if clause.distinct else f"WITH {items}"
+        text = f"WITH DISTINCT {items}" if clause.distinct else f"WITH {items}"
+        if clause.order_by:
+            terms = ", ".join(self.render_order_item(o, ctx, {}) for o in clause.order_by)
+            text += f" ORDER BY {terms}"
+        if clause.skip is not None:
+            text += f" SKIP {ctx.param(clause.skip)}"
+        if clause.limit is not None:
+            text += f" LIMIT {ctx.param(clause.limit)}"
+        return text
 
     def render_fulltext_source(self, clause: FulltextSource, ctx: RenderContext) -> str:
         """Render a fulltext-index root (``CALL ... YIELD node AS n``); not in openCypher."""
@@ -735,6 +780,8 @@ class CypherDialect:
         expr = p.expr
         if isinstance(expr, VarRef) and expr.alias == p.column:
             return self.quote_alias(expr.alias)
+        if p.variable:
+            return f"{self.render_value(expr, ctx)} AS {self.quote_alias(p.column)}"
         if (
             isinstance(expr, Raw)
             and raw_column(expr.text) == p.column

@@ -33,6 +33,15 @@ _SIMILARITIES = ("cosine", "euclidean")
 _IMMUTABLE_DEFAULTS = (type(None), bool, int, float, complex, str, bytes, tuple, frozenset)
 
 
+_eager_declared = False
+
+
+def eager_relations_declared() -> bool:
+    """Whether any relation with ``lazy=False`` was declared in this process (until then
+    no read needs to look for eager relations to load)."""
+    return _eager_declared
+
+
 class _Missing:
     """Sentinel type for "no default given"."""
 
@@ -106,6 +115,9 @@ class FieldDescriptor(FieldExpressions):
         self.edge_model = edge_model
         self.cascade = cascade
         self.lazy = lazy
+        if not lazy:
+            global _eager_declared
+            _eager_declared = True
         self.explicit_converter = converter
         self.converter: TypeConverter | None = converter
         self.generated = generated

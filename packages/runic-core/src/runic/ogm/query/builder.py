@@ -48,6 +48,8 @@ from runic.ogm.query.ir import (
     Comparison,
     FulltextSource,
     IdRef,
+    MatchId,
+    MatchKey,
     MatchNode,
     MatchPath,
     NodePattern,
@@ -63,6 +65,7 @@ from runic.ogm.query.ir import (
     Raw,
     ReturnClause,
     ReturnItem,
+    Unwind,
     VarRef,
     VectorSimilarity,
     VectorSource,
@@ -332,6 +335,8 @@ class SelectBase(Generic[T]):
     def _attach(self, pred: Predicate, used: set[str]) -> Self:
         index = max(self.binding(a).clause for a in used)
         clause = self._clauses[index]
+        if isinstance(clause, MatchKey | MatchId | Unwind):  # the session's reads only
+            raise QueryBuildError(f"cannot filter a {type(clause).__name__} clause")
         clauses = list(self._clauses)
         clauses[index] = replace(clause, where=and_(clause.where, pred))
         return self._evolve(_clauses=tuple(clauses))

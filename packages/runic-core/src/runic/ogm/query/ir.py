@@ -31,6 +31,8 @@ __all__ = [
     "Direction",
     "FulltextSource",
     "IdRef",
+    "MatchId",
+    "MatchKey",
     "MatchNode",
     "MatchPath",
     "NodePattern",
@@ -47,6 +49,7 @@ __all__ = [
     "ReturnClause",
     "ReturnItem",
     "ReturnKind",
+    "Unwind",
     "ValueExpr",
     "VarRef",
     "VectorSimilarity",
@@ -89,11 +92,15 @@ class Param:
     ``cypher_fn`` names a function the dialect may wrap around the reference
     (``vecf32($p0)``); for ``IN`` comparisons it applies to each list element.
     ``field`` (``Owner.name``) names the field it came from, for error messages.
+    ``name`` fixes the parameter's name (``$pk``) instead of the next ``$pN``: the
+    session's own statements (``get``, relation loading) keep one text per shape and
+    send new values under the same names.
     """
 
     value: Any
     cypher_fn: str | None = None
     field: str | None = field(default=None, compare=False)
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +235,38 @@ class MatchPath:
 
 
 @dataclass(frozen=True, slots=True)
+class MatchKey:
+    """``MATCH (alias:Label...)`` the node whose property ``prop`` equals ``value``.
+
+    A look-up by primary key (``session.get()``); the dialect picks the form its
+    server answers fastest (``WHERE n.k = $pk``, or FalkorDB's inline ``{k: $pk}``).
+    """
+
+    node: NodePattern
+    prop: str
+    value: Param
+
+
+@dataclass(frozen=True, slots=True)
+class MatchId:
+    """``MATCH (alias:Label...) WHERE id(alias) = value``: a node by database id.
+
+    ``value`` is a parameter or a variable bound before (``UNWIND $ids AS i``).
+    """
+
+    node: NodePattern
+    value: Param | VarRef
+
+
+@dataclass(frozen=True, slots=True)
+class Unwind:
+    """``UNWIND $param AS alias``: one row per element of a list parameter."""
+
+    items: Param
+    alias: str
+
+
+@dataclass(frozen=True, slots=True)
 class FulltextSource:
     """Root from a fulltext index: nodes of ``index_label`` matching ``query``.
 
@@ -273,25 +312,15 @@ class Projection:
 
     ``kind``/``cls`` tell the session how to decode the column. A :class:`VarRef`
     whose column equals its alias and a :class:`Raw` whose column is what the
-    server names it are rendered without ``AS``.
+    server names it are rendered without ``AS``. ``variable`` renders the column
+    as a bare variable (``collect(m) AS m``) instead of a quoted name.
     """
 
     expr: ValueExpr
     column: str
     kind: ReturnKind = "value"
     cls: type | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WithClause:
-    """``WITH [DISTINCT] items [WHERE ...]``: a pipeline stage."""
-
-    items: tuple[Projection, ...]
-    distinct: bool = False
-    where: Predicate | None = None
-
-
-Clause: TypeAlias = MatchNode | MatchPath | FulltextSource | VectorSource | WithClause
+    variable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +329,27 @@ class OrderItem:
 
     expr: PropRef | VarRef | IdRef | Raw
     desc: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WithClause:
+    """``WITH [DISTINCT] items [ORDER BY ...] [SKIP $s] [LIMIT $l] [WHERE ...]``: a stage.
+
+    ``order_by``/``skip``/``limit`` page the rows before later clauses (the
+    session's ``find_all(skip=, limit=)``); ``skip`` and ``limit`` are parameters.
+    """
+
+    items: tuple[Projection, ...]
+    distinct: bool = False
+    where: Predicate | None = None
+    order_by: tuple[OrderItem, ...] = ()
+    skip: Param | None = None
+    limit: Param | None = None
+
+
+Clause: TypeAlias = (
+    MatchNode | MatchPath | MatchKey | MatchId | Unwind | FulltextSource | VectorSource | WithClause
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,7 +408,7 @@ class Query:
                 needed.add(Capability.FULLTEXT_SEARCH)
             elif isinstance(clause, VectorSource):
                 needed.add(Capability.VECTOR_SEARCH)
-            node = clause.node if isinstance(clause, MatchNode) else None
+            node = clause.node if isinstance(clause, MatchNode | MatchKey | MatchId) else None
             if isinstance(clause, MatchPath):
                 node = clause.target
             if node is not None and len(node.labels) > 1:
@@ -456,6 +506,15 @@ def _rename_node(node: NodePattern, old: str, new: str) -> NodePattern:
 
 
 def _rename_clause(clause: Clause, old: str, new: str) -> Clause:
+    if isinstance(clause, MatchKey):
+        return replace(clause, node=_rename_node(clause.node, old, new))
+    if isinstance(clause, MatchId):
+        value = clause.value
+        if isinstance(value, VarRef):
+            value = _rename_expr(value, old, new)
+        return replace(clause, node=_rename_node(clause.node, old, new), value=value)
+    if isinstance(clause, Unwind):
+        return replace(clause, alias=_rn(clause.alias, old, new))
     where = _rename_pred(clause.where, old, new)
     if isinstance(clause, (MatchNode, FulltextSource)):
         return replace(clause, node=_rename_node(clause.node, old, new), where=where)
@@ -477,7 +536,10 @@ def _rename_clause(clause: Clause, old: str, new: str) -> Clause:
             where=where,
         )
     return replace(
-        clause, items=tuple(_rename_projection(p, old, new) for p in clause.items), where=where
+        clause,
+        items=tuple(_rename_projection(p, old, new) for p in clause.items),
+        where=where,
+        order_by=tuple(_rename_order(o, old, new) for o in clause.order_by),
     )
 
 
@@ -488,6 +550,9 @@ def _rename_order(item: OrderItem, old: str, new: str) -> OrderItem:
 _RENAMERS: dict[type, Callable[[Any, str, str], Any]] = {
     MatchNode: _rename_clause,
     MatchPath: _rename_clause,
+    MatchKey: _rename_clause,
+    MatchId: _rename_clause,
+    Unwind: _rename_clause,
     FulltextSource: _rename_clause,
     VectorSource: _rename_clause,
     WithClause: _rename_clause,
