@@ -45,9 +45,9 @@ from typing import TYPE_CHECKING, Any
 from runic.age import _schema
 from runic.age.agtype import LABELS_PROPERTY
 from runic.age.capabilities import AGE
+from runic.ogm.capabilities import Capability
 from runic.ogm.core.metadata import default_metadata
 from runic.ogm.dialect import CypherDialect, RelPattern, RenderContext
-from runic.ogm.driver.protocols import Capability
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
 from runic.ogm.identifiers import escape, is_plain, validate_identifier
 from runic.ogm.query.ir import (

@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
+from runic.ogm.dialect.base import CompiledQuery, GraphDialect
 from runic.ogm.dialect.compiler import (
-    CompiledQuery,
     CypherDialect,
-    GraphDialect,
     RelPattern,
     RenderContext,
     check_function_name,
