@@ -10,7 +10,6 @@ from __future__ import annotations
 from runic.ogm.dialect.base import CompiledQuery, GraphDialect
 from runic.ogm.dialect.compiler import (
     CypherDialect,
-    RelPattern,
     RenderContext,
     check_function_name,
     default_dialect,
@@ -20,7 +19,6 @@ __all__ = [
     "CompiledQuery",
     "CypherDialect",
     "GraphDialect",
-    "RelPattern",
     "RenderContext",
     "check_function_name",
     "default_dialect",
