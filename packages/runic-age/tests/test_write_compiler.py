@@ -131,3 +131,22 @@ def test_the_key_locks_go_before_the_write() -> None:
         "keys": [lock_id("P", "id", "a")],
     }
     assert compiled.guarded  # creations only: the guard leads them, no subquery needed
+
+
+def test_bulk_statements() -> None:
+    from runic.ogm import Field, Node, delete, update
+
+    class AgBulk(Node, labels=["AgBulk"]):
+        id: str = Field(primary_key=True)
+        age: int = 0
+        name: str | None = None
+
+    stmt = update(AgBulk).where(AgBulk.age < 18).values(name="kid", age=None)
+    assert stmt.build(AGEDialect()) == (
+        "MATCH (n:`AgBulk`) WHERE n.`age` < $p0 SET n.`name` = $p1 REMOVE n.`age` "
+        "RETURN count(*) AS rowcount",
+        {"p0": 18, "p1": "kid"},
+    )
+    assert delete(AgBulk).build(AGEDialect())[0] == (
+        "MATCH (n:`AgBulk`) DETACH DELETE n RETURN count(*) AS rowcount"
+    )

@@ -226,3 +226,39 @@ CASES = [
 )
 def test_each_write_part_compiles_exactly(dialect: BoltDialect, shape: str, expected: str) -> None:
     assert dialect.compile(IR[shape]).cypher == expected
+
+
+@pytest.mark.parametrize("dialect", [Neo4jDialect(), MemgraphDialect()])
+def test_bulk_statements(dialect: BoltDialect) -> None:
+    from runic.ogm import Field, Node, delete, update
+
+    class BtBulk(Node, labels=["BtBulk"]):
+        id: str = Field(primary_key=True)
+        age: int = 0
+        name: str | None = None
+
+    stmt = update(BtBulk).where(BtBulk.age < 18).values(name="kid", age=None)
+    assert stmt.build(dialect) == (
+        "MATCH (n:`BtBulk`) WHERE n.`age` < $p0 SET n.`name` = $p1 REMOVE n.`age` "
+        "RETURN count(*) AS rowcount",
+        {"p0": 18, "p1": "kid"},
+    )
+    assert delete(BtBulk).build(dialect)[0] == (
+        "MATCH (n:`BtBulk`) DETACH DELETE n RETURN count(*) AS rowcount"
+    )
+
+
+def test_bulk_update_on_arcadedb_removes_by_setting_null() -> None:
+    from runic.ogm import Field, Node, update
+
+    class BtBulkA(Node, labels=["BtBulkA"]):
+        id: str = Field(primary_key=True)
+        age: int = 0
+        name: str | None = None
+
+    stmt = update(BtBulkA).where(BtBulkA.age < 18).values(name="kid", age=None)
+    assert stmt.build(ArcadeDBDialect()) == (
+        "MATCH (n:`BtBulkA`) WHERE n.`age` < $p0 SET n.`name` = $p1, n.`age` = null "
+        "RETURN count(*) AS rowcount",
+        {"p0": 18, "p1": "kid"},
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runic.falkordb.dialect import FalkorDBDialect
+from runic.ogm import Field, Node, Vector, delete, update
 from runic.ogm.query.write import (
     ById,
     ClearEdges,
@@ -119,3 +120,22 @@ def test_each_write_part_compiles_exactly(shape: str) -> None:
 
 def test_guard_after_earlier_parts_runs_them_in_a_subquery() -> None:
     assert FalkorDBDialect().compile(IR["guard_after_parts"]).guarded
+
+
+class FkBulk(Node, labels=["FkBulk"]):
+    id: str = Field(primary_key=True)
+    age: int = 0
+    name: str | None = None
+    emb: Vector | None = None
+
+
+def test_bulk_update_sets_and_removes_one_property_per_clause() -> None:
+    stmt = update(FkBulk).where(FkBulk.age < 18).values(name="kid", emb=Vector([1.0]), age=None)
+    assert stmt.build(FalkorDBDialect()) == (
+        "MATCH (n:`FkBulk`) WHERE n.`age` < $p0 SET n.`name` = $p1 "
+        "WITH n SET n.`emb` = vecf32($p2) WITH n REMOVE n.`age` RETURN count(*) AS rowcount",
+        {"p0": 18, "p1": "kid", "p2": [1.0]},
+    )
+    assert delete(FkBulk).build(FalkorDBDialect())[0] == (
+        "MATCH (n:`FkBulk`) DETACH DELETE n RETURN count(*) AS rowcount"
+    )

@@ -431,7 +431,9 @@ class ArcadeDBDialect(BoltDialect):
       index ``Label[prop]``;
     * ArcadeDB's Cypher creates only range indexes and constraints:
       :meth:`fulltext_index_sql` and :meth:`vector_index_sql` give the ArcadeDB
-      SQL for the others (run it through ArcadeDB's HTTP API or console).
+      SQL for the others (run it through ArcadeDB's HTTP API or console);
+    * a bulk update removes properties by setting them to ``null``
+      (:meth:`render_bulk_set`).
     """
 
     name = "arcadedb"
@@ -453,6 +455,14 @@ class ArcadeDBDialect(BoltDialect):
     def vector_index_name(self, label: str, prop: str) -> str:
         """``Label[prop]``."""
         return f"{_name_part(label, 'vector index label')}[{_name_part(prop, 'vector property')}]"
+
+    def render_bulk_set(
+        self, var: str, sets: Sequence[tuple[str, str]], removes: Sequence[str]
+    ) -> str:
+        """``SET var.a = $p1, var.c = null``: ArcadeDB leaves a property a ``REMOVE``
+        after a ``SET`` names in place; setting it to ``null`` removes it."""
+        items = [*sets, *((prop, "null") for prop in removes)]
+        return "SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
 
     def render_vector_score(
         self, clause: VectorSource, ctx: RenderContext

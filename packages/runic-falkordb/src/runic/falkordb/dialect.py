@@ -112,6 +112,15 @@ class FalkorDBDialect(CypherDialect):
         keep = f"{var}, {carry}" if carry else var
         return f" WITH {keep} ".join(f"SET {self.render_set_items(var, (item,))}" for item in items)
 
+    def render_bulk_set(
+        self, var: str, sets: Sequence[tuple[str, str]], removes: Sequence[str]
+    ) -> str:
+        """``SET var.a = $p1 WITH var SET var.b = $p2 WITH var REMOVE var.c``: one property
+        per clause, as :meth:`render_set`."""
+        clauses = [f"SET {var}.{prop} = {value}" for prop, value in sets]
+        clauses += [f"REMOVE {var}.{prop}" for prop in removes]
+        return f" WITH {var} ".join(clauses)
+
     def render_guarded(self, guard: str, body: str, columns: Sequence[str]) -> str | None:
         """``guard CALL { body } RETURN columns``: the flush runs once, or not at all.
 

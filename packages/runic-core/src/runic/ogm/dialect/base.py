@@ -16,7 +16,7 @@ from runic.ogm.capabilities import Capability
 
 if TYPE_CHECKING:
     from runic.ogm.query.ir import Query, ReturnItem
-    from runic.ogm.query.write import WriteQuery
+    from runic.ogm.query.write import BulkWrite, WriteQuery
 
 __all__ = ["CompiledQuery", "GraphDialect"]
 
@@ -56,7 +56,7 @@ class GraphDialect(Protocol):
         """True when the backend has ``capability``."""
         ...
 
-    def compile(self, query: Query | WriteQuery) -> CompiledQuery:
+    def compile(self, query: Query | WriteQuery | BulkWrite) -> CompiledQuery:
         """Render ``query``; raise UnsupportedFeatureError for a missing feature."""
         ...
 

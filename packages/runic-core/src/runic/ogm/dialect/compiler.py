@@ -74,6 +74,7 @@ from runic.ogm.query.ir import (
 )
 from runic.ogm.query.names import check_alias, raw_column
 from runic.ogm.query.write import (
+    BulkWrite,
     ClearEdges,
     CreateEdge,
     CreateNode,
@@ -181,10 +182,12 @@ class CypherDialect:
 
     # -- entry point ------------------------------------------------------------------
 
-    def compile(self, query: Query | WriteQuery) -> CompiledQuery:
+    def compile(self, query: Query | WriteQuery | BulkWrite) -> CompiledQuery:
         """Render ``query`` (a read or a write statement) to text and parameters."""
         if isinstance(query, WriteQuery):
             return self.compile_write(query)
+        if isinstance(query, BulkWrite):
+            return self.compile_bulk(query)
         self.check(query)
         ctx = RenderContext(self)
         parts = [self.render_clause(clause, ctx) for clause in query.clauses]
@@ -605,6 +608,37 @@ class CypherDialect:
         first to commit, so that its check then sees the node.
         """
         return None
+
+    # -- bulk writes (update(Cls) / delete(Cls)) ---------------------------------------
+
+    def compile_bulk(self, query: BulkWrite) -> CompiledQuery:
+        """``MATCH ... WHERE ... SET ... REMOVE ... RETURN count(*) AS rowcount``, or
+        ``... DETACH DELETE n RETURN count(*) AS rowcount``."""
+        ctx = RenderContext(self)
+        parts = [self.render_clause(clause, ctx) for clause in query.clauses]
+        var = self.quote_alias(query.alias)
+        if query.delete:
+            parts.append(f"DETACH DELETE {var}")
+        else:
+            if not query.sets and not query.removes:
+                raise QueryBuildError("a bulk update needs at least one value to set or remove")
+            sets = [(self.quote_identifier(prop), ctx.param(value)) for prop, value in query.sets]
+            removes = [self.quote_identifier(prop) for prop in query.removes]
+            parts.append(self.render_bulk_set(var, sets, removes))
+        parts.append("RETURN count(*) AS rowcount")
+        compiled = CompiledQuery(" ".join(parts), ctx.params, ("rowcount",), ())
+        return self.finalize(compiled)
+
+    def render_bulk_set(
+        self, var: str, sets: Sequence[tuple[str, str]], removes: Sequence[str]
+    ) -> str:
+        """``SET var.a = $p1, var.b = $p2 REMOVE var.c, var.d`` (names already quoted)."""
+        clauses = []
+        if sets:
+            clauses.append("SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in sets))
+        if removes:
+            clauses.append("REMOVE " + ", ".join(f"{var}.{prop}" for prop in removes))
+        return " ".join(clauses)
 
     def render_node(self, node: NodePattern, *, labels: bool = True) -> str:
         """``(alias:`Label`)`` (or ``(alias)`` when the variable is already bound)."""

@@ -24,15 +24,23 @@ Parts:
 :class:`KeyGuard` makes the statement write nothing (and return no row) when a
 node already has one of the primary keys the creations insert; :class:`KeyLock`
 asks a backend that needs it (AGE) to lock those keys first.
+
+:class:`BulkWrite` is the other kind of write statement: set, remove or delete
+on every node a read pattern matches (``update(User).where(...).values(...)``,
+``delete(User).where(...)``; see :mod:`runic.ogm.query.bulk`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from runic.ogm.query.ir import Clause, Param
 
 __all__ = [
+    "BulkWrite",
     "ById",
     "ClearEdges",
     "CreateEdge",
@@ -230,3 +238,20 @@ class WriteQuery:
     lock: KeyLock | None = None
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     guard_params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkWrite:
+    """A write on every node a read pattern matches, returning how many (``rowcount``).
+
+    ``clauses`` are read IR (:mod:`runic.ogm.query.ir`: the ``MATCH`` and ``WHERE``
+    of a ``select()``); on the nodes bound to ``alias`` it sets ``sets``
+    (property, value parameter) and removes ``removes``, or with ``delete``
+    deletes them with their edges.
+    """
+
+    clauses: tuple[Clause, ...]
+    alias: str
+    sets: tuple[tuple[str, Param], ...] = ()
+    removes: tuple[str, ...] = ()
+    delete: bool = False
