@@ -390,12 +390,13 @@ def test_names_in_string_literals_are_escaped() -> None:
 
 
 def test_flush_key_guard() -> None:
-    """A creation-only flush checks its keys itself; with earlier parts it cannot here."""
+    """Neo4j/Memgraph: a creation-only flush checks its keys itself; ArcadeDB (and any
+    flush with earlier parts: no subqueries here) leaves them to a read first."""
     fields = Person.__runic_meta__.fields
     plan = FlushPlan()
     plan.create(("BtPerson",), (fields["id"],), ["ada"])
     plan.guard({("BtPerson", "id"): ["ada"]})
-    stmt = ARCADEDB.compile(build_statement(plan))
+    stmt = MEMGRAPH.compile(build_statement(plan))
     assert stmt.guarded
     assert stmt.cypher == (
         "OPTIONAL MATCH (_g0:`BtPerson`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 "
@@ -404,11 +405,18 @@ def test_flush_key_guard() -> None:
         "WITH _dup, collect(n) AS _n0 RETURN [x IN _n0 | id(x)] AS i0"
     )
     assert stmt.params == {"w0": [["ada"]], "g0": ["ada"]}
+    stmt = ARCADEDB.compile(build_statement(plan))
+    assert not stmt.guarded  # the session reads the keys first
+    assert stmt.cypher == (
+        "UNWIND $w0 AS row CREATE (n:`BtPerson`) SET n.`id` = row[0] "
+        "WITH collect(n) AS _n0 RETURN [x IN _n0 | id(x)] AS i0"
+    )
+    assert stmt.params == {"w0": [["ada"]]}
     mixed = FlushPlan()
     mixed.create(("BtPerson",), (fields["id"],), ["bob"])
     mixed.delete_node(11)
     mixed.guard({("BtPerson", "id"): ["bob"]})
-    stmt = ARCADEDB.compile(build_statement(mixed))
+    stmt = MEMGRAPH.compile(build_statement(mixed))
     assert not stmt.guarded  # no subqueries: the session reads the keys first
     assert stmt.cypher.startswith("UNWIND $w0 AS i MATCH (n) WHERE id(n) = i DETACH DELETE n ")
     assert "g0" not in stmt.params
