@@ -304,6 +304,8 @@ def _items(fields: tuple[FieldDescriptor, ...], offset: int) -> tuple[SetItem, .
             if fn is None and desc.interned:
                 fn = "intern"
             built.append(SetItem(desc.graph_name, RowValue(i + offset, fn, desc.qualname)))
+        if len(_ITEMS) >= 4096:  # one entry per changed-field combination: bounded
+            _ITEMS.clear()
         items = _ITEMS[key] = tuple(built)
     return items
 
