@@ -31,6 +31,7 @@ from runic.ogm import (
 from runic.ogm.dialect import CypherDialect
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import QueryBuildError
+from runic.ogm.query.write import KeyLock
 
 DIALECT = AGEDialect()
 
@@ -421,17 +422,17 @@ def test_cypher_fn_calls_only_age_functions() -> None:
 def test_key_lock_statement() -> None:
     """A shared lock per label and one per key; above the limit one exclusive label lock."""
     dialect = AGEDialect()
-    few = dialect.key_lock_statement({("P", "id"): ["a", "b", "a"], ("Q", "n"): [1.0]})
-    assert few is not None and few.write and few.columns == ("locked",)
+    few = dialect.render_key_lock(KeyLock({("P", "id"): ["a", "b", "a"], ("Q", "n"): [1.0]}))
+    assert few is not None and few.columns == ("locked",)
     assert few.params == {
         "labels": sorted([[lock_id("P", "id"), False], [lock_id("Q", "n"), False]]),
         "keys": sorted([lock_id("P", "id", "a"), lock_id("P", "id", "b"), lock_id("Q", "n", 1)]),
     }
     assert lock_id("Q", "n", 1) == lock_id("Q", "n", 1.0) != lock_id("Q", "n", "1")
-    many = dialect.key_lock_statement({("P", "id"): list(range(KEY_LOCKS_PER_LABEL + 1))})
+    many = dialect.render_key_lock(KeyLock({("P", "id"): list(range(KEY_LOCKS_PER_LABEL + 1))}))
     assert many is not None
     assert many.params == {"labels": [[lock_id("P", "id"), True]], "keys": []}
-    assert dialect.key_lock_statement({}) is None
+    assert dialect.render_key_lock(KeyLock({})) is None
 
 
 def test_capabilities_are_declared_once() -> None:

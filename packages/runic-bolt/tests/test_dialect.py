@@ -14,7 +14,7 @@ from runic.bolt import ArcadeDBDialect, BoltDialect, MemgraphDialect, Neo4jDiale
 from runic.ogm import Capability, GeoLocation, QueryBuildError, UnsupportedFeatureError, select
 from runic.ogm.query import fulltext_search, vector_search
 from runic.ogm.session import reads
-from runic.ogm.session.flush import FlushPlan, render_flush
+from runic.ogm.session.flush import FlushPlan, build_statement
 
 NEO4J, MEMGRAPH, ARCADEDB = Neo4jDialect(), MemgraphDialect(), ArcadeDBDialect()
 ALL = [NEO4J, MEMGRAPH, ARCADEDB]
@@ -99,7 +99,7 @@ def test_flush_statement(dialect: BoltDialect, function: str) -> None:
     plan.update(7, (fields["age"],), [3])
     plan.merge_edge("BT_KNOWS", "OUTGOING", new, 9)
     plan.delete_node(11)
-    stmt = render_flush(plan, dialect)
+    stmt = dialect.compile(build_statement(plan))
     f = function
     assert stmt.cypher == (
         "UNWIND $w0 AS row WITH row, row[0] AS k "
@@ -390,13 +390,14 @@ def test_names_in_string_literals_are_escaped() -> None:
 
 
 def test_flush_key_guard() -> None:
-    """A creation-only flush checks its keys itself; with earlier parts it cannot here."""
+    """Neo4j/Memgraph: a creation-only flush checks its keys itself; ArcadeDB (and any
+    flush with earlier parts: no subqueries here) leaves them to a read first."""
     fields = Person.__runic_meta__.fields
     plan = FlushPlan()
     plan.create(("BtPerson",), (fields["id"],), ["ada"])
     plan.guard({("BtPerson", "id"): ["ada"]})
-    stmt = render_flush(plan, ARCADEDB)
-    assert plan.guarded
+    stmt = MEMGRAPH.compile(build_statement(plan))
+    assert stmt.guarded
     assert stmt.cypher == (
         "OPTIONAL MATCH (_g0:`BtPerson`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 "
         "WITH _h0 AS _dup WHERE _dup = 0 "
@@ -404,11 +405,18 @@ def test_flush_key_guard() -> None:
         "WITH _dup, collect(n) AS _n0 RETURN [x IN _n0 | id(x)] AS i0"
     )
     assert stmt.params == {"w0": [["ada"]], "g0": ["ada"]}
+    stmt = ARCADEDB.compile(build_statement(plan))
+    assert not stmt.guarded  # the session reads the keys first
+    assert stmt.cypher == (
+        "UNWIND $w0 AS row CREATE (n:`BtPerson`) SET n.`id` = row[0] "
+        "WITH collect(n) AS _n0 RETURN [x IN _n0 | id(x)] AS i0"
+    )
+    assert stmt.params == {"w0": [["ada"]]}
     mixed = FlushPlan()
     mixed.create(("BtPerson",), (fields["id"],), ["bob"])
     mixed.delete_node(11)
     mixed.guard({("BtPerson", "id"): ["bob"]})
-    stmt = render_flush(mixed, ARCADEDB)
-    assert not mixed.guarded  # no subqueries: the session reads the keys first
+    stmt = MEMGRAPH.compile(build_statement(mixed))
+    assert not stmt.guarded  # no subqueries: the session reads the keys first
     assert stmt.cypher.startswith("UNWIND $w0 AS i MATCH (n) WHERE id(n) = i DETACH DELETE n ")
     assert "g0" not in stmt.params

@@ -14,7 +14,7 @@ import pytest
 from runic.ogm import Field, Node, TypeConverter, select
 from runic.ogm.dialect import CypherDialect
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
-from runic.ogm.session.flush import FlushPlan, render_flush
+from runic.ogm.session.flush import FlushPlan, build_statement
 
 
 class Upper(TypeConverter):
@@ -54,7 +54,7 @@ def _create(dialect: CypherDialect, *names: str) -> str:
     fields = tuple(meta.fields[n] for n in names)
     plan = FlushPlan()
     plan.create(meta.labels, fields, ["x"] * len(fields))
-    return render_flush(plan, dialect).cypher
+    return dialect.compile(build_statement(plan)).cypher
 
 
 def test_any_valid_name_wraps_writes_and_comparisons() -> None:

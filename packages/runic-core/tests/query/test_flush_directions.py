@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from runic.ogm import Edge, Field, Node, Relation
 from runic.ogm.dialect import CypherDialect
-from runic.ogm.session.flush import FlushPlan, render_flush
+from runic.ogm.session.flush import FlushPlan, build_statement
 
 D = CypherDialect()
 
@@ -28,7 +28,7 @@ def test_merge_between_existing_nodes_checks_both_directions() -> None:
     plan = FlushPlan()
     plan.merge_edge("FD_TIE", "BOTH", 1, 2)
     plan.merge_edge("FD_TIE", "BOTH", 2, 1)  # the same pair from the other end
-    stmt = render_flush(plan, D)
+    stmt = D.compile(build_statement(plan))
     assert stmt.cypher == (
         "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk "
         "MATCH (a) WHERE id(a) = ak MATCH (b) WHERE id(b) = bk "
@@ -42,7 +42,7 @@ def test_merge_with_properties_updates_either_way_then_creates() -> None:
     plan = FlushPlan()
     plan.merge_edge("FD_TIE", "BOTH", 1, 2, (WEIGHT,), [3])
     plan.merge_edge("FD_TIE", "BOTH", 2, 1, (WEIGHT,), [5])  # later wins, one row
-    stmt = render_flush(plan, D)
+    stmt = D.compile(build_statement(plan))
     assert stmt.cypher == (
         "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk "
         "MATCH (a)-[r:`FD_TIE`]-(b) WHERE id(a) = ak AND id(b) = bk SET r.`weight` = row[2] "
@@ -59,7 +59,7 @@ def test_removal_and_clearing_match_either_direction() -> None:
     plan = FlushPlan()
     plan.delete_edge("FD_TIE", "BOTH", 1, 2)
     plan.clear_edges("FD_TIE", "BOTH", "FdKnot", 3)
-    cypher = render_flush(plan, D).cypher
+    cypher = D.compile(build_statement(plan)).cypher
     assert "MATCH (a)-[r:`FD_TIE`]-(b:`FdKnot`) WHERE id(a) = row DELETE r" in cypher
     assert "MATCH (a)-[r:`FD_TIE`]-(b) WHERE id(a) = ka AND id(b) = kb DELETE r" in cypher
 
@@ -72,7 +72,7 @@ def test_edges_to_new_nodes_are_created_from_the_owner_once() -> None:
     b = plan.create(meta.labels, fields, ["b"])
     plan.merge_edges("FD_TIE", "BOTH", a, [b])
     plan.merge_edges("FD_TIE", "BOTH", b, [a])
-    stmt = render_flush(plan, D)
+    stmt = D.compile(build_statement(plan))
     assert "CREATE (a)-[r:`FD_TIE`]->(b)" in stmt.cypher
     assert "-[r:`FD_TIE`]-(b)" not in stmt.cypher
     assert [rows for name, rows in stmt.params.items() if name != "w0"] == [[[0, 1]]]

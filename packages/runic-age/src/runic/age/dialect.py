@@ -23,15 +23,15 @@ Differences from the openCypher reference dialect:
 * No list comprehensions and no ``ON CREATE SET``; a vertex or edge variable
   cannot be declared again in a later query part; a ``SET`` on an edge a
   ``MERGE`` just created is lost; a ``MATCH`` on a relationship type that does
-  not exist yet voids the statement's earlier writes. The session's flush
-  adapts through the hooks :meth:`render_id_list`, :meth:`flush_variable`,
-  :meth:`render_edge_match` and :meth:`render_merge_parts`.
+  not exist yet voids the statement's earlier writes. The write compiler adapts
+  through :attr:`list_comprehensions`, :attr:`edge_match`, :meth:`write_variable`,
+  :meth:`render_create_node` (one inline map) and :meth:`render_merge_edge`.
 * ``RETURN DISTINCT`` or aggregates with ``ORDER BY``, and reserved words as
   column names, go through a ``WITH`` stage (:meth:`render_return`).
 * ``SKIP``/``LIMIT`` are parameters, so every page runs the same prepared
   statement.
 * A flush inserting primary keys first takes PostgreSQL advisory locks on them
-  (:meth:`key_lock_statement`), held until the transaction ends: a concurrent
+  (:meth:`render_key_lock`), held until the transaction ends: a concurrent
   transaction inserting the same key waits, and its key check then sees the node.
 """
 
@@ -39,15 +39,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from runic.age import _schema
 from runic.age.agtype import LABELS_PROPERTY
 from runic.age.capabilities import AGE
+from runic.ogm.capabilities import Capability
 from runic.ogm.core.metadata import default_metadata
-from runic.ogm.dialect import CypherDialect, RelPattern, RenderContext
-from runic.ogm.driver.protocols import Capability
+from runic.ogm.dialect import CompiledQuery, CypherDialect, RenderContext
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
 from runic.ogm.identifiers import escape, is_plain, validate_identifier
 from runic.ogm.query.ir import (
@@ -60,7 +60,7 @@ from runic.ogm.query.ir import (
     ReturnClause,
     VarRef,
 )
-from runic.ogm.session.ops import Statement
+from runic.ogm.query.write import CreateNode, KeyLock, MergeEdge
 
 if TYPE_CHECKING:
     from runic.ogm.driver.results import QueryResult
@@ -300,11 +300,19 @@ class AGEDialect(CypherDialect):
             return ""
         return self._render(labels[0], labels)
 
-    # -- the session's flush ------------------------------------------------------------
+    # -- write statements -----------------------------------------------------------------
 
-    def render_create(
-        self, var: str, labels: tuple[str, ...], items: Sequence[tuple[str, str]]
-    ) -> str:
+    #: No list comprehension: a write collects the ids of its new nodes next to them.
+    list_comprehensions = False
+    #: A ``MATCH`` on a relationship type AGE has not seen yet would void the
+    #: statement's earlier writes; deleting the ``null`` of an OPTIONAL MATCH does nothing.
+    edge_match = "OPTIONAL MATCH"
+
+    def write_variable(self, name: str, part: int) -> str:
+        """``name`` numbered by part: AGE cannot declare a vertex variable twice."""
+        return f"{name}{part}"
+
+    def render_create_node(self, part: CreateNode, var: str) -> str:
         """``CREATE (var:`First` {`_labels`: [...], p1: v1, ...})``: one inline map.
 
         AGE finds the vertex of every ``SET`` item by scanning its table, so
@@ -312,6 +320,7 @@ class AGEDialect(CypherDialect):
         nodes: 300-480 ms against 26-30 ms inline). AGE leaves ``null`` entries
         out of a created vertex, as ``SET ... = null`` does.
         """
+        labels = part.labels
         table = labels[0]
         entries = (
             [
@@ -322,32 +331,14 @@ class AGEDialect(CypherDialect):
             if len(labels) > 1
             else []
         )
-        entries += [f"{prop}: {value}" for prop, value in items]
+        entries += [
+            f"{self.quote_identifier(item.prop)}: {self.render_row_value(item.value)}"
+            for item in part.items
+        ]
         body = f" {{{', '.join(entries)}}}" if entries else ""
         return f"CREATE ({var}:{self.quote_identifier(table)}{body})"
 
-    def render_id_list(self, nodes: str) -> str | None:
-        """None: AGE has no list comprehension; the flush collects the ids itself."""
-        return None
-
-    def flush_variable(self, name: str, part: int) -> str:
-        """``name`` numbered by part: AGE cannot declare a vertex variable twice."""
-        return f"{name}{part}"
-
-    def render_edge_match(self, pattern: str, where: str) -> str:
-        """``OPTIONAL MATCH``: a ``MATCH`` on a type AGE has not seen yet would void the
-        statement's earlier writes (deleting ``null`` does nothing)."""
-        return f"OPTIONAL MATCH {pattern} WHERE {where}"
-
-    def render_merge_parts(
-        self,
-        rows: str,
-        rel: RelPattern,
-        var: str,
-        items: Sequence[tuple[str, str]],
-        *,
-        only_on_create: bool,
-    ) -> list[str]:
+    def render_merge_edge(self, part: MergeEdge, number: int) -> list[str]:
         """``MERGE`` without properties; with properties, update-then-create parts.
 
         AGE 1.5 loses a ``SET`` on an edge its ``MERGE`` just created, so edges
@@ -355,30 +346,31 @@ class AGEDialect(CypherDialect):
         edges (skipped when they are only for new edges), then create the
         missing ones with their properties.
         """
-        if not items:
-            return super().render_merge_parts(rows, rel, var, items, only_on_create=False)
+        if not part.items:
+            return super().render_merge_edge(part, number)
         nid = self.node_id_expr
-        a, b = rel.start, rel.end
+        a, r, b = (self.write_variable(name, number) for name in ("a", "r", "b"))
+        pattern = self.render_edge_pattern
         parts: list[str] = []
-        if not only_on_create:
-            ua, ub, ur = f"{a}u", f"{b}u", f"{var}u"
-            sets = ", ".join(f"{ur}.{prop} = {value}" for prop, value in items)
+        if not part.only_on_create:
+            ua, ub, ur = f"{a}u", f"{b}u", f"{r}u"
             parts.append(
-                f"UNWIND {rows} AS row OPTIONAL MATCH {rel.render(ur, ua, ub)} "
-                f"WHERE {nid(ua)} = row[0] AND {nid(ub)} = row[1] SET {sets}"
+                f"UNWIND ${part.rows} AS row OPTIONAL MATCH {pattern(ua, ur, part.edge, ub)} "
+                f"WHERE {nid(ua)} = row[0] AND {nid(ub)} = row[1] "
+                f"SET {self.render_set_items(ur, part.items)}"
             )
-        old = f"{var}o"
-        sets = ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
+        old = f"{r}o"
         parts.append(
-            f"UNWIND {rows} AS row MATCH ({a}) WHERE {nid(a)} = row[0] "
-            f"MATCH ({b}) WHERE {nid(b)} = row[1] OPTIONAL MATCH {rel.render(old)} "
-            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL CREATE {rel.written().render(var)} "
-            f"SET {sets}"
+            f"UNWIND ${part.rows} AS row MATCH ({a}) WHERE {nid(a)} = row[0] "
+            f"MATCH ({b}) WHERE {nid(b)} = row[1] OPTIONAL MATCH {pattern(a, old, part.edge, b)} "
+            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL "
+            f"CREATE {pattern(a, r, part.edge.written(), b)} "
+            f"SET {self.render_set_items(r, part.items)}"
         )
         return parts
 
-    def key_lock_statement(self, keys: Mapping[tuple[str, str], Sequence[Any]]) -> Statement | None:
-        """Advisory locks on the keys a flush inserts, held until the transaction ends.
+    def render_key_lock(self, lock: KeyLock) -> CompiledQuery | None:
+        """Advisory locks on the keys a write inserts, held until the transaction ends.
 
         PostgreSQL runs transactions in read committed: two of them inserting one key
         each see no node and both insert. Locked first, the second waits until the
@@ -391,7 +383,7 @@ class AGEDialect(CypherDialect):
         """
         labels: dict[int, bool] = {}
         key_ids: set[int] = set()
-        for (label, prop), values in keys.items():
+        for (label, prop), values in lock.keys.items():
             ids = {lock_id(label, prop, value) for value in values}
             whole = len(ids) > KEY_LOCKS_PER_LABEL
             labels[lock_id(label, prop)] = whole
@@ -403,7 +395,7 @@ class AGEDialect(CypherDialect):
             "labels": [[lid, labels[lid]] for lid in sorted(labels)],
             "keys": sorted(key_ids),
         }
-        return Statement(_LOCK_STATEMENT, params, ("locked",), write=True)
+        return CompiledQuery(_LOCK_STATEMENT, params, ("locked",), ())
 
     # -- RETURN -----------------------------------------------------------------------------
 

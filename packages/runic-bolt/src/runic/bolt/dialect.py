@@ -42,6 +42,7 @@ from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
 from runic.ogm.identifiers import escape, validate_identifier
 from runic.ogm.query.ir import FulltextSource, VectorSource
+from runic.ogm.query.write import KeyGuard
 
 if TYPE_CHECKING:
     from runic.ogm.driver.results import QueryResult
@@ -431,7 +432,11 @@ class ArcadeDBDialect(BoltDialect):
       index ``Label[prop]``;
     * ArcadeDB's Cypher creates only range indexes and constraints:
       :meth:`fulltext_index_sql` and :meth:`vector_index_sql` give the ArcadeDB
-      SQL for the others (run it through ArcadeDB's HTTP API or console).
+      SQL for the others (run it through ArcadeDB's HTTP API or console);
+    * a write statement carries no key guard (:meth:`render_key_guard`): the
+      session reads the keys first, in the same transaction;
+    * a bulk update removes properties by setting them to ``null``
+      (:meth:`render_bulk_set`).
     """
 
     name = "arcadedb"
@@ -453,6 +458,24 @@ class ArcadeDBDialect(BoltDialect):
     def vector_index_name(self, label: str, prop: str) -> str:
         """``Label[prop]``."""
         return f"{_name_part(label, 'vector index label')}[{_name_part(prop, 'vector property')}]"
+
+    def render_bulk_set(
+        self, var: str, sets: Sequence[tuple[str, str]], removes: Sequence[str]
+    ) -> str:
+        """``SET var.a = $p1, var.c = null``: ArcadeDB leaves a property a ``REMOVE``
+        after a ``SET`` names in place; setting it to ``null`` removes it."""
+        items = [*sets, *((prop, "null") for prop in removes)]
+        return "SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
+
+    def render_key_guard(self, guard: KeyGuard, var: str) -> str | None:
+        """None: the keys are read in a separate statement before the write.
+
+        With the guard's ``OPTIONAL MATCH ... WITH count()`` leading the write, an
+        insert-only flush on ArcadeDB measured slower than with the separate read
+        (insert_small: 2.17x against 1.42x the raw client at the previous stop;
+        median 1.64x against 1.41x here, on a noisy shared machine).
+        """
+        return None
 
     def render_vector_score(
         self, clause: VectorSource, ctx: RenderContext

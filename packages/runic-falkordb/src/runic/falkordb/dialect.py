@@ -21,12 +21,14 @@ Differences from the openCypher reference dialect:
 * regular expressions (``=~``, which FalkorDB lacks) through
   ``string.matchRegEx``, the pattern anchored as ``^(?:...)$`` so it must match the
   whole string as ``=~`` does, and a null subject giving null;
-* the session's updates set one property per ``SET`` clause, joined with ``WITH``:
+* write statements set one property per ``SET`` clause, joined with ``WITH``
+  (:meth:`render_set`):
   FalkorDB 4.x removes the wrong property when one query nulls two properties of the
   same entity (found by the integration suite; each ``WITH`` ends the pending batch);
 * no multi-statement transactions (no :attr:`Capability.TRANSACTIONS`), but
   read-only routing (``GRAPH.RO_QUERY``);
-* a flush with earlier parts runs them after its key guard in a ``CALL {}``
+* a write statement with parts before its creations runs them after its key guard
+  in a ``CALL {}``
   subquery (:meth:`render_guarded`): one write query at a time per graph makes the
   key check and the insert atomic.
 """
@@ -43,6 +45,7 @@ from runic.ogm.dialect import CypherDialect, RenderContext
 from runic.ogm.exceptions import QueryBuildError
 from runic.ogm.identifiers import validate_identifier
 from runic.ogm.query.ir import CompareOp, Comparison, FulltextSource, VectorSource
+from runic.ogm.query.write import SetItem
 
 if TYPE_CHECKING:
     from runic.ogm.driver.results import QueryResult
@@ -97,7 +100,7 @@ class FalkorDBDialect(CypherDialect):
         execution time, less around it), 7 % of a ``session.get()`` round trip."""
         return f"MATCH ({var}{self.render_labels(labels)} {{{prop}: {param}}})"
 
-    def render_set(self, var: str, items: Sequence[tuple[str, str]], carry: str) -> str:
+    def render_set(self, var: str, items: Sequence[SetItem], carry: str) -> str:
         """``SET var.a = x WITH var, carry SET var.b = y``: one property per clause.
 
         Removing two properties of one entity in the same ``SET`` (or ``REMOVE``)
@@ -107,7 +110,16 @@ class FalkorDBDialect(CypherDialect):
         if len(items) <= 1:
             return super().render_set(var, items, carry)
         keep = f"{var}, {carry}" if carry else var
-        return f" WITH {keep} ".join(f"SET {var}.{prop} = {value}" for prop, value in items)
+        return f" WITH {keep} ".join(f"SET {self.render_set_items(var, (item,))}" for item in items)
+
+    def render_bulk_set(
+        self, var: str, sets: Sequence[tuple[str, str]], removes: Sequence[str]
+    ) -> str:
+        """``SET var.a = $p1 WITH var SET var.b = $p2 WITH var REMOVE var.c``: one property
+        per clause, as :meth:`render_set`."""
+        clauses = [f"SET {var}.{prop} = {value}" for prop, value in sets]
+        clauses += [f"REMOVE {var}.{prop}" for prop in removes]
+        return f" WITH {var} ".join(clauses)
 
     def render_guarded(self, guard: str, body: str, columns: Sequence[str]) -> str | None:
         """``guard CALL { body } RETURN columns``: the flush runs once, or not at all.

@@ -11,10 +11,10 @@ driver can serve many sessions (threads or tasks) at once.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from runic.ogm.capabilities import Capability
 from runic.ogm.driver.results import QueryResult
 
 if TYPE_CHECKING:
@@ -29,24 +29,6 @@ __all__ = [
     "GraphTransaction",
     "TransactionalGraphDriver",
 ]
-
-
-class Capability(enum.StrEnum):
-    """Features a backend may or may not have.
-
-    A dialect declares its capabilities; the core checks them before sending a
-    statement so a missing feature fails early, naming the backend.
-    """
-
-    TRANSACTIONS = "transactions"
-    MULTI_LABEL = "multi-label"
-    FULLTEXT_SEARCH = "fulltext-search"
-    VECTOR_SEARCH = "vector-search"
-    VECTOR_TYPE = "vector-type"
-    GEO_POINT = "geo-point"
-    INTERNED_STRINGS = "interned-strings"
-    READ_ONLY_QUERIES = "read-only-queries"
-    ASYNC = "async"
 
 
 @runtime_checkable

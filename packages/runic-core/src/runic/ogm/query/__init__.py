@@ -13,6 +13,7 @@ from runic.ogm.query.builder import (
     select,
     vector_search,
 )
+from runic.ogm.query.bulk import Delete, Update, delete, update
 from runic.ogm.query.expressions import (
     AggExpr,
     CompoundExpr,
@@ -37,6 +38,7 @@ __all__ = [
     "AggExpr",
     "Binding",
     "CompoundExpr",
+    "Delete",
     "Expr",
     "FieldExpressions",
     "FilterExpr",
@@ -48,15 +50,18 @@ __all__ = [
     "SelectBase",
     "Text",
     "TraversalStep",
+    "Update",
     "avg",
     "col",
     "collect",
     "count",
+    "delete",
     "fulltext_search",
     "max_",
     "min_",
     "select",
     "sum_",
     "text",
+    "update",
     "vector_search",
 ]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
-from runic.ogm.driver.protocols import Capability
+from runic.ogm.capabilities import Capability
 
 __all__ = [
     "Aggregate",

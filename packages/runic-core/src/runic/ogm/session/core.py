@@ -31,11 +31,11 @@ from runic.ogm.exceptions import (
 from runic.ogm.schema.violations import taken_keys, unique_violation
 from runic.ogm.session import reads
 from runic.ogm.session.badvalue import name_refused_value
-from runic.ogm.session.flush import FlushPlan, NewRef, render_flush
+from runic.ogm.session.flush import FlushPlan, NewRef, build_statement
 from runic.ogm.session.gcpause import gc_paused
 from runic.ogm.session.hydrate import identity_key
 from runic.ogm.session.loading import Loading
-from runic.ogm.session.ops import Op
+from runic.ogm.session.ops import Op, Statement
 
 if TYPE_CHECKING:
     from runic.ogm.dialect import GraphDialect
@@ -434,15 +434,15 @@ class SessionCore(Loading):
             # what this flush writes: staging calls made while its statement runs (tasks
             # sharing an AsyncSession) stay staged for the next flush
             staged = (list(self.deleted.values()), len(self.edge_ops))
-            stmt = render_flush(plan, self.dialect)
+            compiled = self.dialect.compile(build_statement(plan, keys))
+            stmt = Statement(compiled.cypher, compiled.params, compiled.columns, write=True)
             check = reads.existing_keys_statement(keys, self.dialect)
         if check is not None:
-            # the keys are checked by the write itself (plan.guarded) or by a read first;
-            # a lock (AGE) makes a concurrent inserter of the same key wait for us
-            lock = self.dialect.key_lock_statement(keys)
-            if lock is not None:
-                yield lock
-            if not plan.guarded:
+            # the keys are checked by the write itself (compiled.guarded) or by a read
+            # first; a lock (AGE) makes a concurrent inserter of the same key wait for us
+            for lock in compiled.before:
+                yield Statement(lock.cypher, lock.params, lock.columns, write=True)
+            if not compiled.guarded:
                 self._raise_duplicates((yield check))
         try:
             result = yield stmt
@@ -453,7 +453,7 @@ class SessionCore(Loading):
         except OrmError as exc:
             self._name_refused_value(exc, watched)
             raise
-        if plan.guarded and check is not None and not result.rows:
+        if compiled.guarded and check is not None and not result.rows:
             # the guard found a key taken, so nothing was written: which one?
             self._raise_duplicates((yield check))
         with gc_paused(size):

@@ -1,39 +1,29 @@
-"""Flush planning: turn the unit of work into one batched write statement.
+"""Flush planning: turn the unit of work into one batched write statement, as IR.
 
-Pure code, no I/O. Changes of the same shape (same class and changed keys, same
-relationship type and endpoint kinds) share one ``UNWIND $rows AS row ...``
-part, so the statement count does not grow with the number of entities. The
-parts are chained into ONE statement, which every backend runs atomically: on
+Pure code, no I/O, no Cypher. Changes of the same shape (same class and changed
+keys, same relationship type and endpoint kinds) share one part of the statement
+(one list parameter of rows), so the statement count does not grow with the
+number of entities. :func:`build_statement` chains the parts into ONE
+:class:`~runic.ogm.query.write.WriteQuery`, which the dialect compiles
+(``dialect.compile``, cached per shape) and every backend runs atomically: on
 FalkorDB (no multi-statement transactions) a failing flush writes nothing.
 
 Part order: relationship removals, property updates, relationship merges
 between existing nodes, node deletions, node creations, relationships touching
-new nodes. Parts before the creations are joined with ``WITH count(*) AS _c``
-(an aggregate without grouping keys always yields one row, so an empty match
-never stops the chain). Creations collect their nodes into lists (``_n0``,
-``_n1`` ...) that later parts index, and the statement returns the new nodes'
-ids so the session can record them (and fill ``generated=True`` keys).
+new nodes. The statement returns the new nodes' ids so the session can record
+them (and fill ``generated=True`` keys).
 
 Edges of ``direction="BOTH"`` relations are created ``owner -> target`` (no
 backend stores undirected edges) and found, merged and deleted in either
 direction; one pair staged from both ends is one edge.
 
-Dialect hooks adapt the text to a backend: ``render_labels`` /
-``render_create_labels`` (label emulation), ``render_id_list`` (``None``: the
-ids are collected next to the nodes), ``flush_variable`` (per-part variable
-names), ``render_set`` (updating existing entities), ``render_edge_match``
-(finding edges to delete) and ``render_merge_parts`` (merging edges between
-existing nodes).
-
 The key guard (:meth:`FlushPlan.guard`): the primary keys of the creations are
-checked by the statement itself, in a leading part (``render_key_guard``) that
-yields no row when a node already has one of them, so the statement writes
-nothing and returns no row; the session then finds which keys, for the
-``DuplicateEntityError``. On a backend that runs one write statement at a time
-(FalkorDB) the check and the insert are thus atomic. A flush with parts before
-the creations runs them after the guard in a subquery where the dialect can
-(``render_guarded``; FalkorDB's ``CALL {}``); otherwise the statement carries no
-guard (``FlushPlan.guarded`` stays ``False``) and the session checks the keys
+checked by the statement itself (a :class:`~runic.ogm.query.write.KeyGuard`),
+which then writes nothing and returns no row when a node already has one of
+them; the session then finds which keys, for the ``DuplicateEntityError``. On a
+backend that runs one write statement at a time (FalkorDB) the check and the
+insert are thus atomic. Where the dialect cannot compile the guard into the
+statement (``CompiledQuery.guarded`` is ``False``) the session checks the keys
 with a separate read first.
 """
 
@@ -43,15 +33,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from runic.ogm.dialect import RelPattern
-from runic.ogm.identifiers import escape
-from runic.ogm.session.ops import Statement
+from runic.ogm.query.write import (
+    ById,
+    ClearEdges,
+    CreateEdge,
+    CreateNode,
+    DeleteEdge,
+    DetachDelete,
+    EdgeType,
+    Endpoint,
+    KeyCheck,
+    KeyGuard,
+    KeyLock,
+    MergeEdge,
+    NewNode,
+    RowValue,
+    SetItem,
+    SetProperties,
+    WritePart,
+    WriteQuery,
+)
 
 if TYPE_CHECKING:
     from runic.ogm.core.descriptors import FieldDescriptor
-    from runic.ogm.dialect import GraphDialect
 
-__all__ = ["FlushPlan", "NewRef", "Ref", "render_flush"]
+__all__ = ["FlushPlan", "NewRef", "Ref", "build_statement"]
 
 
 class NewRef(NamedTuple):
@@ -113,8 +119,6 @@ class FlushPlan:
         self._either_way: dict[tuple[Any, ...], list[Any]] = {}
         #: (primary label, key property) -> keys the creations must not find in the graph
         self.key_guards: dict[tuple[str, str], list[Any]] = {}
-        #: set by :func:`render_flush`: the statement checks the keys itself (see there)
-        self.guarded = False
 
     def __bool__(self) -> bool:
         return bool(
@@ -195,7 +199,7 @@ class FlushPlan:
         (:meth:`clear_edges`), so the edge is created without the ``MERGE`` check.
         """
         if direction == "BOTH":
-            fresh = False  # created only where no edge exists either way (see render_flush)
+            fresh = False  # created only where no edge exists either way (render_merge_either_way)
             if self._staged_either_way(
                 rel_type, src, tgt, edge_fields, edge_values, only_on_create
             ):
@@ -284,209 +288,92 @@ class FlushPlan:
         group.rows.append(src_id)
 
 
-# -- rendering --------------------------------------------------------------------------
+# -- the statement ----------------------------------------------------------------------
+
+_ITEMS: dict[tuple[tuple[FieldDescriptor, ...], int], tuple[SetItem, ...]] = {}
 
 
-def _arrow(direction: str, rel: str) -> tuple[str, str]:
-    if direction == "OUTGOING":
-        return "-", f"-[{rel}]->"
-    if direction == "INCOMING":
-        return "<-", f"<-[{rel}]-"
-    return "-", f"-[{rel}]-"
+def _items(fields: tuple[FieldDescriptor, ...], offset: int) -> tuple[SetItem, ...]:
+    """The IR setting ``fields`` from the row's columns ``offset``, ``offset + 1``, ..."""
+    key = (fields, offset)
+    items = _ITEMS.get(key)
+    if items is None:
+        built = []
+        for i, desc in enumerate(fields):
+            fn = desc.converter.cypher_fn if desc.converter is not None else None
+            if fn is None and desc.interned:
+                fn = "intern"
+            built.append(SetItem(desc.graph_name, RowValue(i + offset, fn, desc.qualname)))
+        if len(_ITEMS) >= 4096:  # one entry per changed-field combination: bounded
+            _ITEMS.clear()
+        items = _ITEMS[key] = tuple(built)
+    return items
 
 
-def _pattern(a: str, direction: str, rel: str, b: str) -> str:
-    _, arrow = _arrow(direction, rel)
-    return f"({a}){arrow}({b})"
+def _end(new: int | None, index: int) -> Endpoint:
+    return ById(index) if new is None else NewNode(new, index)
 
 
-def _written(direction: str) -> str:
-    """The direction an edge is created in: a ``BOTH`` relation's goes owner -> target."""
-    return "OUTGOING" if direction == "BOTH" else direction
+def build_statement(
+    plan: FlushPlan, keys: dict[tuple[str, str], list[Any]] | None = None
+) -> WriteQuery:
+    """The plan as one :class:`~runic.ogm.query.write.WriteQuery` (see the module docstring).
 
-
-def _value_expr(dialect: GraphDialect, desc: FieldDescriptor, ref: str) -> str:
-    fn = desc.converter.cypher_fn if desc.converter is not None else None
-    if fn is None and desc.interned:
-        fn = "intern"
-    if fn is None:
-        return ref
-    wrapped = dialect.wrap_param(fn, ref, desc.qualname)
-    if wrapped == ref:
-        return ref
-    return f"CASE WHEN {ref} IS NULL THEN null ELSE {wrapped} END"
-
-
-def _set_items(
-    dialect: GraphDialect, fields: Sequence[FieldDescriptor], offset: int
-) -> list[tuple[str, str]]:
-    return [
-        (escape(desc.graph_name), _value_expr(dialect, desc, f"row[{i + offset}]"))
-        for i, desc in enumerate(fields)
-    ]
-
-
-def _set_clause(
-    dialect: GraphDialect, var: str, fields: Sequence[FieldDescriptor], offset: int
-) -> str:
-    items = _set_items(dialect, fields, offset)
-    return ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
-
-
-def render_flush(plan: FlushPlan, dialect: GraphDialect) -> Statement:
-    """Render the whole plan as one statement (see the module docstring)."""
-    nid = dialect.node_id_expr
+    ``keys``: the primary keys the creations insert (by primary label and key
+    property), locked first where the backend needs it; the guard checks
+    :attr:`FlushPlan.key_guards`.
+    """
     params: dict[str, Any] = {}
-    parts: list[str] = []
 
     def param(rows: Any) -> str:
         name = f"w{len(params)}"
         params[name] = rows
         return name
 
-    part = 0
-
-    def names(*wanted: str) -> list[str]:
-        # The dialect may rename a part's variables (AGE cannot declare one twice).
-        nonlocal part
-        part += 1
-        return [dialect.flush_variable(name, part - 1) for name in wanted]
-
+    parts: list[WritePart] = []
     for clear in plan.edge_clears.values():
-        p = param(clear.rows)
-        a, r, b = names("a", "r", "b")
-        pattern = _pattern(
-            a,
-            clear.direction,
-            f"{r}:{escape(clear.rel_type)}",
-            f"{b}{dialect.render_labels((clear.target_label,))}",
-        )
-        match = dialect.render_edge_match(pattern, f"{nid(a)} = row")
-        parts.append(f"UNWIND ${p} AS row {match} DELETE {r}")
-    # Ids are bound to plain variables (``row[0] AS ka``) before the MATCH that
-    # compares them: FalkorDB seeks a node by ``id(n) = ka`` but scans every node
-    # for ``id(n) = row[0]``.
+        edge = EdgeType(clear.rel_type, clear.direction)
+        parts.append(ClearEdges(param(clear.rows), edge, clear.target_label))
     for removal in plan.edge_deletes.values():
-        p = param(removal.rows)
-        a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
-        pattern = _pattern(a, removal.direction, f"{r}:{escape(removal.rel_type)}", b)
-        match = dialect.render_edge_match(pattern, f"{nid(a)} = {ka} AND {nid(b)} = {kb}")
-        parts.append(f"UNWIND ${p} AS row WITH row[0] AS {ka}, row[1] AS {kb} {match} DELETE {r}")
+        edge = EdgeType(removal.rel_type, removal.direction)
+        parts.append(DeleteEdge(param(removal.rows), edge))
     for upd in plan.updates.values():
-        p = param(upd.rows)
-        n, k = names("n", "k")
-        parts.append(
-            f"UNWIND ${p} AS row WITH row, row[0] AS {k} MATCH ({n}) WHERE {nid(n)} = {k} "
-            + dialect.render_set(n, _set_items(dialect, upd.fields, 1), "row")
-        )
-    for edge in plan.edge_merges.values():
-        if edge.src_new is not None or edge.tgt_new is not None:
+        parts.append(SetProperties(param(upd.rows), _items(upd.fields, 1)))
+    for merge in plan.edge_merges.values():
+        if merge.src_new is not None or merge.tgt_new is not None:
             continue
-        p = param(edge.rows)
-        if edge.fresh:  # the edges were all removed above: CREATE, no MERGE check
-            a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
-            pattern = _pattern(a, _written(edge.direction), f"{r}:{escape(edge.rel_type)}", b)
-            text = (
-                f"UNWIND ${p} AS row WITH row, row[0] AS {ka} MATCH ({a}) WHERE {nid(a)} = {ka} "
-                f"WITH row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb} "
-                f"CREATE {pattern}"
-            )
-            if edge.edge_fields:
-                text += f" SET {_set_clause(dialect, r, edge.edge_fields, 2)}"
-            parts.append(text)
-            continue
-        a, r, b = names("a", "r", "b")
-        parts.extend(
-            dialect.render_merge_parts(
-                f"${p}",
-                RelPattern(a, edge.rel_type, edge.direction, b),
-                r,
-                _set_items(dialect, edge.edge_fields, 2),
-                only_on_create=edge.only_on_create,
-            )
-        )
+        edge = EdgeType(merge.rel_type, merge.direction)
+        items = _items(merge.edge_fields, 2)
+        if merge.fresh:  # the edges were all removed above: CREATE, no MERGE check
+            parts.append(CreateEdge(param(merge.rows), edge, ById(0), ById(1), items))
+        else:
+            parts.append(MergeEdge(param(merge.rows), edge, items, merge.only_on_create))
     deletes: str | None = None
     if plan.node_deletes:
-        p = deletes = param(plan.node_deletes)
-        (n,) = names("n")
-        parts.append(f"UNWIND ${p} AS i MATCH ({n}) WHERE {nid(n)} = i DETACH DELETE {n}")
-
-    # The key guard: a leading part yielding no row when a key exists, so nothing runs.
-    guard: str | None = None
+        deletes = param(plan.node_deletes)
+        parts.append(DetachDelete(deletes))
+    for create in plan.creates.values():
+        parts.append(CreateNode(param(create.rows), create.labels, _items(create.fields, 0)))
+    for merge in plan.edge_merges.values():
+        if merge.src_new is None and merge.tgt_new is None:
+            continue
+        edge = EdgeType(merge.rel_type, merge.direction)
+        parts.append(
+            CreateEdge(
+                param(merge.rows),
+                edge,
+                _end(merge.src_new, 0),
+                _end(merge.tgt_new, 1),
+                _items(merge.edge_fields, 2),
+            )
+        )
+    guard: KeyGuard | None = None
     guard_params: dict[str, Any] = {}
     if plan.key_guards and plan.creates:
         checks = []
-        for index, ((label, prop), keys) in enumerate(plan.key_guards.items()):
-            guard_params[f"g{index}"] = keys
-            checks.append((label, escape(prop), f"$g{index}"))
-        guard = dialect.render_key_guard(
-            checks, _GUARD, f"${deletes}" if deletes is not None else None
-        )
-
-    # Creations and the edges that touch new nodes carry the created lists (and,
-    # without list comprehensions, the lists of their ids).
-    # Without earlier parts the guard leads the creations, its variable carried along
-    # (a grouping key: no row from the guard, no row after it); with earlier parts
-    # (whose joins make a row from nothing) the dialect may run them in a subquery.
-    carried: list[str] = [_GUARD] if guard is not None and not parts else []
-    id_lists: list[str] = []
-    tail: list[str] = []
-    for index, create in enumerate(plan.creates.values()):
-        p = param(create.rows)
-        (n,) = names("n")
-        create_clause = dialect.render_create(
-            n, create.labels, _set_items(dialect, create.fields, 0)
-        )
-        text = f"UNWIND ${p} AS row {create_clause}"
-        keep = "".join(f"{c}, " for c in carried)
-        text += f" WITH {keep}collect({n}) AS _n{index}"
-        carried.append(f"_n{index}")
-        id_list = dialect.render_id_list(f"_n{index}")
-        if id_list is None:
-            text += f", collect({nid(n)}) AS _i{index}"
-            carried.append(f"_i{index}")
-            id_list = f"_i{index}"
-        id_lists.append(f"{id_list} AS i{index}")
-        tail.append(text)
-    for edge in plan.edge_merges.values():
-        if edge.src_new is None and edge.tgt_new is None:
-            continue
-        p = param(edge.rows)
-        a, r, b, ka, kb = names("a", "r", "b", "ka", "kb")
-        keep = "".join(f"{c}, " for c in carried)
-        text = f"UNWIND ${p} AS row"
-        if edge.src_new is not None:
-            text += f" WITH {keep}row, _n{edge.src_new}[row[0]] AS {a}"
-        else:
-            text += f" WITH {keep}row, row[0] AS {ka} MATCH ({a}) WHERE {nid(a)} = {ka}"
-        if edge.tgt_new is not None:
-            text += f" WITH {keep}row, {a}, _n{edge.tgt_new}[row[1]] AS {b}"
-        else:
-            text += f" WITH {keep}row, {a}, row[1] AS {kb} MATCH ({b}) WHERE {nid(b)} = {kb}"
-        # one end is new, so no edge can exist yet: CREATE (a BOTH relation's goes a -> b)
-        pattern = _pattern(a, _written(edge.direction), f"{r}:{escape(edge.rel_type)}", b)
-        text += f" CREATE {pattern}"
-        if edge.edge_fields:
-            text += f" SET {_set_clause(dialect, r, edge.edge_fields, 2)}"
-        text += f" WITH {keep}count(*) AS _c"
-        tail.append(text)
-
-    columns: tuple[str, ...] = ()
-    if tail:
-        columns = tuple(f"i{index}" for index in range(len(plan.creates)))
-        tail_text = " ".join(tail) + f" RETURN {', '.join(id_lists)}"
-        cypher = " WITH count(*) AS _c ".join([*parts, tail_text]) if parts else tail_text
-        if guard is not None:
-            guarded = (
-                f"{guard} {cypher}" if not parts else dialect.render_guarded(guard, cypher, columns)
-            )
-            if guarded is not None:
-                cypher = guarded
-                params.update(guard_params)
-                plan.guarded = True
-    else:
-        cypher = " WITH count(*) AS _c ".join(parts)
-    return Statement(cypher, params, columns, write=True)
-
-
-_GUARD = "_dup"
+        for index, ((label, prop), values) in enumerate(plan.key_guards.items()):
+            guard_params[f"g{index}"] = values
+            checks.append(KeyCheck(label, prop, f"g{index}"))
+        guard = KeyGuard(tuple(checks), deletes)
+    lock = KeyLock(keys) if keys else None
+    return WriteQuery(tuple(parts), guard, lock, params, guard_params)

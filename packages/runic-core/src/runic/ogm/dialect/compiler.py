@@ -1,32 +1,34 @@
-"""Dialects: turn the backend-neutral query IR into a backend's Cypher text.
+"""The reference compiler: turn the backend-neutral IR into openCypher text.
 
-:class:`CypherDialect` is the plain openCypher reference renderer (what
-``Select.build()`` uses when no backend is bound). A backend subclasses it and
-overrides small hooks:
+:class:`CypherDialect` compiles both sides of the IR: reads
+(:class:`~runic.ogm.query.ir.Query`, what ``select()`` builds) and writes
+(:class:`~runic.ogm.query.write.WriteQuery`, what the session's flush builds). It
+is a visitor: one method per IR node, and a backend subclasses it and overrides
+the methods for what differs on that backend:
 
 * ``name``, ``capabilities``, ``param_functions``, ``plain_functions``,
-  ``callable_functions`` -- class attributes;
+  ``callable_functions``, ``list_comprehensions``, ``edge_match`` -- class
+  attributes;
 * :meth:`~CypherDialect.wrap_param` -- a converter's ``cypher_fn`` around a value
   (``vecf32($p0)``, ``toUpper($p0)``), or UnsupportedFeatureError where the backend
   cannot call it;
 * :meth:`~CypherDialect.node_id_expr` / :meth:`~CypherDialect.edge_id_expr`;
 * :meth:`~CypherDialect.quote_identifier`, :meth:`~CypherDialect.render_labels`,
   :meth:`~CypherDialect.render_create_labels` (e.g. label emulation on
-  single-label backends; the session's statements use them too);
-* :meth:`~CypherDialect.render_id_list`, :meth:`~CypherDialect.flush_variable`,
-  :meth:`~CypherDialect.render_edge_match`, :meth:`~CypherDialect.render_merge_parts`
-  -- how the session's flush statement returns new ids, names its variables,
-  finds the edges it deletes and merges edges between existing nodes;
-* :meth:`~CypherDialect.render_key_guard`, :meth:`~CypherDialect.render_guarded`,
-  :meth:`~CypherDialect.key_lock_statement` -- how a flush makes sure the keys it
-  inserts are not in the graph yet (see :mod:`runic.ogm.session.flush`);
-* :meth:`~CypherDialect.render_fulltext_source` /
-  :meth:`~CypherDialect.render_vector_source` -- search procedures;
-  :meth:`~CypherDialect.render_vector_score` -- the score a filtered (exact) vector
-  search orders by;
-* :meth:`~CypherDialect.render_skip` / :meth:`~CypherDialect.render_limit`;
-* :meth:`~CypherDialect.finalize` -- post-process the whole statement (AGE wraps
-  it in SQL using ``CompiledQuery.columns``).
+  single-label backends);
+* reads: :meth:`~CypherDialect.render_fulltext_source` /
+  :meth:`~CypherDialect.render_vector_source` (search procedures),
+  :meth:`~CypherDialect.render_vector_score`, :meth:`~CypherDialect.render_comparison`,
+  :meth:`~CypherDialect.render_return`, :meth:`~CypherDialect.render_skip` /
+  :meth:`~CypherDialect.render_limit`;
+* writes: :meth:`~CypherDialect.write_variable` (variable names per part),
+  :meth:`~CypherDialect.render_set` (``SET`` on existing entities),
+  :meth:`~CypherDialect.render_create_node`, :meth:`~CypherDialect.render_merge_edge`
+  / :meth:`~CypherDialect.render_merge_either_way`, and the key check:
+  :meth:`~CypherDialect.render_key_guard`, :meth:`~CypherDialect.render_guarded`,
+  :meth:`~CypherDialect.render_key_lock`;
+* :meth:`~CypherDialect.render_arrow` -- the one relationship arrow renderer;
+* :meth:`~CypherDialect.finalize` -- post-process a whole read statement.
 
 Dialects are pure: no I/O. A feature the backend lacks raises
 :class:`~runic.ogm.exceptions.UnsupportedFeatureError` from :meth:`compile`,
@@ -36,11 +38,11 @@ before anything is sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
-from runic.ogm.driver.protocols import Capability
+from runic.ogm.capabilities import Capability
+from runic.ogm.dialect.base import CompiledQuery, GraphDialect
 from runic.ogm.exceptions import QueryBuildError, UnsupportedFeatureError
 from runic.ogm.identifiers import escape
 from runic.ogm.query.ir import (
@@ -67,7 +69,6 @@ from runic.ogm.query.ir import (
     Query,
     Raw,
     ReturnClause,
-    ReturnItem,
     Unwind,
     ValueExpr,
     VarRef,
@@ -75,157 +76,37 @@ from runic.ogm.query.ir import (
     WithClause,
 )
 from runic.ogm.query.names import check_alias, raw_column
+from runic.ogm.query.write import (
+    BulkWrite,
+    ClearEdges,
+    CreateEdge,
+    CreateNode,
+    DeleteEdge,
+    DetachDelete,
+    EdgeType,
+    KeyGuard,
+    KeyLock,
+    MergeEdge,
+    NewNode,
+    RowValue,
+    SetItem,
+    SetProperties,
+    WritePart,
+    WriteQuery,
+)
 
 if TYPE_CHECKING:
     from runic.ogm.driver.results import QueryResult
     from runic.ogm.schema.ir import DDL, CreateEntityType, CreateIndex, DropIndex, SchemaOp
     from runic.ogm.schema.specs import IndexSpec
-    from runic.ogm.session.ops import Statement
 
 __all__ = [
     "CompiledQuery",
     "CypherDialect",
     "GraphDialect",
-    "RelPattern",
     "RenderContext",
     "default_dialect",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledQuery:
-    """A statement ready to send: text, parameters and the result decoding spec.
-
-    ``params`` is shared by every user of a cached compilation: do not mutate it.
-    """
-
-    cypher: str
-    params: dict[str, Any]
-    columns: tuple[str, ...]
-    returns: tuple[ReturnItem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RelPattern:
-    """A relationship of type ``rel_type`` between two bound node variables.
-
-    ``direction`` is ``OUTGOING`` (``start -> end``), ``INCOMING`` or ``BOTH``.
-    """
-
-    start: str
-    rel_type: str
-    direction: str
-    end: str
-
-    def written(self) -> RelPattern:
-        """The pattern an edge is created with: ``BOTH`` is written ``OUTGOING``.
-
-        Backends create directed edges only; a ``BOTH`` relation's edge goes from
-        the relation's owner to its target, and is matched in either direction.
-        """
-        if self.direction != "BOTH":
-            return self
-        return RelPattern(self.start, self.rel_type, "OUTGOING", self.end)
-
-    def render(self, var: str, start: str | None = None, end: str | None = None) -> str:
-        """``(start)-[var:`T`]->(end)`` (the node variables may be replaced)."""
-        rel = f"{var}:{escape(self.rel_type)}"
-        a = self.start if start is None else start
-        b = self.end if end is None else end
-        if self.direction == "OUTGOING":
-            return f"({a})-[{rel}]->({b})"
-        if self.direction == "INCOMING":
-            return f"({a})<-[{rel}]-({b})"
-        return f"({a})-[{rel}]-({b})"
-
-
-@runtime_checkable
-class GraphDialect(Protocol):
-    """What the core needs from a backend's dialect."""
-
-    name: str
-    capabilities: frozenset[Capability]
-
-    def supports(self, capability: Capability) -> bool:
-        """True when the backend has ``capability``."""
-        ...
-
-    def compile(self, query: Query) -> CompiledQuery:
-        """Render ``query``; raise UnsupportedFeatureError for a missing feature."""
-        ...
-
-    def wrap_param(self, cypher_fn: str | None, ref: str, field: str | None = None) -> str:
-        """``cypher_fn(ref)``, ``ref`` (a constructor stored plainly), or raise
-        UnsupportedFeatureError naming ``field`` when the backend cannot call it."""
-        ...
-
-    def quote_identifier(self, name: str) -> str:
-        """Validate and quote a label, relationship type or property name."""
-        ...
-
-    def node_id_expr(self, var: str) -> str:
-        """The expression giving the database id of node variable ``var``."""
-        ...
-
-    def render_labels(self, labels: tuple[str, ...]) -> str:
-        """The label part of a node pattern that matches ``labels``."""
-        ...
-
-    def render_create_labels(self, labels: tuple[str, ...]) -> str:
-        """The label part of a ``CREATE`` pattern giving a node ``labels``."""
-        ...
-
-    def render_key_match(self, var: str, labels: tuple[str, ...], prop: str, param: str) -> str:
-        """``MATCH`` one node of ``labels`` by the value ``param`` of property ``prop``."""
-        ...
-
-    def render_id_list(self, nodes: str) -> str | None:
-        """An expression mapping node list ``nodes`` to ids (``None``: not expressible)."""
-        ...
-
-    def render_create(
-        self, var: str, labels: tuple[str, ...], items: Sequence[tuple[str, str]]
-    ) -> str:
-        """The clause creating one node per flush row: ``CREATE (var:Labels) SET ...``."""
-        ...
-
-    def flush_variable(self, name: str, part: int) -> str:
-        """The name of variable ``name`` in part ``part`` of a flush statement."""
-        ...
-
-    def render_edge_match(self, pattern: str, where: str) -> str:
-        """The clause binding the edges a flush deletes: ``MATCH pattern WHERE where``."""
-        ...
-
-    def render_set(self, var: str, items: Sequence[tuple[str, str]], carry: str) -> str:
-        """``SET var.p = v, ...`` on an existing entity (``carry``: the other live variables)."""
-        ...
-
-    def render_merge_parts(
-        self,
-        rows: str,
-        rel: RelPattern,
-        var: str,
-        items: Sequence[tuple[str, str]],
-        *,
-        only_on_create: bool,
-    ) -> list[str]:
-        """The flush parts merging edge ``rel`` between existing nodes, one per row."""
-        ...
-
-    def render_key_guard(
-        self, checks: Sequence[tuple[str, str, str]], var: str, exclude: str | None
-    ) -> str | None:
-        """The flush's leading part: one row (``var`` = 0) when no key exists, else none."""
-        ...
-
-    def render_guarded(self, guard: str, body: str, columns: Sequence[str]) -> str | None:
-        """``guard`` followed by a whole flush statement ``body`` (``None``: cannot)."""
-        ...
-
-    def key_lock_statement(self, keys: Mapping[tuple[str, str], Sequence[Any]]) -> Statement | None:
-        """A statement locking the keys a flush inserts until the transaction ends, or None."""
-        ...
 
 
 class RenderContext:
@@ -296,6 +177,14 @@ class CypherDialect:
     #: valid name (built-in or user-defined: the server resolves it), or the names
     #: (lower case) of the only functions the backend can call.
     callable_functions: frozenset[str] | None = None
+    #: The backend has list comprehensions (``[x IN l | id(x)]``); without them a
+    #: write statement collects the ids of the nodes it creates next to the nodes.
+    list_comprehensions: bool = True
+    #: The clause finding the edges a write statement deletes: ``MATCH``, or
+    #: ``OPTIONAL MATCH`` where a ``MATCH`` finding no relationship type would void
+    #: the statement's earlier writes (AGE; deleting ``null`` does nothing).
+    edge_match: str = "MATCH"
+    _write_cache: dict[WriteQuery, tuple[str, tuple[str, ...], bool]]
 
     def supports(self, capability: Capability) -> bool:
         """True when ``capability`` is in :attr:`capabilities`."""
@@ -303,8 +192,12 @@ class CypherDialect:
 
     # -- entry point ------------------------------------------------------------------
 
-    def compile(self, query: Query) -> CompiledQuery:
-        """Render ``query`` to text and parameters."""
+    def compile(self, query: Query | WriteQuery | BulkWrite) -> CompiledQuery:
+        """Render ``query`` (a read or a write statement) to text and parameters."""
+        if isinstance(query, WriteQuery):
+            return self.compile_write(query)
+        if isinstance(query, BulkWrite):
+            return self.compile_bulk(query)
         self.check(query)
         ctx = RenderContext(self)
         parts = [self.render_clause(clause, ctx) for clause in query.clauses]
@@ -401,166 +294,361 @@ class CypherDialect:
         """
         return f"MATCH ({var}{self.render_labels(labels)}) WHERE {var}.{prop} = {param}"
 
-    def render_create(
-        self, var: str, labels: tuple[str, ...], items: Sequence[tuple[str, str]]
-    ) -> str:
-        """``CREATE (var:Labels) SET var.p1 = v1, ...`` (``items``: escaped name, value).
+    # -- write statements (runic.ogm.query.write) -------------------------------------
+    #
+    # A WriteQuery is compiled part by part: the parts that create nothing first,
+    # joined by ``WITH count(*) AS _c`` (an aggregate without grouping keys always
+    # yields one row, so an empty match never stops the chain), then the creations,
+    # which collect their nodes into lists (``_n0``, ``_n1`` ...) that the edges to
+    # new nodes index, and the ``RETURN`` of the new ids. Variables are named by
+    # :meth:`write_variable`; ids of existing nodes are bound to plain variables
+    # (``row[0] AS ka``) before the MATCH that compares them: FalkorDB seeks a node
+    # by ``id(n) = ka`` but scans every node for ``id(n) = row[0]``.
 
-        A ``null`` value leaves the property out. A backend that creates faster
-        with an inline property map (AGE) renders that instead.
+    def compile_write(self, query: WriteQuery) -> CompiledQuery:
+        """Compile a write statement; the text is cached per shape (rows are parameters)."""
+        try:
+            cache = self._write_cache
+        except AttributeError:
+            cache = self._write_cache = {}
+        shape = cache.get(query)
+        if shape is None:
+            if len(cache) >= _WRITE_CACHE_SIZE:
+                cache.clear()
+            shape = cache[query] = self.render_write(query)
+        cypher, columns, guarded = shape
+        params = {**query.params, **query.guard_params} if guarded else query.params
+        before: tuple[CompiledQuery, ...] = ()
+        if query.lock is not None:
+            lock = self.render_key_lock(query.lock)
+            if lock is not None:
+                before = (lock,)
+        return CompiledQuery(cypher, params, columns, (), guarded=guarded, before=before)
+
+    def render_write(self, query: WriteQuery) -> tuple[str, tuple[str, ...], bool]:
+        """``(text, columns, guarded)`` of ``query`` (see :meth:`compile_write`).
+
+        ``guarded``: the text carries the key guard; where it cannot
+        (:meth:`render_key_guard` or :meth:`render_guarded` give ``None``) the
+        caller checks the keys in a separate statement first.
         """
-        text = f"CREATE ({var}{self.render_create_labels(labels)})"
-        if items:
-            text += " SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
-        return text
+        head: list[str] = []
+        tail_parts: list[tuple[int, CreateNode | CreateEdge]] = []
+        for number, part in enumerate(query.parts):
+            if isinstance(part, CreateNode) or (
+                isinstance(part, CreateEdge)
+                and (isinstance(part.source, NewNode) or isinstance(part.target, NewNode))
+            ):
+                tail_parts.append((number, part))
+            else:
+                head.extend(self.render_write_part(part, number))
+        guard = None
+        if query.guard is not None and tail_parts:
+            guard = self.render_key_guard(query.guard, _GUARD)
+        # Without earlier parts the guard leads the creations, its variable carried
+        # along (a grouping key: no row from the guard, no row after it); with earlier
+        # parts (whose joins make a row from nothing) the dialect may run them in a
+        # subquery (render_guarded).
+        carried: list[str] = [_GUARD] if guard is not None and not head else []
+        id_lists: list[str] = []
+        tail: list[str] = []
+        creates = 0
+        for number, part in tail_parts:
+            if isinstance(part, CreateEdge):
+                tail.append(self.render_create_edge(part, number, carried))
+                continue
+            index = creates
+            creates += 1
+            n = self.write_variable("n", number)
+            keep = "".join(f"{c}, " for c in carried)
+            text = (
+                f"UNWIND ${part.rows} AS row {self.render_create_node(part, n)} "
+                f"WITH {keep}collect({n}) AS _n{index}"
+            )
+            carried.append(f"_n{index}")
+            if self.list_comprehensions:
+                id_list = f"[x IN _n{index} | {self.node_id_expr('x')}]"
+            else:  # the ids collected next to the nodes
+                text += f", collect({self.node_id_expr(n)}) AS _i{index}"
+                carried.append(f"_i{index}")
+                id_list = f"_i{index}"
+            id_lists.append(f"{id_list} AS i{index}")
+            tail.append(text)
+        if not tail:
+            return " WITH count(*) AS _c ".join(head), (), False
+        columns = tuple(f"i{index}" for index in range(creates))
+        tail_text = " ".join(tail) + f" RETURN {', '.join(id_lists)}"
+        cypher = " WITH count(*) AS _c ".join([*head, tail_text]) if head else tail_text
+        if guard is None:
+            return cypher, columns, False
+        guarded = f"{guard} {cypher}" if not head else self.render_guarded(guard, cypher, columns)
+        if guarded is None:
+            return cypher, columns, False
+        return guarded, columns, True
 
-    # -- the session's flush statement ----------------------------------------------------
+    def render_write_part(self, part: WritePart, number: int) -> list[str]:
+        """The text of part ``number`` of a write statement (a part may take several)."""
+        if isinstance(part, ClearEdges):
+            return [self.render_clear_edges(part, number)]
+        if isinstance(part, DeleteEdge):
+            return [self.render_delete_edge(part, number)]
+        if isinstance(part, SetProperties):
+            return [self.render_set_properties(part, number)]
+        if isinstance(part, MergeEdge):
+            return self.render_merge_edge(part, number)
+        if isinstance(part, CreateEdge):
+            return [self.render_create_edge(part, number, None)]
+        if isinstance(part, DetachDelete):
+            return [self.render_detach_delete(part, number)]
+        raise TypeError(f"not a write part here: {part!r}")
 
-    def render_id_list(self, nodes: str) -> str | None:
-        """``[x IN nodes | id(x)]``: the ids of a collected node list.
-
-        ``None`` when the backend has no list comprehension: the flush then
-        collects the ids next to the nodes (``collect(id(n))``).
-        """
-        return f"[x IN {nodes} | {self.node_id_expr('x')}]"
-
-    def flush_variable(self, name: str, part: int) -> str:
-        """The variable ``name`` (``n``, ``a``, ``b``, ``r``) in part ``part`` of a flush.
+    def write_variable(self, name: str, part: int) -> str:
+        """The variable ``name`` (``n``, ``a``, ``b``, ``r``, ``ka`` ...) in part ``part``.
 
         ``name`` here; a backend that cannot declare a variable again in a later
         query part (AGE) makes it unique per part.
         """
         return name
 
-    def render_edge_match(self, pattern: str, where: str) -> str:
-        """``MATCH pattern WHERE where``: binds the edges a flush part deletes.
+    def render_edge_pattern(self, a: str, var: str, edge: EdgeType, b: str) -> str:
+        """``(a)-[var:`T`]->(b)``: a write statement's edge between bound nodes."""
+        body = f"[{var}:{self.quote_identifier(edge.rel_type)}]"
+        return f"({a}){self.render_arrow(edge.direction, body)}({b})"
 
-        A backend where a ``MATCH`` finding no relationship type would void the
-        statement's earlier writes (AGE) uses ``OPTIONAL MATCH`` (deleting
-        ``null`` does nothing).
-        """
-        return f"MATCH {pattern} WHERE {where}"
+    def render_arrow(self, direction: str, body: str) -> str:
+        """``-[body]->``, ``<-[body]-`` or ``-[body]-``: the one arrow renderer (reads too)."""
+        if direction == "OUTGOING":
+            return f"-{body}->"
+        if direction == "INCOMING":
+            return f"<-{body}-"
+        if direction == "BOTH":
+            return f"-{body}-"
+        raise QueryBuildError(f"unknown relationship direction {direction!r}")
 
-    def render_set(self, var: str, items: Sequence[tuple[str, str]], carry: str) -> str:
-        """``SET var.p1 = v1, var.p2 = v2``: properties of an entity that already exists.
+    def render_row_value(self, value: RowValue) -> str:
+        """``row[i]``, or ``CASE WHEN row[i] IS NULL THEN null ELSE fn(row[i]) END``."""
+        ref = f"row[{value.index}]"
+        if value.cypher_fn is None:
+            return ref
+        wrapped = self.wrap_param(value.cypher_fn, ref, value.field)
+        if wrapped == ref:
+            return ref
+        return f"CASE WHEN {ref} IS NULL THEN null ELSE {wrapped} END"
 
-        ``items`` are ``(escaped property, value expression)`` pairs; a ``null`` value
-        removes the property. ``carry`` names the part's other variables still needed
-        (``row``), for a backend that must split the clause (FalkorDB).
-        """
-        return "SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
-
-    def render_merge_parts(
-        self,
-        rows: str,
-        rel: RelPattern,
-        var: str,
-        items: Sequence[tuple[str, str]],
-        *,
-        only_on_create: bool,
-    ) -> list[str]:
-        """Flush parts merging edge ``rel`` for every row of ``rows`` (``[id a, id b, ...]``).
-
-        ``var`` names the edge; ``items`` are ``(escaped property, value
-        expression)`` pairs set on every merge, or with ``only_on_create`` only
-        on edges the merge creates. Here one part: ``UNWIND rows AS row WITH row,
-        row[0] AS ak, row[1] AS bk MATCH (a) ... MATCH (b) ... MERGE (a)-[var:T]->(b)
-        [ON CREATE] SET ...``.
-        """
-        if rel.direction == "BOTH":
-            return self.render_merge_either_way(rows, rel, var, items, only_on_create)
-        a, b = rel.start, rel.end
-        nid = self.node_id_expr
-        # Ids bound to variables first: FalkorDB seeks ``id(a) = ka``, scans for row[0].
-        text = (
-            f"UNWIND {rows} AS row WITH row, row[0] AS {a}k, row[1] AS {b}k "
-            f"MATCH ({a}) WHERE {nid(a)} = {a}k MATCH ({b}) WHERE {nid(b)} = {b}k "
-            f"MERGE {rel.render(var)}"
+    def render_set_items(self, var: str, items: Sequence[SetItem]) -> str:
+        """``var.p1 = v1, var.p2 = v2`` (a ``null`` value removes the property)."""
+        quote = self.quote_identifier
+        return ", ".join(
+            f"{var}.{quote(item.prop)} = {self.render_row_value(item.value)}" for item in items
         )
-        if items and only_on_create:
-            sets = ", ".join(f"{var}.{prop} = {value}" for prop, value in items)
-            text += f" ON CREATE SET {sets}"
-        elif items:
-            text += " " + self.render_set(var, items, "row")
+
+    def render_set(self, var: str, items: Sequence[SetItem], carry: str) -> str:
+        """``SET var.p1 = v1, ...`` on an entity that already exists.
+
+        ``carry`` names the other variables still needed (``row``), for a backend
+        that must split the clause (FalkorDB).
+        """
+        return f"SET {self.render_set_items(var, items)}"
+
+    def render_clear_edges(self, part: ClearEdges, number: int) -> str:
+        """``UNWIND $w AS row MATCH (a)-[r:T]->(b:L) WHERE id(a) = row DELETE r``."""
+        a, r, b = (self.write_variable(name, number) for name in ("a", "r", "b"))
+        target = f"{b}{self.render_labels((part.target_label,))}"
+        pattern = self.render_edge_pattern(a, r, part.edge, target)
+        return (
+            f"UNWIND ${part.rows} AS row {self.edge_match} {pattern} "
+            f"WHERE {self.node_id_expr(a)} = row DELETE {r}"
+        )
+
+    def render_delete_edge(self, part: DeleteEdge, number: int) -> str:
+        """``UNWIND $w AS row WITH row[0] AS ka, row[1] AS kb MATCH (a)-[r:T]->(b) ...``."""
+        a, r, b, ka, kb = (self.write_variable(name, number) for name in _EDGE_VARS)
+        nid = self.node_id_expr
+        pattern = self.render_edge_pattern(a, r, part.edge, b)
+        return (
+            f"UNWIND ${part.rows} AS row WITH row[0] AS {ka}, row[1] AS {kb} "
+            f"{self.edge_match} {pattern} WHERE {nid(a)} = {ka} AND {nid(b)} = {kb} DELETE {r}"
+        )
+
+    def render_set_properties(self, part: SetProperties, number: int) -> str:
+        """``UNWIND $w AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET ...``."""
+        n, k = self.write_variable("n", number), self.write_variable("k", number)
+        return (
+            f"UNWIND ${part.rows} AS row WITH row, row[0] AS {k} "
+            f"MATCH ({n}) WHERE {self.node_id_expr(n)} = {k} "
+            + self.render_set(n, part.items, "row")
+        )
+
+    def render_merge_edge(self, part: MergeEdge, number: int) -> list[str]:
+        """``UNWIND $w AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a) ... MATCH (b)
+        ... MERGE (a)-[r:T]->(b) [ON CREATE] SET ...`` (one part here)."""
+        a, r, b = (self.write_variable(name, number) for name in ("a", "r", "b"))
+        if part.edge.direction == "BOTH":
+            return self.render_merge_either_way(part, a, r, b)
+        nid = self.node_id_expr
+        text = (
+            f"UNWIND ${part.rows} AS row WITH row, row[0] AS {a}k, row[1] AS {b}k "
+            f"MATCH ({a}) WHERE {nid(a)} = {a}k MATCH ({b}) WHERE {nid(b)} = {b}k "
+            f"MERGE {self.render_edge_pattern(a, r, part.edge, b)}"
+        )
+        if part.items and part.only_on_create:
+            text += f" ON CREATE SET {self.render_set_items(r, part.items)}"
+        elif part.items:
+            text += " " + self.render_set(r, part.items, "row")
         return [text]
 
-    def render_merge_either_way(
-        self,
-        rows: str,
-        rel: RelPattern,
-        var: str,
-        items: Sequence[tuple[str, str]],
-        only_on_create: bool,
-    ) -> list[str]:
+    def render_merge_either_way(self, part: MergeEdge, a: str, r: str, b: str) -> list[str]:
         """Merge parts of a ``BOTH`` relation: an edge either way counts as existing.
 
         No backend creates an undirected edge (``MERGE (a)-[r]-(b)`` is refused or
-        picks a direction), so: set ``items`` on the edges found in either
+        picks a direction), so: set the items on the edges found in either
         direction (unless ``only_on_create``), then create ``a -> b`` for the rows
         that have none.
         """
-        a, b = rel.start, rel.end
         nid = self.node_id_expr
-        ak, bk, old = f"{a}k", f"{b}k", f"{var}o"
-        bind = f"UNWIND {rows} AS row WITH row, row[0] AS {ak}, row[1] AS {bk} "
+        ak, bk, old = f"{a}k", f"{b}k", f"{r}o"
+        bind = f"UNWIND ${part.rows} AS row WITH row, row[0] AS {ak}, row[1] AS {bk} "
         parts: list[str] = []
-        if items and not only_on_create:
-            found = self.render_edge_match(rel.render(var), f"{nid(a)} = {ak} AND {nid(b)} = {bk}")
-            parts.append(f"{bind}{found} {self.render_set(var, items, 'row')}")
+        if part.items and not part.only_on_create:
+            found = (
+                f"{self.edge_match} {self.render_edge_pattern(a, r, part.edge, b)} "
+                f"WHERE {nid(a)} = {ak} AND {nid(b)} = {bk}"
+            )
+            parts.append(f"{bind}{found} {self.render_set(r, part.items, 'row')}")
         text = (
             f"{bind}MATCH ({a}) WHERE {nid(a)} = {ak} MATCH ({b}) WHERE {nid(b)} = {bk} "
-            f"OPTIONAL MATCH {rel.render(old)} WITH row, {a}, {b}, {old} WHERE {old} IS NULL "
-            f"CREATE {rel.written().render(var)}"
+            f"OPTIONAL MATCH {self.render_edge_pattern(a, old, part.edge, b)} "
+            f"WITH row, {a}, {b}, {old} WHERE {old} IS NULL "
+            f"CREATE {self.render_edge_pattern(a, r, part.edge.written(), b)}"
         )
-        if items:
-            text += " " + self.render_set(var, items, "row")
+        if part.items:
+            text += " " + self.render_set(r, part.items, "row")
         parts.append(text)
         return parts
 
-    def render_key_guard(
-        self, checks: Sequence[tuple[str, str, str]], var: str, exclude: str | None
-    ) -> str | None:
-        """The key guard leading a flush: a row with ``var`` = 0 when no key is taken, else none.
+    def render_create_edge(self, part: CreateEdge, number: int, carried: list[str] | None) -> str:
+        """``UNWIND $w AS row WITH row, <source> AS a WITH row, a, <target> AS b CREATE
+        (a)-[r:T]->(b) [SET ...]``; an end is ``_n0[row[0]]`` (a new node) or matched by id.
 
-        ``checks`` are ``(primary label, escaped key property, keys parameter)``;
-        ``exclude`` is the parameter of the node ids the flush deletes first (they do
-        not count). ``OPTIONAL MATCH (_g0:L) WHERE _g0.k IN $g0 WITH count(_g0) AS _h0
-        ... WITH _h0 + ... AS var WHERE var = 0``. ``None``: the backend checks the keys
-        in a separate statement.
+        In the creation tail (``carried``: the created lists) the part ends with
+        ``WITH <carried>, count(*) AS _c``.
+        """
+        a, r, b, ka, kb = (self.write_variable(name, number) for name in _EDGE_VARS)
+        nid = self.node_id_expr
+        keep = "".join(f"{c}, " for c in carried or ())
+        text = f"UNWIND ${part.rows} AS row"
+        source, target = part.source, part.target
+        if isinstance(source, NewNode):
+            text += f" WITH {keep}row, _n{source.group}[row[{source.index}]] AS {a}"
+        else:
+            text += (
+                f" WITH {keep}row, row[{source.index}] AS {ka} MATCH ({a}) WHERE {nid(a)} = {ka}"
+            )
+        if isinstance(target, NewNode):
+            text += f" WITH {keep}row, {a}, _n{target.group}[row[{target.index}]] AS {b}"
+        else:
+            text += (
+                f" WITH {keep}row, {a}, row[{target.index}] AS {kb} "
+                f"MATCH ({b}) WHERE {nid(b)} = {kb}"
+            )
+        text += f" CREATE {self.render_edge_pattern(a, r, part.edge.written(), b)}"
+        if part.items:
+            text += f" SET {self.render_set_items(r, part.items)}"
+        if carried is not None:
+            text += f" WITH {keep}count(*) AS _c"
+        return text
+
+    def render_detach_delete(self, part: DetachDelete, number: int) -> str:
+        """``UNWIND $w AS i MATCH (n) WHERE id(n) = i DETACH DELETE n``."""
+        n = self.write_variable("n", number)
+        return (
+            f"UNWIND ${part.rows} AS i MATCH ({n}) WHERE {self.node_id_expr(n)} = i "
+            f"DETACH DELETE {n}"
+        )
+
+    def render_create_node(self, part: CreateNode, var: str) -> str:
+        """``CREATE (var:Labels) SET var.p1 = v1, ...``: one node per row.
+
+        A ``null`` value leaves the property out. A backend that creates faster
+        with an inline property map (AGE) renders that instead.
+        """
+        text = f"CREATE ({var}{self.render_create_labels(part.labels)})"
+        if part.items:
+            text += f" SET {self.render_set_items(var, part.items)}"
+        return text
+
+    def render_key_guard(self, guard: KeyGuard, var: str) -> str | None:
+        """The key guard leading a write: a row with ``var`` = 0 when no key is taken, else none.
+
+        ``OPTIONAL MATCH (_g0:L) WHERE _g0.k IN $g0 WITH count(_g0) AS _h0 ...
+        WITH _h0 + ... AS var WHERE var = 0``; nodes whose ids are in
+        ``guard.exclude`` do not count. ``None``: the backend checks the keys in a
+        separate statement.
         """
         nid = self.node_id_expr
         parts: list[str] = []
         counts: list[str] = []
-        for index, (label, prop, keys) in enumerate(checks):
+        for index, check in enumerate(guard.checks):
             node = f"_g{index}"
-            where = f"{node}.{prop} IN {keys}"
-            if exclude is not None:
-                where += f" AND NOT {nid(node)} IN {exclude}"
+            where = f"{node}.{self.quote_identifier(check.prop)} IN ${check.keys}"
+            if guard.exclude is not None:
+                where += f" AND NOT {nid(node)} IN ${guard.exclude}"
             keep = "".join(f"{c}, " for c in counts)
             parts.append(
-                f"OPTIONAL MATCH ({node}{self.render_labels((label,))}) WHERE {where} "
+                f"OPTIONAL MATCH ({node}{self.render_labels((check.label,))}) WHERE {where} "
                 f"WITH {keep}count({node}) AS _h{index}"
             )
             counts.append(f"_h{index}")
         return " ".join(parts) + f" WITH {' + '.join(counts)} AS {var} WHERE {var} = 0"
 
     def render_guarded(self, guard: str, body: str, columns: Sequence[str]) -> str | None:
-        """``guard`` then the flush statement ``body`` (returning ``columns``) as a subquery.
+        """``guard`` then the write ``body`` (returning ``columns``) as a subquery.
 
-        ``None`` here (openCypher has no subqueries): such a flush carries no guard
-        and the session reads the keys first. FalkorDB wraps ``body`` in ``CALL {}``.
+        ``None`` here (openCypher has no subqueries): such a write carries no guard
+        and the caller checks the keys first. FalkorDB wraps ``body`` in ``CALL {}``.
         """
         return None
 
-    def key_lock_statement(self, keys: Mapping[tuple[str, str], Sequence[Any]]) -> Statement | None:
-        """A statement holding locks on ``keys`` (by primary label and key property)
-        until the transaction ends, sent before the flush checks them; ``None`` here.
+    def render_key_lock(self, lock: KeyLock) -> CompiledQuery | None:
+        """A statement holding locks on ``lock.keys`` until the transaction ends, sent
+        before the write checks them; ``None`` here.
 
         A backend whose concurrent transactions cannot see each other's uncommitted
         nodes (AGE: PostgreSQL advisory locks) makes a second inserter wait for the
         first to commit, so that its check then sees the node.
         """
         return None
+
+    # -- bulk writes (update(Cls) / delete(Cls)) ---------------------------------------
+
+    def compile_bulk(self, query: BulkWrite) -> CompiledQuery:
+        """``MATCH ... WHERE ... SET ... REMOVE ... RETURN count(*) AS rowcount``, or
+        ``... DETACH DELETE n RETURN count(*) AS rowcount``."""
+        ctx = RenderContext(self)
+        parts = [self.render_clause(clause, ctx) for clause in query.clauses]
+        var = self.quote_alias(query.alias)
+        if query.delete:
+            parts.append(f"DETACH DELETE {var}")
+        else:
+            if not query.sets and not query.removes:
+                raise QueryBuildError("a bulk update needs at least one value to set or remove")
+            sets = [(self.quote_identifier(prop), ctx.param(value)) for prop, value in query.sets]
+            removes = [self.quote_identifier(prop) for prop in query.removes]
+            parts.append(self.render_bulk_set(var, sets, removes))
+        parts.append("RETURN count(*) AS rowcount")
+        compiled = CompiledQuery(" ".join(parts), ctx.params, ("rowcount",), ())
+        return self.finalize(compiled)
+
+    def render_bulk_set(
+        self, var: str, sets: Sequence[tuple[str, str]], removes: Sequence[str]
+    ) -> str:
+        """``SET var.a = $p1, var.b = $p2 REMOVE var.c, var.d`` (names already quoted)."""
+        clauses = []
+        if sets:
+            clauses.append("SET " + ", ".join(f"{var}.{prop} = {value}" for prop, value in sets))
+        if removes:
+            clauses.append("REMOVE " + ", ".join(f"{var}.{prop}" for prop in removes))
+        return " ".join(clauses)
 
     def render_node(self, node: NodePattern, *, labels: bool = True) -> str:
         """``(alias:`Label`)`` (or ``(alias)`` when the variable is already bound)."""
@@ -583,13 +671,7 @@ class CypherDialect:
         edge = self.quote_alias(clause.edge_alias) if clause.edge_alias else ""
         length = self.render_length(clause.length) if clause.length is not None else ""
         body = f"[{edge}:{self.quote_identifier(clause.rel_type)}{length}]"
-        if clause.direction == "OUTGOING":
-            return f"-{body}->"
-        if clause.direction == "INCOMING":
-            return f"<-{body}-"
-        if clause.direction == "BOTH":
-            return f"-{body}-"
-        raise QueryBuildError(f"unknown relationship direction {clause.direction!r}")
+        return self.render_arrow(clause.direction, body)
 
     # -- clauses ----------------------------------------------------------------------
 
@@ -917,6 +999,11 @@ def _count_literal(what: str, n: object) -> int:
         raise QueryBuildError(f"{what} must be an integer >= 0, got {n!r}")
     return n
 
+
+_GUARD = "_dup"
+_EDGE_VARS = ("a", "r", "b", "ka", "kb")
+#: Write shapes compiled per dialect before its cache starts over.
+_WRITE_CACHE_SIZE = 1024
 
 _DEFAULT = CypherDialect()
 

@@ -1,0 +1,197 @@
+"""The reference write compiler: exact text per write part, guards, locks, the shape cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from runic.ogm.dialect import CypherDialect
+from runic.ogm.exceptions import QueryBuildError
+from runic.ogm.query.write import (
+    ById,
+    ClearEdges,
+    CreateEdge,
+    CreateNode,
+    DeleteEdge,
+    DetachDelete,
+    EdgeType,
+    KeyCheck,
+    KeyGuard,
+    MergeEdge,
+    NewNode,
+    RowValue,
+    SetItem,
+    SetProperties,
+    WriteQuery,
+)
+
+K = EdgeType("KNOWS", "OUTGOING")
+SINCE = SetItem("since", RowValue(2))
+NOTE = SetItem("note", RowValue(3))
+EMB = SetItem("emb", RowValue(2, "vecf32", "P.emb"))
+PT = SetItem("pt", RowValue(1, "point", "P.pt"))
+ID = SetItem("id", RowValue(0))
+
+#: One statement per write part, and two whole shapes (creations with a key guard).
+IR = {
+    "clear_edges": WriteQuery((ClearEdges("w0", K, "Person"),)),
+    "delete_edge": WriteQuery((DeleteEdge("w0", EdgeType("KNOWS", "INCOMING")),)),
+    "set_properties": WriteQuery((SetProperties("w0", (SetItem("name", RowValue(1)), EMB)),)),
+    "merge_edge": WriteQuery((MergeEdge("w0", K, (SINCE, NOTE)),)),
+    "merge_edge_on_create": WriteQuery((MergeEdge("w0", K, (SINCE, NOTE), only_on_create=True),)),
+    "merge_edge_either_way": WriteQuery((MergeEdge("w0", EdgeType("KNOWS", "BOTH"), (SINCE,)),)),
+    "create_edge_existing": WriteQuery(
+        (CreateEdge("w0", EdgeType("KNOWS", "BOTH"), ById(0), ById(1), (SINCE,)),)
+    ),
+    "detach_delete": WriteQuery((DetachDelete("w0"),)),
+    "create_guarded": WriteQuery(
+        (
+            CreateNode("w0", ("Person", "Admin"), (ID, PT)),
+            CreateEdge("w1", K, NewNode(0, 0), ById(1), (SINCE,)),
+        ),
+        KeyGuard((KeyCheck("Person", "id", "g0"),)),
+    ),
+    "guard_after_parts": WriteQuery(
+        (DetachDelete("w0"), CreateNode("w1", ("Person",), (ID,))),
+        KeyGuard((KeyCheck("Person", "id", "g0"), KeyCheck("Team", "code", "g1")), "w0"),
+    ),
+}
+
+
+EXPECTED = {
+    "clear_edges": (
+        "UNWIND $w0 AS row MATCH (a)-[r:`KNOWS`]->(b:`Person`) WHERE id(a) = row DELETE r"
+    ),
+    "delete_edge": (
+        "UNWIND $w0 AS row WITH row[0] AS ka, row[1] AS kb MATCH (a)<-[r:`KNOWS`]-(b) "
+        "WHERE id(a) = ka AND id(b) = kb DELETE r"
+    ),
+    "set_properties": (
+        "UNWIND $w0 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET n.`name` ="
+        " row[1], n.`emb` = row[2]"
+    ),
+    "merge_edge": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a) WHERE id(a) = "
+        "ak MATCH (b) WHERE id(b) = bk MERGE (a)-[r:`KNOWS`]->(b) SET r.`since` = row[2],"
+        " r.`note` = row[3]"
+    ),
+    "merge_edge_on_create": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a) WHERE id(a) = "
+        "ak MATCH (b) WHERE id(b) = bk MERGE (a)-[r:`KNOWS`]->(b) ON CREATE SET r.`since`"
+        " = row[2], r.`note` = row[3]"
+    ),
+    "merge_edge_either_way": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a)-[r:`KNOWS`]-(b)"
+        " WHERE id(a) = ak AND id(b) = bk SET r.`since` = row[2] WITH count(*) AS _c "
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a) WHERE id(a) = "
+        "ak MATCH (b) WHERE id(b) = bk OPTIONAL MATCH (a)-[ro:`KNOWS`]-(b) WITH row, a, "
+        "b, ro WHERE ro IS NULL CREATE (a)-[r:`KNOWS`]->(b) SET r.`since` = row[2]"
+    ),
+    "create_edge_existing": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ka MATCH (a) WHERE id(a) = ka WITH row, a,"
+        " row[1] AS kb MATCH (b) WHERE id(b) = kb CREATE (a)-[r:`KNOWS`]->(b) SET "
+        "r.`since` = row[2]"
+    ),
+    "detach_delete": ("UNWIND $w0 AS i MATCH (n) WHERE id(n) = i DETACH DELETE n"),
+    "create_guarded": (
+        "OPTIONAL MATCH (_g0:`Person`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 WITH "
+        "_h0 AS _dup WHERE _dup = 0 UNWIND $w0 AS row CREATE (n:`Person`:`Admin`) SET "
+        "n.`id` = row[0], n.`pt` = CASE WHEN row[1] IS NULL THEN null ELSE point(row[1]) "
+        "END WITH _dup, collect(n) AS _n0 UNWIND $w1 AS row WITH _dup, _n0, row, "
+        "_n0[row[0]] AS a WITH _dup, _n0, row, a, row[1] AS kb MATCH (b) WHERE id(b) = kb"
+        " CREATE (a)-[r:`KNOWS`]->(b) SET r.`since` = row[2] WITH _dup, _n0, count(*) AS "
+        "_c RETURN [x IN _n0 | id(x)] AS i0"
+    ),
+    "guard_after_parts": (
+        "UNWIND $w0 AS i MATCH (n) WHERE id(n) = i DETACH DELETE n WITH count(*) AS _c "
+        "UNWIND $w1 AS row CREATE (n:`Person`) SET n.`id` = row[0] WITH collect(n) AS _n0"
+        " RETURN [x IN _n0 | id(x)] AS i0"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(EXPECTED))
+def test_each_write_part_compiles_exactly(shape: str) -> None:
+    assert CypherDialect().compile(IR[shape]).cypher == EXPECTED[shape]
+
+
+def test_guard_params_are_sent_only_with_the_guard() -> None:
+    d = CypherDialect()
+    rows = {"w0": [["ada", None]], "w1": [[0, 7, 1]]}
+    keys = {"g0": ["ada"]}
+    q = IR["create_guarded"]
+    compiled = d.compile(WriteQuery(q.parts, q.guard, params=rows, guard_params=keys))
+    assert compiled.guarded and compiled.columns == ("i0",) and compiled.returns == ()
+    assert compiled.params == {**rows, **keys} and list(compiled.params) == ["w0", "w1", "g0"]
+    # openCypher has no subquery: after earlier parts the guard is left to the caller
+    q = IR["guard_after_parts"]
+    compiled = d.compile(WriteQuery(q.parts, q.guard, params={"w0": [1], "w1": [["b"]]}))
+    assert not compiled.guarded and compiled.params == {"w0": [1], "w1": [["b"]]}
+    assert "_dup" not in compiled.cypher
+
+
+def test_no_lock_statement_on_the_reference() -> None:
+    from runic.ogm.query.write import KeyLock
+
+    q = IR["create_guarded"]
+    compiled = CypherDialect().compile(WriteQuery(q.parts, q.guard, KeyLock({("P", "id"): [1]})))
+    assert compiled.before == ()
+
+
+def test_compiling_is_cached_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    d = CypherDialect()
+    calls: list[WriteQuery] = []
+    render = d.render_write
+
+    def counting(query: WriteQuery) -> tuple[str, tuple[str, ...], bool]:
+        calls.append(query)
+        return render(query)
+
+    monkeypatch.setattr(d, "render_write", counting)
+    parts = IR["set_properties"].parts
+    first = d.compile(WriteQuery(parts, params={"w0": [[1, "a", None]]}))
+    second = d.compile(WriteQuery(parts, params={"w0": [[i, "b", None] for i in range(1000)]}))
+    assert len(calls) == 1  # the rows are parameters: one compilation per shape
+    assert first.cypher is second.cypher
+    assert len(second.params["w0"]) == 1000
+    d.compile(IR["detach_delete"])
+    assert len(calls) == 2
+
+
+def test_write_ir_hashes_by_shape_only() -> None:
+    parts = IR["detach_delete"].parts
+    assert WriteQuery(parts, params={"w0": [1]}) == WriteQuery(parts, params={"w0": [2, 3]})
+    assert hash(WriteQuery(parts, params={"w0": [1]})) == hash(WriteQuery(parts))
+
+
+def test_unknown_direction_is_refused() -> None:
+    with pytest.raises(QueryBuildError, match="unknown relationship direction 'SIDEWAYS'"):
+        CypherDialect().compile(WriteQuery((DeleteEdge("w0", EdgeType("KNOWS", "SIDEWAYS")),)))
+
+
+def test_flush_plan_builds_ir_not_text() -> None:
+    from runic.ogm import Field, Node
+    from runic.ogm.session.flush import FlushPlan, build_statement
+
+    class WcPerson(Node, labels=["WcPerson"]):
+        id: str = Field(primary_key=True)
+        name: str | None = None
+
+    fields = WcPerson.__runic_meta__.fields
+    plan = FlushPlan()
+    new = plan.create(("WcPerson",), (fields["id"], fields["name"]), ["ada", "Ada"])
+    plan.update(7, (fields["name"],), [None])
+    plan.merge_edge("WC_KNOWS", "OUTGOING", new, 9)
+    plan.delete_node(11)
+    plan.guard({("WcPerson", "id"): ["ada"]})
+    query = build_statement(plan, {("WcPerson", "id"): ["ada"]})
+    name = SetItem("name", RowValue(1, None, "WcPerson.name"))
+    assert query.parts == (
+        SetProperties("w0", (name,)),
+        DetachDelete("w1"),
+        CreateNode("w2", ("WcPerson",), (SetItem("id", RowValue(0, None, "WcPerson.id")), name)),
+        CreateEdge("w3", EdgeType("WC_KNOWS", "OUTGOING"), NewNode(0, 0), ById(1)),
+    )
+    assert query.guard == KeyGuard((KeyCheck("WcPerson", "id", "g0"),), "w1")
+    assert query.lock is not None and query.lock.keys == {("WcPerson", "id"): ["ada"]}
+    assert query.params == {"w0": [[7, None]], "w1": [11], "w2": [["ada", "Ada"]], "w3": [[0, 9]]}
+    assert query.guard_params == {"g0": ["ada"]}

@@ -1,0 +1,141 @@
+"""FalkorDB's write compiler: exact text per write part (one property per SET, CALL {} guard)."""
+
+from __future__ import annotations
+
+import pytest
+
+from runic.falkordb.dialect import FalkorDBDialect
+from runic.ogm import Field, Node, Vector, delete, update
+from runic.ogm.query.write import (
+    ById,
+    ClearEdges,
+    CreateEdge,
+    CreateNode,
+    DeleteEdge,
+    DetachDelete,
+    EdgeType,
+    KeyCheck,
+    KeyGuard,
+    MergeEdge,
+    NewNode,
+    RowValue,
+    SetItem,
+    SetProperties,
+    WriteQuery,
+)
+
+K = EdgeType("KNOWS", "OUTGOING")
+SINCE = SetItem("since", RowValue(2))
+NOTE = SetItem("note", RowValue(3))
+EMB = SetItem("emb", RowValue(2, "vecf32", "P.emb"))
+PT = SetItem("pt", RowValue(1, "point", "P.pt"))
+ID = SetItem("id", RowValue(0))
+
+#: One statement per write part, and two whole shapes (creations with a key guard).
+IR = {
+    "clear_edges": WriteQuery((ClearEdges("w0", K, "Person"),)),
+    "delete_edge": WriteQuery((DeleteEdge("w0", EdgeType("KNOWS", "INCOMING")),)),
+    "set_properties": WriteQuery((SetProperties("w0", (SetItem("name", RowValue(1)), EMB)),)),
+    "merge_edge": WriteQuery((MergeEdge("w0", K, (SINCE, NOTE)),)),
+    "merge_edge_on_create": WriteQuery((MergeEdge("w0", K, (SINCE, NOTE), only_on_create=True),)),
+    "merge_edge_either_way": WriteQuery((MergeEdge("w0", EdgeType("KNOWS", "BOTH"), (SINCE,)),)),
+    "create_edge_existing": WriteQuery(
+        (CreateEdge("w0", EdgeType("KNOWS", "BOTH"), ById(0), ById(1), (SINCE,)),)
+    ),
+    "detach_delete": WriteQuery((DetachDelete("w0"),)),
+    "create_guarded": WriteQuery(
+        (
+            CreateNode("w0", ("Person", "Admin"), (ID, PT)),
+            CreateEdge("w1", K, NewNode(0, 0), ById(1), (SINCE,)),
+        ),
+        KeyGuard((KeyCheck("Person", "id", "g0"),)),
+    ),
+    "guard_after_parts": WriteQuery(
+        (DetachDelete("w0"), CreateNode("w1", ("Person",), (ID,))),
+        KeyGuard((KeyCheck("Person", "id", "g0"), KeyCheck("Team", "code", "g1")), "w0"),
+    ),
+}
+
+
+EXPECTED = {
+    "clear_edges": (
+        "UNWIND $w0 AS row MATCH (a)-[r:`KNOWS`]->(b:`Person`) WHERE id(a) = row DELETE r"
+    ),
+    "delete_edge": (
+        "UNWIND $w0 AS row WITH row[0] AS ka, row[1] AS kb MATCH (a)<-[r:`KNOWS`]-(b) "
+        "WHERE id(a) = ka AND id(b) = kb DELETE r"
+    ),
+    "set_properties": (
+        "UNWIND $w0 AS row WITH row, row[0] AS k MATCH (n) WHERE id(n) = k SET n.`name` ="
+        " row[1] WITH n, row SET n.`emb` = CASE WHEN row[2] IS NULL THEN null ELSE "
+        "vecf32(row[2]) END"
+    ),
+    "merge_edge": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a) WHERE id(a) = "
+        "ak MATCH (b) WHERE id(b) = bk MERGE (a)-[r:`KNOWS`]->(b) SET r.`since` = row[2] "
+        "WITH r, row SET r.`note` = row[3]"
+    ),
+    "merge_edge_on_create": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a) WHERE id(a) = "
+        "ak MATCH (b) WHERE id(b) = bk MERGE (a)-[r:`KNOWS`]->(b) ON CREATE SET r.`since`"
+        " = row[2], r.`note` = row[3]"
+    ),
+    "merge_edge_either_way": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a)-[r:`KNOWS`]-(b)"
+        " WHERE id(a) = ak AND id(b) = bk SET r.`since` = row[2] WITH count(*) AS _c "
+        "UNWIND $w0 AS row WITH row, row[0] AS ak, row[1] AS bk MATCH (a) WHERE id(a) = "
+        "ak MATCH (b) WHERE id(b) = bk OPTIONAL MATCH (a)-[ro:`KNOWS`]-(b) WITH row, a, "
+        "b, ro WHERE ro IS NULL CREATE (a)-[r:`KNOWS`]->(b) SET r.`since` = row[2]"
+    ),
+    "create_edge_existing": (
+        "UNWIND $w0 AS row WITH row, row[0] AS ka MATCH (a) WHERE id(a) = ka WITH row, a,"
+        " row[1] AS kb MATCH (b) WHERE id(b) = kb CREATE (a)-[r:`KNOWS`]->(b) SET "
+        "r.`since` = row[2]"
+    ),
+    "detach_delete": ("UNWIND $w0 AS i MATCH (n) WHERE id(n) = i DETACH DELETE n"),
+    "create_guarded": (
+        "OPTIONAL MATCH (_g0:`Person`) WHERE _g0.`id` IN $g0 WITH count(_g0) AS _h0 WITH "
+        "_h0 AS _dup WHERE _dup = 0 UNWIND $w0 AS row CREATE (n:`Person`:`Admin`) SET "
+        "n.`id` = row[0], n.`pt` = CASE WHEN row[1] IS NULL THEN null ELSE point(row[1]) "
+        "END WITH _dup, collect(n) AS _n0 UNWIND $w1 AS row WITH _dup, _n0, row, "
+        "_n0[row[0]] AS a WITH _dup, _n0, row, a, row[1] AS kb MATCH (b) WHERE id(b) = kb"
+        " CREATE (a)-[r:`KNOWS`]->(b) SET r.`since` = row[2] WITH _dup, _n0, count(*) AS "
+        "_c RETURN [x IN _n0 | id(x)] AS i0"
+    ),
+    "guard_after_parts": (
+        "OPTIONAL MATCH (_g0:`Person`) WHERE _g0.`id` IN $g0 AND NOT id(_g0) IN $w0 WITH "
+        "count(_g0) AS _h0 OPTIONAL MATCH (_g1:`Team`) WHERE _g1.`code` IN $g1 AND NOT "
+        "id(_g1) IN $w0 WITH _h0, count(_g1) AS _h1 WITH _h0 + _h1 AS _dup WHERE _dup = 0"
+        " CALL { UNWIND $w0 AS i MATCH (n) WHERE id(n) = i DETACH DELETE n WITH count(*) "
+        "AS _c UNWIND $w1 AS row CREATE (n:`Person`) SET n.`id` = row[0] WITH collect(n) "
+        "AS _n0 RETURN [x IN _n0 | id(x)] AS i0 } RETURN i0"
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(EXPECTED))
+def test_each_write_part_compiles_exactly(shape: str) -> None:
+    assert FalkorDBDialect().compile(IR[shape]).cypher == EXPECTED[shape]
+
+
+def test_guard_after_earlier_parts_runs_them_in_a_subquery() -> None:
+    assert FalkorDBDialect().compile(IR["guard_after_parts"]).guarded
+
+
+class FkBulk(Node, labels=["FkBulk"]):
+    id: str = Field(primary_key=True)
+    age: int = 0
+    name: str | None = None
+    emb: Vector | None = None
+
+
+def test_bulk_update_sets_and_removes_one_property_per_clause() -> None:
+    stmt = update(FkBulk).where(FkBulk.age < 18).values(name="kid", emb=Vector([1.0]), age=None)
+    assert stmt.build(FalkorDBDialect()) == (
+        "MATCH (n:`FkBulk`) WHERE n.`age` < $p0 SET n.`name` = $p1 "
+        "WITH n SET n.`emb` = vecf32($p2) WITH n REMOVE n.`age` RETURN count(*) AS rowcount",
+        {"p0": 18, "p1": "kid", "p2": [1.0]},
+    )
+    assert delete(FkBulk).build(FalkorDBDialect())[0] == (
+        "MATCH (n:`FkBulk`) DETACH DELETE n RETURN count(*) AS rowcount"
+    )
