@@ -99,6 +99,31 @@ PAIRS: list[Pair] = [
             ),
         ],
     ),
+    Pair(
+        source=f"{_FALKORDB}/async_driver.py",
+        target=f"{_FALKORDB}/driver.py",
+        names={
+            "AsyncFalkorDBDriver": "FalkorDBDriver",
+            "falkordb.asyncio.FalkorDB": "falkordb.FalkorDB",
+        },
+        text=[
+            (
+                '"""The asyncio FalkorDB driver.\n\n'
+                "The source of :mod:`runic.falkordb.driver`, which scripts/unasync.py "
+                'generates from it.\n"""',
+                '"""The blocking FalkorDB driver (from :mod:`runic.falkordb.async_driver`)."""',
+            ),
+            ("Asyncio driver for one FalkorDB graph.", "Blocking driver for one FalkorDB graph."),
+            ("shared by\n    concurrent tasks and", "shared by\n    threads and"),
+            (
+                " Those factories are plain\n    (non-async) functions and do not touch the "
+                "network: the first query connects.\n\n    A *blocking* falkordb graph "
+                "handle is accepted too; its calls then run in a\n    worker thread "
+                "(``asyncio.to_thread``) so the event loop is not blocked.\n",
+                "\n",
+            ),
+        ],
+    ),
 ]
 
 _HEADER = (
