@@ -124,6 +124,36 @@ PAIRS: list[Pair] = [
             ),
         ],
     ),
+    Pair(
+        source=f"{_AGE}/async_driver.py",
+        target=f"{_AGE}/driver.py",
+        names={
+            "AsyncAGEDriver": "AGEDriver",
+            "AsyncAGETransaction": "AGETransaction",
+            "AsyncTimedConnection": "TimedConnection",
+            "AsyncConnectionPool": "ConnectionPool",
+            "AsyncConnection": "Connection",
+            "psycopg.AsyncConnection": "psycopg.Connection",
+            "setup_async_connection": "setup_connection",
+            "create_async_age_driver": "create_age_driver",
+            "asyncio.Lock": "threading.Lock",
+        },
+        text=[
+            (
+                '"""The asyncio Apache AGE driver (psycopg 3 ``AsyncConnection`` + '
+                "``AsyncConnectionPool``).\n\n"
+                "The source of :mod:`runic.age.driver`, which scripts/unasync.py generates "
+                'from it.\n"""',
+                '"""The blocking Apache AGE driver (psycopg 3 + psycopg_pool).\n\n'
+                'Generated from :mod:`runic.age.async_driver`.\n"""',
+            ),
+            ("Asyncio driver for one AGE graph", "Blocking driver for one AGE graph"),
+            (", a\n    plain function: the pool opens on first use, inside your event loop)", ")"),
+            ("shared by tasks", "shared by threads"),
+            ("(the pool opens on first use)", "(it opens the pool)"),
+            ("runic-age-async-", "runic-age-"),
+        ],
+    ),
 ]
 
 _HEADER = (
