@@ -169,7 +169,8 @@ class AGESettings:
             raise AGESettingsError("min_size= and max_size= must be integers")
         if self.max_size < max(self.min_size, 1):
             raise AGESettingsError(
-                f"max_size={self.max_size} must be at least min_size={self.min_size} (and 1)"
+                f"the pool size (pool_size=/max_size={self.max_size}) must be at least its "
+                f"minimum (pool_min=/min_size={self.min_size}) and 1"
             )
         _ = self.timeouts  # validates connect_timeout, query_timeout, max_retries, retry_backoff
         if self.liveness_check_timeout is not None:

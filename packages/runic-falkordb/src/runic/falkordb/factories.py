@@ -9,6 +9,7 @@ from runic.falkordb._base import DEFAULT_GRAPH
 from runic.falkordb.async_driver import AsyncFalkorDBDriver
 from runic.falkordb.driver import FalkorDBDriver
 from runic.falkordb.settings import FalkorDBSettingsError
+from runic.ogm.driver.pool import put_pool_setting
 from runic.ogm.driver.timeouts import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
@@ -21,6 +22,22 @@ __all__ = ["create_async_falkordb_driver", "create_falkordb_driver"]
 
 def _wants_embedded(host: str | None, url: str | None, settings: dict[str, Any]) -> bool:
     return host is None and url is None and settings.get("unix_socket_path") is None
+
+
+def _pool_settings(settings: dict[str, Any], pool_size: int | None, pool_min: None) -> None:
+    """Map runic's pool keywords to :class:`~runic.falkordb.settings.ConnectionSettings`."""
+    put_pool_setting(
+        "falkordb", settings, "pool_size", pool_size, "max_connections", error=FalkorDBSettingsError
+    )
+    put_pool_setting(
+        "falkordb",
+        settings,
+        "pool_min",
+        pool_min,
+        None,
+        error=FalkorDBSettingsError,
+        unsupported="redis-py's pool opens connections on demand and keeps no minimum",
+    )
 
 
 def _check_data_dir(data_dir: object) -> None:
@@ -42,6 +59,8 @@ def create_falkordb_driver(
     query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+    pool_size: int | None = None,
+    pool_min: None = None,
     **settings: Any,
 ) -> FalkorDBDriver:
     """Return a :class:`FalkorDBDriver` for ``graph``.
@@ -52,9 +71,13 @@ def create_falkordb_driver(
     ``data_dir`` if given. ``connect_timeout`` (seconds, ``None``: no limit)
     bounds opening a connection, ``query_timeout`` one query (see
     docs/backends.md, "Timeouts and retries"); a query the server refused
-    without running it is sent again up to ``max_retries`` times. Other
-    keywords: see :meth:`FalkorDBDriver.connect`.
+    without running it is sent again up to ``max_retries`` times.
+    ``pool_size`` (16) caps the pooled connections, ``pool_timeout`` (20 s,
+    ``None``: no limit) bounds waiting for a free one; ``pool_min`` is refused
+    (the redis pool keeps no minimum). Other keywords: see
+    :meth:`FalkorDBDriver.connect`.
     """
+    _pool_settings(settings, pool_size, pool_min)
     if _wants_embedded(host, url, settings):
         if port is not None:
             raise FalkorDBSettingsError(
@@ -95,9 +118,12 @@ def create_async_falkordb_driver(
     query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+    pool_size: int | None = None,
+    pool_min: None = None,
     **settings: Any,
 ) -> AsyncFalkorDBDriver:
     """The asyncio twin of :func:`create_falkordb_driver` (a plain function)."""
+    _pool_settings(settings, pool_size, pool_min)
     if _wants_embedded(host, url, settings):
         if port is not None:
             raise FalkorDBSettingsError(
