@@ -125,6 +125,17 @@ def _auth(username: str | None, password: str | None) -> tuple[str, str] | None:
     return (username or "", password or "")
 
 
+def _timeouts(
+    connect_timeout: float | None, query_timeout: float | None, max_retries: int, backoff: float
+) -> dict[str, Any]:
+    return {
+        "connect_timeout": connect_timeout,
+        "query_timeout": query_timeout,
+        "max_retries": max_retries,
+        "retry_backoff": backoff,
+    }
+
+
 def _build(
     cls: type[_DriverT],
     backend: str,
@@ -195,12 +206,6 @@ def create_bolt_driver(
     ``pool_min`` is refused (the neo4j driver keeps no minimum).
     """
     _pool_config(backend, config, pool_size, pool_timeout, pool_min)
-    timeouts = {
-        "connect_timeout": connect_timeout,
-        "query_timeout": query_timeout,
-        "max_retries": max_retries,
-        "retry_backoff": retry_backoff,
-    }
     return _build(
         BoltDriver,
         backend,
@@ -213,7 +218,7 @@ def create_bolt_driver(
         uri,
         routing,
         config,
-        timeouts,
+        _timeouts(connect_timeout, query_timeout, max_retries, retry_backoff),
     )
 
 
@@ -239,12 +244,6 @@ def create_async_bolt_driver(
 ) -> AsyncBoltDriver:
     """The :class:`AsyncBoltDriver` twin of :func:`create_bolt_driver` (a plain function)."""
     _pool_config(backend, config, pool_size, pool_timeout, pool_min)
-    timeouts = {
-        "connect_timeout": connect_timeout,
-        "query_timeout": query_timeout,
-        "max_retries": max_retries,
-        "retry_backoff": retry_backoff,
-    }
     return _build(
         AsyncBoltDriver,
         backend,
@@ -257,7 +256,7 @@ def create_async_bolt_driver(
         uri,
         routing,
         config,
-        timeouts,
+        _timeouts(connect_timeout, query_timeout, max_retries, retry_backoff),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypeVar
 
 from runic.falkordb._base import DEFAULT_GRAPH
 from runic.falkordb.async_driver import AsyncFalkorDBDriver
@@ -48,6 +48,56 @@ def _check_data_dir(data_dir: object) -> None:
         )
 
 
+_DriverT = TypeVar("_DriverT", FalkorDBDriver, AsyncFalkorDBDriver)
+
+
+def _create(
+    cls: type[_DriverT],
+    host: str | None,
+    port: int | None,
+    graph: str,
+    data_dir: str | os.PathLike[str] | None,
+    url: str | None,
+    *,
+    connect_timeout: float | None,
+    query_timeout: float | None,
+    max_retries: int,
+    retry_backoff: float,
+    pool_size: int | None,
+    pool_min: None,
+    settings: dict[str, Any],
+) -> _DriverT:
+    """The body of both factories (they differ only in the driver class)."""
+    _pool_settings(settings, pool_size, pool_min)
+    if _wants_embedded(host, url, settings):
+        if port is not None:
+            raise FalkorDBSettingsError(
+                "port= was given without host=; pass host= too (e.g. host='localhost') "
+                "to connect to a server, or drop port= for the embedded server"
+            )
+        return cls.embedded(
+            graph,
+            data_dir,
+            connect_timeout=connect_timeout,
+            query_timeout=query_timeout,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
+            **settings,
+        )
+    _check_data_dir(data_dir)
+    return cls.connect(
+        host,
+        port,
+        graph,
+        url=url,
+        connect_timeout=connect_timeout,
+        query_timeout=query_timeout,
+        max_retries=max_retries,
+        retry_backoff=retry_backoff,
+        **settings,
+    )
+
+
 def create_falkordb_driver(
     host: str | None = None,
     port: int | None = None,
@@ -77,33 +127,20 @@ def create_falkordb_driver(
     (the redis pool keeps no minimum). Other keywords: see
     :meth:`FalkorDBDriver.connect`.
     """
-    _pool_settings(settings, pool_size, pool_min)
-    if _wants_embedded(host, url, settings):
-        if port is not None:
-            raise FalkorDBSettingsError(
-                "port= was given without host=; pass host= too (e.g. host='localhost') "
-                "to connect to a server, or drop port= for the embedded server"
-            )
-        return FalkorDBDriver.embedded(
-            graph,
-            data_dir,
-            connect_timeout=connect_timeout,
-            query_timeout=query_timeout,
-            max_retries=max_retries,
-            retry_backoff=retry_backoff,
-            **settings,
-        )
-    _check_data_dir(data_dir)
-    return FalkorDBDriver.connect(
+    return _create(
+        FalkorDBDriver,
         host,
         port,
         graph,
-        url=url,
+        data_dir,
+        url,
         connect_timeout=connect_timeout,
         query_timeout=query_timeout,
         max_retries=max_retries,
         retry_backoff=retry_backoff,
-        **settings,
+        pool_size=pool_size,
+        pool_min=pool_min,
+        settings=settings,
     )
 
 
@@ -123,31 +160,18 @@ def create_async_falkordb_driver(
     **settings: Any,
 ) -> AsyncFalkorDBDriver:
     """The asyncio twin of :func:`create_falkordb_driver` (a plain function)."""
-    _pool_settings(settings, pool_size, pool_min)
-    if _wants_embedded(host, url, settings):
-        if port is not None:
-            raise FalkorDBSettingsError(
-                "port= was given without host=; pass host= too, or drop port= for the "
-                "embedded server"
-            )
-        return AsyncFalkorDBDriver.embedded(
-            graph,
-            data_dir,
-            connect_timeout=connect_timeout,
-            query_timeout=query_timeout,
-            max_retries=max_retries,
-            retry_backoff=retry_backoff,
-            **settings,
-        )
-    _check_data_dir(data_dir)
-    return AsyncFalkorDBDriver.connect(
+    return _create(
+        AsyncFalkorDBDriver,
         host,
         port,
         graph,
-        url=url,
+        data_dir,
+        url,
         connect_timeout=connect_timeout,
         query_timeout=query_timeout,
         max_retries=max_retries,
         retry_backoff=retry_backoff,
-        **settings,
+        pool_size=pool_size,
+        pool_min=pool_min,
+        settings=settings,
     )
