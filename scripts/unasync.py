@@ -318,7 +318,10 @@ def _ruff(args: list[str], text: str, target: str) -> str:
         check=False,
     )
     if proc.returncode != 0 and not proc.stdout:
-        raise GenerateError(f"ruff {' '.join(args)} failed on {target}:\n{proc.stderr}")
+        raise GenerateError(
+            f"ruff {' '.join(args)} failed on {target} (is the generated code valid?):\n"
+            f"{proc.stderr}"
+        )
     return proc.stdout
 
 

@@ -6,9 +6,9 @@ The source of :mod:`runic.falkordb.driver`, which scripts/unasync.py generates f
 from __future__ import annotations
 
 import asyncio
-import gc
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -22,6 +22,7 @@ from runic.falkordb._base import (
     BULK_LIMIT_COMMAND,
     CREATE_EMPTY_GRAPH,
     DriverBase,
+    GcPaused,
     OwnedResources,
 )
 from runic.falkordb._decode import (
@@ -160,8 +161,15 @@ class AsyncFalkorDBDriver(DriverBase):
         if size is not None:
             self._check_size(size, await self._bulk_limit(), write)
         try:
-            reply = await self._send_retrying(text, write)
-            return await self._decode(reply)
+            # Blocking: the collector is paused while the reply is read, too (see
+            # GcPaused); the async driver pauses it only while decoding, as other
+            # tasks run while it waits.
+            # unasync: begin sync-only
+            # with GcPaused():
+            # unasync: end
+            with nullcontext():  # unasync: async-only
+                reply = await self._send_retrying(text, write)
+                return await self._decode(reply)
         except _CLIENT_ERRORS as exc:
             self._raise(exc, cypher, write=write)
 
@@ -219,18 +227,13 @@ class AsyncFalkorDBDriver(DriverBase):
         schema = self._graph.schema
         snapshot = SchemaSnapshot(schema)
         for _ in range(3):
-            paused = gc.isenabled()
-            if paused:
-                gc.disable()
             try:
-                return decode_compact(reply, snapshot)
+                with GcPaused():
+                    return decode_compact(reply, snapshot)
             except SchemaMiss as miss:
                 kind = miss.kind
             except Unsupported:
                 break
-            finally:
-                if paused:
-                    gc.enable()
             if kind == "labels":
                 await self._call(schema.refresh_labels)
             else:

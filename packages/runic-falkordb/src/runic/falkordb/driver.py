@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -17,6 +16,7 @@ from runic.falkordb._base import (
     BULK_LIMIT_COMMAND,
     CREATE_EMPTY_GRAPH,
     DriverBase,
+    GcPaused,
     OwnedResources,
 )
 from runic.falkordb._decode import (
@@ -132,8 +132,12 @@ class FalkorDBDriver(DriverBase):
         if size is not None:
             self._check_size(size, self._bulk_limit(), write)
         try:
-            reply = self._send_retrying(text, write)
-            return self._decode(reply)
+            # Blocking: the collector is paused while the reply is read, too (see
+            # GcPaused); the async driver pauses it only while decoding, as other
+            # tasks run while it waits.
+            with GcPaused():
+                reply = self._send_retrying(text, write)
+                return self._decode(reply)
         except _CLIENT_ERRORS as exc:
             self._raise(exc, cypher, write=write)
 
@@ -191,18 +195,13 @@ class FalkorDBDriver(DriverBase):
         schema = self._graph.schema
         snapshot = SchemaSnapshot(schema)
         for _ in range(3):
-            paused = gc.isenabled()
-            if paused:
-                gc.disable()
             try:
-                return decode_compact(reply, snapshot)
+                with GcPaused():
+                    return decode_compact(reply, snapshot)
             except SchemaMiss as miss:
                 kind = miss.kind
             except Unsupported:
                 break
-            finally:
-                if paused:
-                    gc.enable()
             if kind == "labels":
                 self._call(schema.refresh_labels)
             else:
