@@ -103,7 +103,7 @@ async def setup_async_connection(conn: AsyncConnection) -> None:
 
 
 class _Pooled:
-    """Connections from a psycopg_pool pool, opened on first use (a factory's: at once)."""
+    """Connections from a psycopg_pool pool, opened by :meth:`open` or on first use."""
 
     def __init__(
         self,
