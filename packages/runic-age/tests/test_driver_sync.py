@@ -311,3 +311,25 @@ def test_a_closed_pool_of_yours_is_a_runic_error(
         drv.ping()
     assert not isinstance(caught.value, psycopg.Error)
     assert "closed" in str(caught.value)
+
+
+def test_a_connection_of_yours_in_a_transaction_is_refused_on_first_use(
+    age_server: dict[str, Any], graph_name: str
+) -> None:
+    conn = psycopg.connect(
+        host=age_server["host"],
+        port=age_server["port"],
+        dbname=age_server["database"],
+        user=age_server["username"],
+        password=age_server["password"],
+    )
+    try:
+        conn.execute("SELECT 1")  # psycopg began a transaction
+        drv = AGEDriver(conn, graph_name, create_graph=True)
+        with pytest.raises(BackendError, match="has an open transaction; commit or roll it"):
+            drv.execute("RETURN 1", columns=["one"])
+        conn.rollback()
+        assert drv.execute("RETURN 1", columns=["one"]).scalar() == 1
+        drv.drop_graph()
+    finally:
+        conn.close()
