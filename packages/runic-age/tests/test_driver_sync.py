@@ -291,3 +291,45 @@ def test_connection_lost_while_committing_says_the_outcome_is_unknown() -> None:
     )
     plain = translate_error(lost, endpoint="h:5432", graph="g", cypher=None)
     assert str(plain).startswith("cannot use PostgreSQL at h:5432: server closed")
+
+
+def test_a_closed_pool_of_yours_is_a_runic_error(
+    age_server: dict[str, Any], graph_name: str
+) -> None:
+    """Issue 14's drift: the sync driver let psycopg's error out of _source_conn."""
+    conninfo = psycopg.conninfo.make_conninfo(
+        host=age_server["host"],
+        port=age_server["port"],
+        dbname=age_server["database"],
+        user=age_server["username"],
+        password=age_server["password"],
+    )
+    pool: ConnectionPool[Any] = ConnectionPool(conninfo, min_size=1, open=True)
+    drv = AGEDriver(pool, graph_name)
+    pool.close()
+    with pytest.raises(BackendError) as caught:
+        drv.ping()
+    assert not isinstance(caught.value, psycopg.Error)
+    assert "closed" in str(caught.value)
+
+
+def test_a_connection_of_yours_in_a_transaction_is_refused_on_first_use(
+    age_server: dict[str, Any], graph_name: str
+) -> None:
+    conn = psycopg.connect(
+        host=age_server["host"],
+        port=age_server["port"],
+        dbname=age_server["database"],
+        user=age_server["username"],
+        password=age_server["password"],
+    )
+    try:
+        conn.execute("SELECT 1")  # psycopg began a transaction
+        drv = AGEDriver(conn, graph_name, create_graph=True)
+        with pytest.raises(BackendError, match="has an open transaction; commit or roll it"):
+            drv.execute("RETURN 1", columns=["one"])
+        conn.rollback()
+        assert drv.execute("RETURN 1", columns=["one"]).scalar() == 1
+        drv.drop_graph()
+    finally:
+        conn.close()

@@ -232,7 +232,7 @@ def test_pool_exhaustion_is_reported(server: EmbeddedFalkorDB, graph_name: str) 
     ) as drv:
         held = drv.db.connection.connection_pool.get_connection()
         try:
-            with pytest.raises(ConnectionFailedError, match="raise max_connections="):
+            with pytest.raises(ConnectionFailedError, match="raise pool_size="):
                 drv.execute("RETURN 1")
         finally:
             drv.db.connection.connection_pool.release(held)

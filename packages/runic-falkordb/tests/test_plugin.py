@@ -88,8 +88,8 @@ def test_factory_errors_are_runic_errors(registry: BackendRegistry) -> None:
 
 _FALKORDB_KEYWORDS = (
     "connect_timeout, data_dir, graph, host, max_connections, max_retries, password, "
-    "pool_timeout, port, query_timeout, retry_backoff, ssl, ssl_ca_certs, ssl_certfile, "
-    "ssl_keyfile, unix_socket_path, url, username"
+    "pool_min, pool_size, pool_timeout, port, query_timeout, retry_backoff, ssl, "
+    "ssl_ca_certs, ssl_certfile, ssl_keyfile, unix_socket_path, url, username"
 )
 
 
@@ -104,10 +104,10 @@ def test_unknown_keyword_names_backend_keyword_and_close_match(
         (registry.create_async_driver, "create_async_driver"),
     ):
         with pytest.raises(BackendSettingsError) as info:
-            create("falkordb", pool_max=10, **address)
+            create("falkordb", max_pool_size=10, **address)
         assert str(info.value) == (
-            f"{call}('falkordb', ...) got the unknown keyword 'pool_max' (did you mean "
-            f"'pool_timeout'?); graph backend 'falkordb' accepts: {_FALKORDB_KEYWORDS}"
+            f"{call}('falkordb', ...) got the unknown keyword 'max_pool_size' (did you mean "
+            f"'pool_size'?); graph backend 'falkordb' accepts: {_FALKORDB_KEYWORDS}"
         )
         assert isinstance(info.value, TypeError)
 

@@ -38,6 +38,7 @@ from runic.ogm.driver.timeouts import (
 from runic.ogm.exceptions import BackendError, OrmError, TransactionError
 
 __all__ = [
+    "BEGIN_READ_ONLY",
     "CREATE_EXTENSION",
     "CREATE_GRAPH",
     "DROP_GRAPH",
@@ -48,6 +49,8 @@ __all__ = [
     "ROLLBACK_TO",
     "SAVEPOINT",
     "SESSION_SETUP",
+    "SET_READ_ONLY",
+    "WROTE",
     "AGESettings",
     "AGESettingsError",
     "DriverBase",
@@ -79,6 +82,13 @@ RELEASE = "RELEASE SAVEPOINT runic_statement"
 ROLLBACK_TO = "ROLLBACK TO SAVEPOINT runic_statement"
 #: How many times a statement runs at most when it keeps losing such races.
 RETRIES = 5
+
+# A read outside a transaction: PostgreSQL refuses writes in a READ ONLY transaction.
+BEGIN_READ_ONLY = "BEGIN READ ONLY"
+SET_READ_ONLY = "SET TRANSACTION READ ONLY"
+# AGE writes SET and DELETE to the heap even in a READ ONLY transaction (CREATE
+# fails there); a transaction id is assigned exactly when something was written.
+WROTE = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
 #: Connections idle longer than this (seconds) are checked before use by default.
 DEFAULT_LIVENESS_CHECK = 1.0
 
@@ -159,7 +169,8 @@ class AGESettings:
             raise AGESettingsError("min_size= and max_size= must be integers")
         if self.max_size < max(self.min_size, 1):
             raise AGESettingsError(
-                f"max_size={self.max_size} must be at least min_size={self.min_size} (and 1)"
+                f"the pool size (pool_size=/max_size={self.max_size}) must be at least its "
+                f"minimum (pool_min=/min_size={self.min_size}) and 1"
             )
         _ = self.timeouts  # validates connect_timeout, query_timeout, max_retries, retry_backoff
         if self.liveness_check_timeout is not None:

@@ -175,7 +175,7 @@ def translate_error(
     if isinstance(exc, PoolTimeout | TooManyRequests):
         return ConnectionFailedError(
             f"no pooled PostgreSQL connection to {endpoint} became available ({exc}); "
-            "check that the server is running and reachable, raise max_size= or "
+            "check that the server is running and reachable, raise pool_size= or "
             "pool_timeout=, or run fewer statements at once"
         )
     if _is_connection_error(exc):

@@ -1,4 +1,7 @@
-"""The asyncio Apache AGE driver (psycopg 3 ``AsyncConnection`` + ``AsyncConnectionPool``)."""
+"""The asyncio Apache AGE driver (psycopg 3 ``AsyncConnection`` + ``AsyncConnectionPool``).
+
+The source of :mod:`runic.age.driver`, which scripts/unasync.py generates from it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from runic.age._base import (
+    BEGIN_READ_ONLY,
     CREATE_EXTENSION,
     CREATE_GRAPH,
     DROP_GRAPH,
@@ -24,6 +28,8 @@ from runic.age._base import (
     ROLLBACK_TO,
     SAVEPOINT,
     SESSION_SETUP,
+    SET_READ_ONLY,
+    WROTE,
     AGESettings,
     AGESettingsError,
     DriverBase,
@@ -35,7 +41,6 @@ from runic.age._base import (
     settings_from,
 )
 from runic.age._errors import raise_translated
-from runic.age.driver import BEGIN_READ_ONLY, SET_READ_ONLY, WROTE
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.driver.timeouts import Timeouts
 from runic.ogm.exceptions import (
@@ -57,7 +62,11 @@ AsyncConnection = psycopg.AsyncConnection[Any]
 
 
 class AsyncTimedConnection(TimedConnectionState, psycopg.AsyncConnection[Any]):
-    """The pooled connections of :meth:`AsyncAGEDriver.connect` (see ``TimedConnection``)."""
+    """The pooled connections of :meth:`AsyncAGEDriver.connect`: every wait is bounded.
+
+    A wait for the server longer than ``wait_limit`` closes the connection and
+    raises ``StatementTimeout`` (a ``psycopg.OperationalError``).
+    """
 
     async def wait(self, gen: PQGen[RV], interval: float = 0.1, timeout: float | None = None) -> RV:
         """Consume ``gen`` as psycopg does, within this connection's wait limit."""
@@ -75,8 +84,8 @@ async def setup_async_connection(conn: AsyncConnection) -> None:
     """Load AGE and set the search path (and containment matching) on ``conn``."""
     if conn.info.transaction_status != TransactionStatus.IDLE:
         raise AGESettingsError(
-            "the psycopg connection given to AsyncAGEDriver has an open transaction; commit "
-            "or roll it back first"
+            "the psycopg connection given to AsyncAGEDriver has an open transaction; "
+            "commit or roll it back first"
         )
     autocommit = conn.autocommit
     await conn.set_autocommit(True)
@@ -94,7 +103,7 @@ async def setup_async_connection(conn: AsyncConnection) -> None:
 
 
 class _Pooled:
-    """Connections from an async pool the driver owns, opened on first use."""
+    """Connections from a psycopg_pool pool, opened by :meth:`open` or on first use."""
 
     def __init__(
         self,
@@ -111,13 +120,12 @@ class _Pooled:
         self._open_timeout = open_timeout
         self._wait = wait
         self._opened = False
-        self._lock: asyncio.Lock | None = None
+        self._lock = asyncio.Lock()
         self._on_open_failure = on_open_failure
         self._probe = probe
 
-    async def _open(self) -> None:
-        if self._lock is None:
-            self._lock = asyncio.Lock()
+    async def open(self) -> None:
+        """Open the pool (once), after the probe for a clear connection error."""
         async with self._lock:
             if self._opened:
                 return
@@ -134,7 +142,7 @@ class _Pooled:
 
     async def acquire(self) -> AsyncConnection:
         if not self._opened:
-            await self._open()
+            await self.open()
         return await self.pool.getconn(timeout=self.timeout)
 
     async def release(self, conn: AsyncConnection) -> None:
@@ -146,35 +154,52 @@ class _Pooled:
         await self.pool.close()
 
 
+def _current_owner() -> object:
+    """Who is using a caller's connection: the running task (the thread, when blocking)."""
+    return asyncio.current_task()  # unasync: async-only
+    # return threading.get_ident()  # unasync: sync-only
+
+
+async def _lock_within(lock: asyncio.Lock, timeout: float) -> bool:
+    """Take ``lock``, waiting at most ``timeout`` seconds; ``False`` if it stayed busy."""
+    # unasync: begin async-only
+    try:
+        await asyncio.wait_for(lock.acquire(), timeout)
+    except TimeoutError:
+        return False
+    return True
+    # unasync: end
+    # return lock.acquire(timeout=timeout)  # unasync: sync-only
+
+
 class _Single:
-    """One async connection given by the caller, used by one transaction at a time."""
+    """One connection given by the caller, used by one transaction at a time.
+
+    It is set up (AGE loaded, search path) on first use.
+    """
 
     def __init__(self, conn: AsyncConnection, timeout: float) -> None:
         self.conn = conn
         self.timeout = timeout
-        self._lock: asyncio.Lock | None = None
-        self._owner: asyncio.Task[Any] | None = None
+        self._lock = asyncio.Lock()
+        self._owner: object = None
         self._ready = False
 
     async def acquire(self) -> AsyncConnection:
-        task = asyncio.current_task()
-        if self._owner is not None and self._owner is task:
+        owner = _current_owner()
+        if self._owner is not None and self._owner == owner:
             raise TransactionError(
-                "this AsyncAGEDriver runs on one psycopg connection, which this task already "
-                "uses for an open transaction (another session?); finish that first, or "
-                "build the driver with a pool (AsyncAGEDriver.connect / "
+                "this AsyncAGEDriver runs on one psycopg connection, which this thread or "
+                "task already uses for an open transaction (another session?); finish that "
+                "first, or build the driver with a pool (AsyncAGEDriver.connect / "
                 "create_async_age_driver)"
             )
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        try:
-            await asyncio.wait_for(self._lock.acquire(), self.timeout)
-        except TimeoutError:
+        if not await _lock_within(self._lock, self.timeout):
             raise ConnectionFailedError(
                 f"the psycopg connection of this AsyncAGEDriver stayed busy for {self.timeout} "
                 "s; build the driver with a pool for concurrent use"
-            ) from None
-        self._owner = task
+            )
+        self._owner = owner
         if not self._ready:
             try:
                 await setup_async_connection(self.conn)
@@ -187,19 +212,25 @@ class _Single:
 
     async def release(self, conn: AsyncConnection) -> None:
         self._owner = None
-        if self._lock is not None:
-            self._lock.release()
+        self._lock.release()
 
     async def close(self) -> None:
         """The caller owns the connection: leave it open."""
 
 
 class AsyncAGEDriver(DriverBase):
-    """The asyncio twin of :class:`~runic.age.driver.AGEDriver`.
+    """Asyncio driver for one AGE graph; a ``TransactionalGraphDriver``.
 
-    Build it with :meth:`connect` / :func:`~runic.age.create_async_age_driver`
-    (a plain function: the pool opens on first use, inside your event loop), or
-    on a ``psycopg.AsyncConnection`` of yours (``AsyncAGEDriver(conn, "graph")``).
+    Build it with :meth:`connect` (or :func:`~runic.age.create_async_age_driver`, a
+    plain function: the pool opens on first use, inside your event loop), which
+    owns a pool of connections shared by tasks, or on a psycopg
+    connection of yours (``AsyncAGEDriver(conn, "my_graph")``; you keep owning it and
+    one transaction uses it at a time).
+
+    Every statement runs as ``SELECT * FROM cypher('graph', $$ ... $$, %s) AS (...)``
+    with the parameters as one agtype map; statements a connection runs again
+    are prepared on the server. :meth:`begin` starts a PostgreSQL transaction;
+    :meth:`execute` runs one statement in its own transaction.
     """
 
     def __init__(
@@ -215,7 +246,7 @@ class AsyncAGEDriver(DriverBase):
     ) -> None:
         self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts)
         self._owns_pool = _source is not None
-        self._graph_lock: asyncio.Lock | None = None
+        self._graph_lock = asyncio.Lock()
         if _source is not None:
             self._source: _Pooled | _Single = _source
         elif isinstance(conn, AsyncConnectionPool):
@@ -242,14 +273,19 @@ class AsyncAGEDriver(DriverBase):
         password: str | None = None,
         **options: Any,
     ) -> Self:
-        """Build a pooled driver (no I/O yet); ``options`` are :class:`AGESettings` fields."""
+        """Connect to PostgreSQL with AGE; ``options`` are :class:`AGESettings` fields."""
         return cls.from_settings(
             settings_from(host, port, database, graph, username, password, options)
         )
 
     @classmethod
     def from_settings(cls, settings: AGESettings) -> Self:
-        """Build a pooled driver from ready-made :class:`AGESettings` (opened on first use)."""
+        """Build a pooled driver from ready-made :class:`AGESettings` (the pool opens on first use).
+
+        One connection is made first, directly: a wrong password, an unknown
+        database or a closed port fail at once (the pool would retry until its
+        timeout), a mute server within ``connect_timeout``.
+        """
         conninfo = settings.conninfo()
         endpoint = settings.endpoint
         timeouts = settings.timeouts
@@ -279,7 +315,7 @@ class AsyncAGEDriver(DriverBase):
         )
 
         async def probe() -> None:
-            """One direct connection first: wrong settings fail at once (see AGEDriver)."""
+            """One direct connection first: wrong settings fail at once."""
             try:
                 conn = await AsyncTimedConnection.connect(conninfo, **settings.connection_kwargs())
             except psycopg.Error as direct:
@@ -297,7 +333,7 @@ class AsyncAGEDriver(DriverBase):
             on_open_failure=explain,
             probe=probe,
         )
-        return cls(
+        driver = cls(
             pool,
             settings.graph,
             create_graph=settings.create_graph,
@@ -306,6 +342,8 @@ class AsyncAGEDriver(DriverBase):
             _source=source,
             _timeouts=timeouts,
         )
+        # source.open()  # unasync: sync-only
+        return driver
 
     # -- statements ---------------------------------------------------------------------
 
@@ -332,8 +370,6 @@ class AsyncAGEDriver(DriverBase):
         await self._source.release(conn)
 
     async def _ensure_graph(self, conn: AsyncConnection) -> None:
-        if self._graph_lock is None:
-            self._graph_lock = asyncio.Lock()
         async with self._graph_lock:
             if self._graph_ready:
                 return
@@ -357,7 +393,12 @@ class AsyncAGEDriver(DriverBase):
         in_transaction: bool,
         write: bool,
     ) -> QueryResult:
-        """Run one statement on ``conn``, retrying a lost label-creation race (see AGEDriver)."""
+        """Run one statement on ``conn``, retrying a lost label-creation race.
+
+        Outside a transaction the statement simply runs again. Inside one, a
+        write runs behind a savepoint (sent in the same round trip) so that
+        only the statement is rolled back and retried.
+        """
         sql, args, names = self._statement(cypher, params, columns)
         guarded = in_transaction and write
         attempt = 0
@@ -401,7 +442,12 @@ class AsyncAGEDriver(DriverBase):
         write: bool = True,
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run one statement in its own transaction (``write=False``: a read-only one)."""
+        """Run one statement in its own transaction and return its decoded rows.
+
+        ``columns`` names the result columns in order (AGE needs them up front);
+        leave it out for a statement without ``RETURN``. ``write=False`` runs it
+        in a ``READ ONLY`` transaction: PostgreSQL refuses any write in it.
+        """
         conn = await self._acquire()
         if not write:
             try:
@@ -432,10 +478,11 @@ class AsyncAGEDriver(DriverBase):
         params: Mapping[str, Any] | None,
         columns: Sequence[str] | None,
     ) -> QueryResult:
-        """One statement in a read-only transaction of its own (see the sync twin)."""
+        """One statement in a read-only transaction of its own (one round trip)."""
         sql, args, names = self._statement(cypher, params, columns)
         try:
             async with conn.pipeline():
+                # autocommit: an explicit transaction; else the implicit one begins here
                 await conn.execute(BEGIN_READ_ONLY if conn.autocommit else SET_READ_ONLY)
                 cursor = await conn.execute(sql, (args,))
                 check = await conn.execute(WROTE)
@@ -466,7 +513,7 @@ class AsyncAGEDriver(DriverBase):
         return decode_rows(raw, names)
 
     async def begin(self, *, write: bool = True) -> AsyncAGETransaction:
-        """Begin a PostgreSQL transaction on a pooled connection."""
+        """Begin a PostgreSQL transaction on a pooled connection (read-only if not ``write``)."""
         conn = await self._acquire()
         try:
             if conn.autocommit:
@@ -631,8 +678,12 @@ class AsyncAGETransaction:
         except psycopg.Error as exc:
             if not conn.broken:
                 self._driver._raise(exc, None)
+            # a broken connection: the server has discarded the transaction already
         finally:
             await self._driver._release(conn)
+
+
+# -- helpers ------------------------------------------------------------------------------
 
 
 async def _create_graph_on(conn: AsyncConnection, graph: str) -> None:

@@ -1,4 +1,9 @@
-"""The blocking Apache AGE driver (psycopg 3 + psycopg_pool)."""
+# Generated from async_driver.py by scripts/unasync.py: do not edit.
+# Edit the asyncio source, then run `python scripts/unasync.py`.
+"""The blocking Apache AGE driver (psycopg 3 + psycopg_pool).
+
+Generated from :mod:`runic.age.async_driver`.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from runic.age._base import (
+    BEGIN_READ_ONLY,
     CREATE_EXTENSION,
     CREATE_GRAPH,
     DROP_GRAPH,
@@ -24,6 +30,8 @@ from runic.age._base import (
     ROLLBACK_TO,
     SAVEPOINT,
     SESSION_SETUP,
+    SET_READ_ONLY,
+    WROTE,
     AGESettings,
     AGESettingsError,
     DriverBase,
@@ -45,14 +53,12 @@ from runic.ogm.exceptions import (
     TransientError,
 )
 
-# A read outside a transaction: PostgreSQL refuses writes in a READ ONLY transaction.
-BEGIN_READ_ONLY = "BEGIN READ ONLY"
-SET_READ_ONLY = "SET TRANSACTION READ ONLY"
-# AGE writes SET and DELETE to the heap even in a READ ONLY transaction (CREATE
-# fails there); a transaction id is assigned exactly when something was written.
-WROTE = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
-
-__all__ = ["AGEDriver", "AGETransaction", "TimedConnection", "setup_connection"]
+__all__ = [
+    "AGEDriver",
+    "AGETransaction",
+    "TimedConnection",
+    "setup_connection",
+]
 
 Connection = psycopg.Connection[Any]
 
@@ -80,11 +86,11 @@ def setup_connection(conn: Connection) -> None:
     """Load AGE and set the search path (and containment matching) on ``conn``."""
     if conn.info.transaction_status != TransactionStatus.IDLE:
         raise AGESettingsError(
-            "the psycopg connection given to AGEDriver has an open transaction; commit or "
-            "roll it back first"
+            "the psycopg connection given to AGEDriver has an open transaction; "
+            "commit or roll it back first"
         )
     autocommit = conn.autocommit
-    conn.autocommit = True
+    conn.set_autocommit(True)
     try:
         for statement in LOAD_AGE:
             try:
@@ -95,17 +101,50 @@ def setup_connection(conn: Connection) -> None:
         for statement in SESSION_SETUP:
             conn.execute(statement)
     finally:
-        conn.autocommit = autocommit
+        conn.set_autocommit(autocommit)
 
 
 class _Pooled:
-    """Connections from a psycopg_pool pool the driver owns."""
+    """Connections from a psycopg_pool pool, opened by :meth:`open` or on first use."""
 
-    def __init__(self, pool: ConnectionPool[Connection], timeout: float) -> None:
+    def __init__(
+        self,
+        pool: ConnectionPool[Connection],
+        timeout: float,
+        *,
+        open_timeout: float,
+        wait: bool,
+        on_open_failure: Any = None,
+        probe: Any = None,
+    ) -> None:
         self.pool = pool
         self.timeout = timeout
+        self._open_timeout = open_timeout
+        self._wait = wait
+        self._opened = False
+        self._lock = threading.Lock()
+        self._on_open_failure = on_open_failure
+        self._probe = probe
+
+    def open(self) -> None:
+        """Open the pool (once), after the probe for a clear connection error."""
+        with self._lock:
+            if self._opened:
+                return
+            if self._probe is not None:
+                self._probe()
+            try:
+                self.pool.open(wait=self._wait, timeout=self._open_timeout)
+            except PoolTimeout as exc:
+                self.pool.close()
+                if self._on_open_failure is not None:
+                    self._on_open_failure(exc)
+                raise
+            self._opened = True
 
     def acquire(self) -> Connection:
+        if not self._opened:
+            self.open()
         return self.pool.getconn(timeout=self.timeout)
 
     def release(self, conn: Connection) -> None:
@@ -117,28 +156,52 @@ class _Pooled:
         self.pool.close()
 
 
+def _current_owner() -> object:
+    """Who is using a caller's connection: the running task (the thread, when blocking)."""
+    return threading.get_ident()
+
+
+def _lock_within(lock: threading.Lock, timeout: float) -> bool:
+    """Take ``lock``, waiting at most ``timeout`` seconds; ``False`` if it stayed busy."""
+    return lock.acquire(timeout=timeout)
+
+
 class _Single:
-    """One connection given by the caller, used by one transaction at a time."""
+    """One connection given by the caller, used by one transaction at a time.
+
+    It is set up (AGE loaded, search path) on first use.
+    """
 
     def __init__(self, conn: Connection, timeout: float) -> None:
         self.conn = conn
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._owner: int | None = None
+        self._owner: object = None
+        self._ready = False
 
     def acquire(self) -> Connection:
-        if self._owner == threading.get_ident():
+        owner = _current_owner()
+        if self._owner is not None and self._owner == owner:
             raise TransactionError(
-                "this AGEDriver runs on one psycopg connection, which this thread already "
-                "uses for an open transaction (another session?); finish that first, or "
-                "build the driver with a pool (AGEDriver.connect / create_age_driver)"
+                "this AGEDriver runs on one psycopg connection, which this thread or "
+                "task already uses for an open transaction (another session?); finish that "
+                "first, or build the driver with a pool (AGEDriver.connect / "
+                "create_age_driver)"
             )
-        if not self._lock.acquire(timeout=self.timeout):
+        if not _lock_within(self._lock, self.timeout):
             raise ConnectionFailedError(
-                f"the psycopg connection of this AGEDriver stayed busy for {self.timeout} s; "
-                "build the driver with a pool for concurrent use"
+                f"the psycopg connection of this AGEDriver stayed busy for {self.timeout} "
+                "s; build the driver with a pool for concurrent use"
             )
-        self._owner = threading.get_ident()
+        self._owner = owner
+        if not self._ready:
+            try:
+                setup_connection(self.conn)
+            except BaseException:
+                self._owner = None
+                self._lock.release()
+                raise
+            self._ready = True
         return self.conn
 
     def release(self, conn: Connection) -> None:
@@ -152,8 +215,8 @@ class _Single:
 class AGEDriver(DriverBase):
     """Blocking driver for one AGE graph; a ``TransactionalGraphDriver``.
 
-    Build it with :meth:`connect` (or :func:`~runic.age.create_age_driver`),
-    which owns a pool of connections shared by threads, or on a psycopg
+    Build it with :meth:`connect` (or :func:`~runic.age.create_age_driver`), which
+    owns a pool of connections shared by threads, or on a psycopg
     connection of yours (``AGEDriver(conn, "my_graph")``; you keep owning it and
     one transaction uses it at a time).
 
@@ -171,20 +234,23 @@ class AGEDriver(DriverBase):
         create_graph: bool = False,
         pool_timeout: float = 30.0,
         _endpoint: str | None = None,
+        _source: _Pooled | None = None,
         _timeouts: Timeouts | None = None,
     ) -> None:
         self._init_base(graph_name, _endpoint or describe_connection(conn), create_graph, _timeouts)
-        self._owns_pool = False
+        self._owns_pool = _source is not None
         self._graph_lock = threading.Lock()
-        if isinstance(conn, ConnectionPool):
-            self._source: _Pooled | _Single = _Pooled(conn, pool_timeout)
+        if _source is not None:
+            self._source: _Pooled | _Single = _source
+        elif isinstance(conn, ConnectionPool):
+            self._source = _Pooled(conn, pool_timeout, open_timeout=pool_timeout, wait=False)
         elif isinstance(conn, psycopg.Connection):
-            setup_connection(conn)
             self._source = _Single(conn, pool_timeout)
         else:
             raise TypeError(
-                f"AGEDriver needs a psycopg Connection or psycopg_pool ConnectionPool, got "
-                f"{type(conn).__name__}; use AGEDriver.connect(...) to let it build a pool"
+                "AGEDriver needs a psycopg Connection or psycopg_pool "
+                f"ConnectionPool, got {type(conn).__name__}; use "
+                "AGEDriver.connect(...) to let it build a pool"
             )
 
     # -- construction -------------------------------------------------------------------
@@ -207,15 +273,15 @@ class AGEDriver(DriverBase):
 
     @classmethod
     def from_settings(cls, settings: AGESettings) -> Self:
-        """Build a pooled driver from ready-made :class:`AGESettings`.
+        """Build a pooled driver from ready-made :class:`AGESettings` (it opens the pool).
 
         One connection is made first, directly: a wrong password, an unknown
         database or a closed port fail at once (the pool would retry until its
         timeout), a mute server within ``connect_timeout``.
         """
         conninfo = settings.conninfo()
-        timeouts = settings.timeouts
         endpoint = settings.endpoint
+        timeouts = settings.timeouts
 
         def configure(conn: Connection) -> None:
             setup_connection(conn)
@@ -228,10 +294,6 @@ class AGEDriver(DriverBase):
             if settings.needs_check(conn, time.monotonic()):
                 ConnectionPool.check_connection(conn)
 
-        try:
-            TimedConnection.connect(conninfo, **settings.connection_kwargs()).close()
-        except psycopg.Error as direct:
-            raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
         pool: ConnectionPool[Connection] = ConnectionPool(
             conninfo,
             connection_class=TimedConnection,
@@ -244,30 +306,51 @@ class AGEDriver(DriverBase):
             name=f"runic-age-{settings.graph}",
             open=False,
         )
-        try:
-            pool.open(wait=settings.min_size > 0, timeout=settings.connect_timeout or 60.0)
-        except PoolTimeout as exc:
-            pool.close()
+
+        def probe() -> None:
+            """One direct connection first: wrong settings fail at once."""
+            try:
+                conn = TimedConnection.connect(conninfo, **settings.connection_kwargs())
+            except psycopg.Error as direct:
+                raise_translated(direct, endpoint=endpoint, graph=settings.graph, cypher=None)
+            conn.close()
+
+        def explain(exc: BaseException) -> None:
             raise_translated(exc, endpoint=endpoint, graph=settings.graph, cypher=None)
+
+        source = _Pooled(
+            pool,
+            settings.pool_timeout,
+            open_timeout=settings.connect_timeout or 60.0,
+            wait=settings.min_size > 0,
+            on_open_failure=explain,
+            probe=probe,
+        )
         driver = cls(
             pool,
             settings.graph,
             create_graph=settings.create_graph,
             pool_timeout=settings.pool_timeout,
             _endpoint=endpoint,
+            _source=source,
             _timeouts=timeouts,
         )
-        driver._owns_pool = True
+        source.open()
         return driver
 
     # -- statements ---------------------------------------------------------------------
 
-    def _acquire(self) -> Connection:
+    def _source_conn(self) -> Connection:
         self._check_open()
         try:
-            conn = self._source.acquire()
+            return self._source.acquire()
         except PoolTimeout as exc:
             self._raise(exc, None)
+        except psycopg.Error as exc:
+            self._raise(exc, None)
+
+    def _acquire(self) -> Connection:
+        conn = self._source_conn()
         try:
             if not self._graph_ready:
                 self._ensure_graph(conn)
@@ -290,7 +373,8 @@ class AGEDriver(DriverBase):
             self._graph_ready = True
 
     def _fetch(self, conn: Connection, sql: str, args: str) -> list[tuple[Any, ...]]:
-        return conn.execute(sql, (args,)).fetchall()
+        cursor = conn.execute(sql, (args,))
+        return cursor.fetchall()
 
     def _run(
         self,
@@ -486,13 +570,6 @@ class AGEDriver(DriverBase):
             self._raise(exc, None)
         finally:
             self._release(conn)
-
-    def _source_conn(self) -> Connection:
-        self._check_open()
-        try:
-            return self._source.acquire()
-        except PoolTimeout as exc:
-            self._raise(exc, None)
 
     # -- lifecycle ----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import inspect
 import logging
 from collections.abc import Mapping
@@ -16,15 +17,24 @@ from runic.bolt._decode import Decoder
 from runic.bolt._errors import BoltSettingsError, ErrorContext, is_transient, raise_translated
 from runic.bolt._version import __version__
 from runic.bolt.dialect import BoltDialect, Neo4jDialect
+from runic.ogm.driver.results import QueryResult
 from runic.ogm.driver.timeouts import Timeouts
-from runic.ogm.exceptions import BackendError, QueryBuildError
+from runic.ogm.exceptions import (
+    BackendError,
+    QueryBuildError,
+    QueryExecutionError,
+    TransactionError,
+)
 
 __all__ = [
     "DEFAULT_LIVENESS_CHECK",
     "PLAIN_SCHEMES",
     "SCHEMES",
+    "SERVER_READ_MODE",
     "BoltSetup",
     "DriverBase",
+    "TransactionBase",
+    "TransactionState",
     "install_timeouts",
     "prepare",
 ]
@@ -44,6 +54,12 @@ PLAIN_SCHEMES = ("bolt", "neo4j")
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 _USER_AGENT = f"runic-bolt/{__version__}"
+
+#: Bolt servers that refuse a write in a read access mode transaction themselves.
+#: On the others (ArcadeDB ignores the mode; Memgraph is not known to enforce it)
+#: a read outside a transaction runs in a transaction of its own that is rolled
+#: back, and refused, when the server's counters report a change.
+SERVER_READ_MODE = frozenset({"neo4j"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,4 +352,56 @@ class DriverBase:
             in_transaction=in_transaction,
             write=write,
             timeouts=self._setup.timeouts,
+        )
+
+
+class TransactionState(enum.Enum):
+    """Where a :class:`~runic.bolt.driver.BoltTransaction` (or its async twin) stands."""
+
+    OPEN = "open"
+    COMMITTED = "committed"
+    ROLLED_BACK = "rolled back"
+    FAILED = "rolled back after an error"
+
+
+def refuse_write_in_read(backend: str, result: QueryResult, cypher: str) -> QueryExecutionError:
+    """The error for a ``write=False`` statement whose counters report changes."""
+    changes = ", ".join(f"{name}={value}" for name, value in sorted(result.stats.items()))
+    return QueryExecutionError(
+        f"a read-only statement (write=False) changed the graph ({changes}); its "
+        "transaction was rolled back and nothing was written. Run it with write=True "
+        "if it is meant to write",
+        backend=backend,
+        cypher=cypher,
+    )
+
+
+class TransactionBase:
+    """The state of a Bolt transaction, shared by the sync and async classes (no I/O)."""
+
+    def __init__(self, driver: DriverBase, session: Any, tx: Any, *, write: bool) -> None:
+        self._driver = driver
+        self._session = session
+        self._tx = tx
+        self._write = write
+        self._state = TransactionState.OPEN
+        self._failure: str | None = None
+
+    @property
+    def state(self) -> TransactionState:
+        """Open, committed, rolled back, or rolled back after an error."""
+        return self._state
+
+    @property
+    def write(self) -> bool:
+        """``False`` for a read transaction (a cluster may serve it from a follower)."""
+        return self._write
+
+    def _check_open(self, action: str) -> None:
+        if self._state is TransactionState.OPEN:
+            return
+        reason = f" ({self._failure})" if self._failure else ""
+        raise TransactionError(
+            f"[{self._driver.backend}] cannot {action}: the transaction is already "
+            f"{self._state.value}{reason}; begin a new one"
         )

@@ -235,8 +235,7 @@ def translate_error(
     if isinstance(exc, neo4j_errors.ConnectionAcquisitionTimeoutError):
         return ConnectionFailedError(
             f"[{backend}] no pooled connection to {where} became free in time: {message}; "
-            "raise max_connection_pool_size= or connection_acquisition_timeout=, or run "
-            "fewer sessions at once"
+            "raise pool_size= or pool_timeout=, or run fewer sessions at once"
         )
     if isinstance(exc, neo4j_errors.ConfigurationError):
         return BoltSettingsError(f"[{backend}] invalid driver configuration: {message}")

@@ -1,4 +1,7 @@
-"""The asyncio Bolt driver and its transactions (twins of :mod:`runic.bolt.driver`)."""
+"""The asyncio Bolt driver and its transactions.
+
+The source of :mod:`runic.bolt.driver`, which scripts/unasync.py generates from it.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,19 @@ from typing import Any, Self
 
 import neo4j
 
-from runic.bolt._base import DriverBase, check_cypher, check_params, install_timeouts, prepare
-from runic.bolt._decode import Decoder
-from runic.bolt.dialect import BoltDialect
-from runic.bolt.driver import (
+from runic.bolt._base import (
     SERVER_READ_MODE,
+    DriverBase,
     TransactionBase,
     TransactionState,
+    check_cypher,
+    check_params,
+    install_timeouts,
+    prepare,
     refuse_write_in_read,
 )
+from runic.bolt._decode import Decoder
+from runic.bolt.dialect import BoltDialect
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.driver.timeouts import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -27,13 +34,19 @@ from runic.ogm.driver.timeouts import (
     DEFAULT_RETRY_BACKOFF,
 )
 
-__all__ = ["AsyncBoltDriver", "AsyncBoltTransaction"]
+__all__ = ["AsyncBoltDriver", "AsyncBoltTransaction", "TransactionState"]
 
+# Errors a rollback or session close may raise once the connection is gone; the
+# server discards an unfinished transaction when its connection closes.
 _CLEANUP_ERRORS = (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError)
 
 
 async def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) -> QueryResult:
-    """Read every record of a neo4j ``AsyncResult`` and its counters (see the sync twin)."""
+    """Read every record of a neo4j ``Result`` and its counters.
+
+    ArcadeDB sends no column names with an empty result: ``columns`` (from the
+    compiled statement) stand in for them then.
+    """
     keys = result.keys()
     rows = await result.values()
     summary = await result.consume()
@@ -41,10 +54,13 @@ async def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) 
 
 
 class AsyncBoltTransaction(TransactionBase):
-    """An explicit transaction of an :class:`AsyncBoltDriver` (see :class:`BoltTransaction`).
+    """An explicit transaction on one pooled connection (see :meth:`AsyncBoltDriver.begin`).
 
-    A failing statement rolls the transaction back at once; ``async with``
-    commits on success and rolls back on an exception.
+    A statement that fails rolls the whole transaction back at once: the
+    connection goes back to the pool and later calls raise
+    :class:`~runic.ogm.exceptions.TransactionError`. ``rollback()`` after that
+    (or twice) is harmless. Usable as a context manager: commits on success,
+    rolls back on an exception.
     """
 
     _driver: AsyncBoltDriver
@@ -60,10 +76,12 @@ class AsyncBoltTransaction(TransactionBase):
             await self._tx.rollback()
         except _CLEANUP_ERRORS:
             pass
+        # unasync: begin async-only
         except BaseException:
             # Cancelled while rolling back: drop the connection, the server discards it.
             self._session.cancel()
             raise
+        # unasync: end
         finally:
             await self._release()
 
@@ -75,7 +93,7 @@ class AsyncBoltTransaction(TransactionBase):
         write: bool = True,
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run one statement inside the transaction."""
+        """Run one statement inside the transaction (``write`` is the transaction's)."""
         self._check_open("execute a statement")
         text = check_cypher(cypher)
         values = check_params(params)
@@ -88,7 +106,7 @@ class AsyncBoltTransaction(TransactionBase):
             raise
 
     async def commit(self) -> None:
-        """Make the transaction durable."""
+        """Make every statement of the transaction durable."""
         self._check_open("commit")
         try:
             await self._tx.commit()
@@ -101,7 +119,7 @@ class AsyncBoltTransaction(TransactionBase):
         await self._release()
 
     async def rollback(self) -> None:
-        """Discard the transaction; a no-op when it already ended."""
+        """Discard every statement; a no-op when the transaction already ended."""
         if self._state is not TransactionState.OPEN:
             return
         self._state = TransactionState.ROLLED_BACK
@@ -132,9 +150,24 @@ class AsyncBoltTransaction(TransactionBase):
 
 
 class AsyncBoltDriver(DriverBase):
-    """The asyncio twin of :class:`~runic.bolt.driver.BoltDriver` (same arguments).
+    """Driver for Neo4j, Memgraph, ArcadeDB or any Bolt server.
 
-    One driver (and its pool) serves many tasks; use it from one event loop.
+    ``AsyncBoltDriver(uri, auth, database, dialect, *, encrypted=True, **config)``:
+    ``uri`` is ``bolt://host:7687`` (``neo4j://`` routes through a cluster;
+    ``+s``/``+ssc`` schemes force TLS), ``auth`` a ``(user, password)`` tuple,
+    ``database`` the database every statement runs in (``None``: the server's
+    default), ``dialect`` one of :class:`~runic.bolt.dialect.Neo4jDialect`,
+    :class:`~runic.bolt.dialect.MemgraphDialect` or
+    :class:`~runic.bolt.dialect.ArcadeDBDialect`. ``config`` goes to
+    ``neo4j.AsyncGraphDatabase.driver`` (``max_connection_pool_size``,
+    ``connection_timeout``, ``trusted_certificates``, ...).
+
+    The neo4j driver's pool is shared by every session and thread (an async
+    driver serves the tasks of one event loop). Without a transaction each
+    :meth:`execute` is its own auto-commit transaction; :meth:`begin` returns a
+    :class:`AsyncBoltTransaction` (the runic session begins one lazily on its
+    first statement). Read statements (``write=False``) and read transactions
+    use read access mode, so a cluster can serve them from followers.
     """
 
     def __init__(
@@ -170,7 +203,7 @@ class AsyncBoltDriver(DriverBase):
 
     @property
     def neo4j_driver(self) -> Any:
-        """The underlying ``neo4j.AsyncDriver``."""
+        """The underlying neo4j driver."""
         return self._driver
 
     async def execute(
@@ -181,7 +214,14 @@ class AsyncBoltDriver(DriverBase):
         write: bool = True,
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Run one statement in its own auto-commit transaction (see the sync twin)."""
+        """Run one statement in its own auto-commit transaction; return its decoded rows.
+
+        ``write=False`` sends it in read access mode; on a server that does not
+        enforce that mode (ArcadeDB, Memgraph) the statement runs in a transaction
+        that is rolled back, and a ``QueryExecutionError`` raised, if it changed
+        anything. ``columns`` name the result columns when the server sends none
+        (ArcadeDB, for an empty result).
+        """
         self._check_open()
         text = check_cypher(cypher)
         values = check_params(params)
@@ -218,7 +258,10 @@ class AsyncBoltDriver(DriverBase):
         return result
 
     async def begin(self, *, write: bool = True) -> AsyncBoltTransaction:
-        """Begin an explicit transaction on a pooled connection."""
+        """Begin an explicit transaction on a pooled connection.
+
+        ``write=False`` begins a read transaction (routed to a follower in a cluster).
+        """
         self._check_open()
         session = self._session(write)
         try:
@@ -232,7 +275,7 @@ class AsyncBoltDriver(DriverBase):
         return AsyncBoltTransaction(self, session, tx, write=write)
 
     async def ping(self) -> bool:
-        """Run ``RETURN 1``; raise a runic error if that fails."""
+        """Run ``RETURN 1`` in the driver's database; raise a runic error if that fails."""
         result = await self.execute("RETURN 1 AS ok", write=False)
         return bool(result.scalar() == 1)
 

@@ -1,9 +1,10 @@
-"""The blocking Bolt driver and its transactions."""
+# Generated from async_driver.py by scripts/unasync.py: do not edit.
+# Edit the asyncio source, then run `python scripts/unasync.py`.
+"""The blocking Bolt driver and its transactions (from :mod:`runic.bolt.async_driver`)."""
 
 from __future__ import annotations
 
 import contextlib
-import enum
 import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -11,7 +12,17 @@ from typing import Any, Self
 
 import neo4j
 
-from runic.bolt._base import DriverBase, check_cypher, check_params, install_timeouts, prepare
+from runic.bolt._base import (
+    SERVER_READ_MODE,
+    DriverBase,
+    TransactionBase,
+    TransactionState,
+    check_cypher,
+    check_params,
+    install_timeouts,
+    prepare,
+    refuse_write_in_read,
+)
 from runic.bolt._decode import Decoder
 from runic.bolt.dialect import BoltDialect
 from runic.ogm.driver.results import QueryResult
@@ -21,28 +32,12 @@ from runic.ogm.driver.timeouts import (
     DEFAULT_QUERY_TIMEOUT,
     DEFAULT_RETRY_BACKOFF,
 )
-from runic.ogm.exceptions import QueryExecutionError, TransactionError
 
 __all__ = ["BoltDriver", "BoltTransaction", "TransactionState"]
-
-#: Bolt servers that refuse a write in a read access mode transaction themselves.
-#: On the others (ArcadeDB ignores the mode; Memgraph is not known to enforce it)
-#: a read outside a transaction runs in a transaction of its own that is rolled
-#: back, and refused, when the server's counters report a change.
-SERVER_READ_MODE = frozenset({"neo4j"})
 
 # Errors a rollback or session close may raise once the connection is gone; the
 # server discards an unfinished transaction when its connection closes.
 _CLEANUP_ERRORS = (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError)
-
-
-class TransactionState(enum.Enum):
-    """Where a :class:`BoltTransaction` (or its async twin) stands."""
-
-    OPEN = "open"
-    COMMITTED = "committed"
-    ROLLED_BACK = "rolled back"
-    FAILED = "rolled back after an error"
 
 
 def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) -> QueryResult:
@@ -55,49 +50,6 @@ def collect(result: Any, decoder: Decoder, columns: Sequence[str] | None) -> Que
     rows = result.values()
     summary = result.consume()
     return decoder.result(keys or columns or (), rows, summary.counters)
-
-
-def refuse_write_in_read(backend: str, result: QueryResult, cypher: str) -> QueryExecutionError:
-    """The error for a ``write=False`` statement whose counters report changes."""
-    changes = ", ".join(f"{name}={value}" for name, value in sorted(result.stats.items()))
-    return QueryExecutionError(
-        f"a read-only statement (write=False) changed the graph ({changes}); its "
-        "transaction was rolled back and nothing was written. Run it with write=True "
-        "if it is meant to write",
-        backend=backend,
-        cypher=cypher,
-    )
-
-
-class TransactionBase:
-    """The state of a Bolt transaction, shared by the sync and async classes (no I/O)."""
-
-    def __init__(self, driver: DriverBase, session: Any, tx: Any, *, write: bool) -> None:
-        self._driver = driver
-        self._session = session
-        self._tx = tx
-        self._write = write
-        self._state = TransactionState.OPEN
-        self._failure: str | None = None
-
-    @property
-    def state(self) -> TransactionState:
-        """Open, committed, rolled back, or rolled back after an error."""
-        return self._state
-
-    @property
-    def write(self) -> bool:
-        """``False`` for a read transaction (a cluster may serve it from a follower)."""
-        return self._write
-
-    def _check_open(self, action: str) -> None:
-        if self._state is TransactionState.OPEN:
-            return
-        reason = f" ({self._failure})" if self._failure else ""
-        raise TransactionError(
-            f"[{self._driver.backend}] cannot {action}: the transaction is already "
-            f"{self._state.value}{reason}; begin a new one"
-        )
 
 
 class BoltTransaction(TransactionBase):
@@ -191,7 +143,7 @@ class BoltTransaction(TransactionBase):
 
 
 class BoltDriver(DriverBase):
-    """Blocking driver for Neo4j, Memgraph, ArcadeDB or any Bolt server.
+    """Driver for Neo4j, Memgraph, ArcadeDB or any Bolt server.
 
     ``BoltDriver(uri, auth, database, dialect, *, encrypted=True, **config)``:
     ``uri`` is ``bolt://host:7687`` (``neo4j://`` routes through a cluster;
@@ -203,12 +155,12 @@ class BoltDriver(DriverBase):
     ``neo4j.GraphDatabase.driver`` (``max_connection_pool_size``,
     ``connection_timeout``, ``trusted_certificates``, ...).
 
-    The neo4j driver's pool is shared by every session and thread. Without a
-    transaction each :meth:`execute` is its own auto-commit transaction;
-    :meth:`begin` returns a :class:`BoltTransaction` (the runic ``Session`` begins
-    one lazily on its first statement). Read statements (``write=False``) and
-    read transactions use read access mode, so a cluster can serve them from
-    followers.
+    The neo4j driver's pool is shared by every session and thread (an async
+    driver serves the tasks of one event loop). Without a transaction each
+    :meth:`execute` is its own auto-commit transaction; :meth:`begin` returns a
+    :class:`BoltTransaction` (the runic session begins one lazily on its
+    first statement). Read statements (``write=False``) and read transactions
+    use read access mode, so a cluster can serve them from followers.
     """
 
     def __init__(
@@ -242,7 +194,7 @@ class BoltDriver(DriverBase):
 
     @property
     def neo4j_driver(self) -> Any:
-        """The underlying ``neo4j.Driver``."""
+        """The underlying neo4j driver."""
         return self._driver
 
     def execute(
@@ -271,7 +223,8 @@ class BoltDriver(DriverBase):
             attempt += 1
             try:
                 with self._session(write) as session:
-                    return collect(session.run(self._query(text), values), self._decoder, columns)
+                    result = session.run(self._query(text), values)
+                    return collect(result, self._decoder, columns)
             except Exception as exc:  # noqa: BLE001 - translated into runic errors
                 delay = self._retry_delay(exc, attempt)
                 if delay is None:
@@ -283,7 +236,10 @@ class BoltDriver(DriverBase):
     ) -> QueryResult:
         """A read in a transaction of its own, always rolled back: it never writes."""
         try:
-            with self._session(False) as session, session.begin_transaction() as tx:
+            with (
+                self._session(False) as session,
+                session.begin_transaction() as tx,
+            ):
                 result = collect(tx.run(text, values), self._decoder, columns)
                 tx.rollback()
         except Exception as exc:  # noqa: BLE001 - translated into runic errors
@@ -311,7 +267,8 @@ class BoltDriver(DriverBase):
 
     def ping(self) -> bool:
         """Run ``RETURN 1`` in the driver's database; raise a runic error if that fails."""
-        return bool(self.execute("RETURN 1 AS ok", write=False).scalar() == 1)
+        result = self.execute("RETURN 1 AS ok", write=False)
+        return bool(result.scalar() == 1)
 
     def close(self) -> None:
         """Close every pooled connection. Closing twice is harmless."""

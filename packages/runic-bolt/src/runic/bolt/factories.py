@@ -2,8 +2,9 @@
 
 Each builds a ``bolt://host:port`` URI (``neo4j://`` with ``routing=True``), the
 ``(username, password)`` auth and the backend's dialect. ``uri=`` may be given
-instead of ``host``/``port``; other keywords go to the neo4j driver
-(``max_connection_pool_size``, ``connection_timeout``, ``trusted_certificates``, ...).
+instead of ``host``/``port``; ``pool_size`` / ``pool_timeout`` are the neo4j driver's
+``max_connection_pool_size`` / ``connection_acquisition_timeout``; other keywords go to
+the neo4j driver (``connection_timeout``, ``trusted_certificates``, ...).
 
 The six per-backend factories (``create_neo4j_driver`` ... ``create_async_arcadedb_driver``)
 are written out rather than generated from a table on purpose: each is a public,
@@ -21,6 +22,7 @@ from runic.bolt._errors import BoltSettingsError
 from runic.bolt.async_driver import AsyncBoltDriver
 from runic.bolt.dialect import ArcadeDBDialect, BoltDialect, MemgraphDialect, Neo4jDialect
 from runic.bolt.driver import BoltDriver
+from runic.ogm.driver.pool import put_pool_setting
 from runic.ogm.driver.timeouts import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RETRIES,
@@ -86,10 +88,52 @@ def _uri(backend: str, host: str | None, port: int | None, uri: str | None, rout
     return f"{scheme}://{host}:{port}"
 
 
+def _pool_config(
+    backend: str,
+    config: dict[str, Any],
+    pool_size: int | None,
+    pool_timeout: float | None,
+    pool_min: None,
+) -> None:
+    """Map runic's pool keywords to the neo4j driver's configuration."""
+    name = str(backend).strip().lower()
+    put_pool_setting(
+        name, config, "pool_size", pool_size, "max_connection_pool_size", error=BoltSettingsError
+    )
+    put_pool_setting(
+        name,
+        config,
+        "pool_timeout",
+        pool_timeout,
+        "connection_acquisition_timeout",
+        error=BoltSettingsError,
+    )
+    put_pool_setting(
+        name,
+        config,
+        "pool_min",
+        pool_min,
+        None,
+        error=BoltSettingsError,
+        unsupported="the neo4j driver opens pooled connections on demand and keeps no minimum",
+    )
+
+
 def _auth(username: str | None, password: str | None) -> tuple[str, str] | None:
     if not username and not password:
         return None  # no authentication (e.g. a default Memgraph)
     return (username or "", password or "")
+
+
+def _timeouts(
+    connect_timeout: float | None, query_timeout: float | None, max_retries: int, backoff: float
+) -> dict[str, Any]:
+    return {
+        "connect_timeout": connect_timeout,
+        "query_timeout": query_timeout,
+        "max_retries": max_retries,
+        "retry_backoff": backoff,
+    }
 
 
 def _build(
@@ -139,6 +183,9 @@ def create_bolt_driver(
     query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+    pool_size: int | None = None,
+    pool_timeout: float | None = None,
+    pool_min: None = None,
     **config: Any,
 ) -> BoltDriver:
     """A :class:`BoltDriver` for ``backend`` (``"neo4j"``, ``"memgraph"`` or ``"arcadedb"``).
@@ -154,13 +201,11 @@ def create_bolt_driver(
     answer (``None`` disables either); an auto-commit :meth:`BoltDriver.execute`
     refused with a transient error (``Neo.TransientError.*``) runs again up to
     ``max_retries`` times after ``retry_backoff`` seconds (doubled each time).
+    ``pool_size`` (the neo4j driver's default: 100) caps the pooled connections,
+    ``pool_timeout`` (its default: 60 s) bounds waiting for a free one;
+    ``pool_min`` is refused (the neo4j driver keeps no minimum).
     """
-    timeouts = {
-        "connect_timeout": connect_timeout,
-        "query_timeout": query_timeout,
-        "max_retries": max_retries,
-        "retry_backoff": retry_backoff,
-    }
+    _pool_config(backend, config, pool_size, pool_timeout, pool_min)
     return _build(
         BoltDriver,
         backend,
@@ -173,7 +218,7 @@ def create_bolt_driver(
         uri,
         routing,
         config,
-        timeouts,
+        _timeouts(connect_timeout, query_timeout, max_retries, retry_backoff),
     )
 
 
@@ -192,15 +237,13 @@ def create_async_bolt_driver(
     query_timeout: float | None = DEFAULT_QUERY_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+    pool_size: int | None = None,
+    pool_timeout: float | None = None,
+    pool_min: None = None,
     **config: Any,
 ) -> AsyncBoltDriver:
     """The :class:`AsyncBoltDriver` twin of :func:`create_bolt_driver` (a plain function)."""
-    timeouts = {
-        "connect_timeout": connect_timeout,
-        "query_timeout": query_timeout,
-        "max_retries": max_retries,
-        "retry_backoff": retry_backoff,
-    }
+    _pool_config(backend, config, pool_size, pool_timeout, pool_min)
     return _build(
         AsyncBoltDriver,
         backend,
@@ -213,7 +256,7 @@ def create_async_bolt_driver(
         uri,
         routing,
         config,
-        timeouts,
+        _timeouts(connect_timeout, query_timeout, max_retries, retry_backoff),
     )
 
 

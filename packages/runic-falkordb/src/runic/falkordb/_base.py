@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
 from runic.falkordb._errors import (
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from runic.falkordb.dialect import FalkorDBDialect
     from runic.falkordb.embedded import EmbeddedLease
 
-__all__ = ["DEFAULT_GRAPH", "DriverBase", "OwnedResources"]
+__all__ = ["DEFAULT_GRAPH", "DriverBase", "GcPaused", "OwnedResources"]
 
 DEFAULT_GRAPH = "runic"
 """The graph a driver uses when no ``graph=`` is given."""
@@ -52,6 +54,34 @@ CREATE_EMPTY_GRAPH = "RETURN 0"
 MIN_BULK_LIMIT = 1024 * 1024
 DEFAULT_BULK_LIMIT = 512 * 1024 * 1024
 BULK_LIMIT_COMMAND = ("CONFIG", "GET", "proto-max-bulk-len")
+
+
+class GcPaused:
+    """A context in which the cyclic garbage collector does not run (re-entrant).
+
+    Reading and decoding a reply allocates a few containers per row, all kept: with
+    the collector running, large results trigger collections that walk every live
+    object again and again. Nothing a read allocates forms cycles.
+    """
+
+    __slots__ = ("_paused",)
+
+    def __init__(self) -> None:
+        self._paused = False
+
+    def __enter__(self) -> None:
+        self._paused = gc.isenabled()
+        if self._paused:
+            gc.disable()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._paused:
+            gc.enable()
 
 
 @dataclass(slots=True)

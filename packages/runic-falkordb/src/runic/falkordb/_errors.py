@@ -74,7 +74,7 @@ def translate_error(
     if isinstance(exc, redis_errors.ConnectionError) and "No connection available" in str(exc):
         return ConnectionFailedError(
             f"no pooled connection to FalkorDB at {endpoint} became free in time; "
-            "raise max_connections= or pool_timeout=, or run fewer queries at once"
+            "raise pool_size= or pool_timeout=, or run fewer queries at once"
         )
     connecting = isinstance(exc, HandshakeTimeout) or "timeout connecting" in str(exc).lower()
     if isinstance(exc, redis_errors.TimeoutError | TimeoutError) and (connecting or cypher is None):

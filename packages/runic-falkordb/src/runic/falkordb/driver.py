@@ -1,10 +1,11 @@
-"""The blocking FalkorDB driver."""
+# Generated from async_driver.py by scripts/unasync.py: do not edit.
+# Edit the asyncio source, then run `python scripts/unasync.py`.
+"""The blocking FalkorDB driver (from :mod:`runic.falkordb.async_driver`)."""
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -15,9 +16,16 @@ from runic.falkordb._base import (
     BULK_LIMIT_COMMAND,
     CREATE_EMPTY_GRAPH,
     DriverBase,
+    GcPaused,
     OwnedResources,
 )
-from runic.falkordb._decode import Unsupported, decode_compact, decode_result
+from runic.falkordb._decode import (
+    SchemaMiss,
+    SchemaSnapshot,
+    Unsupported,
+    decode_compact,
+    decode_result,
+)
 from runic.falkordb._errors import BACKEND, raise_translated
 from runic.falkordb.settings import ConnectionSettings, FalkorDBSettingsError
 from runic.ogm.driver.results import QueryResult
@@ -39,10 +47,11 @@ _CLIENT_ERRORS = (RedisError, OSError)
 class FalkorDBDriver(DriverBase):
     """Blocking driver for one FalkorDB graph.
 
-    Build it from a falkordb graph handle (``FalkorDBDriver(db.select_graph("g"), db)``;
-    the caller keeps owning that client), or with :meth:`connect` / :meth:`embedded`,
-    which own a pool of up to ``max_connections`` connections shared by threads
-    and release it in :meth:`close`.
+    Build it from a graph handle
+    (``FalkorDBDriver(falkordb.FalkorDB(...).select_graph("g"))``; the
+    caller keeps owning that client), or with :meth:`connect` / :meth:`embedded`,
+    which own a pool of up to ``max_connections`` connections shared by
+    threads and release it in :meth:`close`.
 
     FalkorDB runs each query atomically but has no multi-statement transactions,
     so this driver is a :class:`~runic.ogm.driver.protocols.GraphDriver`, not a
@@ -62,7 +71,7 @@ class FalkorDBDriver(DriverBase):
     ) -> None:
         self._setup(
             graph,
-            db,
+            db if db is not None else getattr(graph, "client", None),
             query_timeout=query_timeout,
             retry=check_retries(max_retries, retry_backoff, FalkorDBSettingsError, BACKEND),
             owned=_owned,
@@ -90,8 +99,9 @@ class FalkorDBDriver(DriverBase):
                 cypher=None,
                 connect_timeout=settings.connect_timeout,
             )
+        handle = db.select_graph(graph)
         return cls(
-            db.select_graph(graph),
+            handle,
             db,
             query_timeout=settings.query_timeout,
             max_retries=retry.max_retries,
@@ -99,6 +109,10 @@ class FalkorDBDriver(DriverBase):
             _owned=OwnedResources(pool=pool, lease=lease),
             _settings=settings,
         )
+
+    def _call(self, method: Callable[..., Any], *args: Any) -> Any:
+        """Call a method of the graph handle (async: a blocking handle's in a thread)."""
+        return method(*args)
 
     def execute(
         self,
@@ -117,25 +131,15 @@ class FalkorDBDriver(DriverBase):
         size = self._oversized(text)
         if size is not None:
             self._check_size(size, self._bulk_limit(), write)
-        # Reading and decoding a reply allocates a few containers per row, all kept:
-        # with the cyclic collector running, large results trigger collections that
-        # walk every live object again and again. Nothing here creates cycles, and
-        # the call returns before any other code of this thread runs.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
         try:
-            reply = self._send_retrying(text, write)
-            try:
-                return decode_compact(reply, self._graph.schema)
-            except Unsupported:
-                # edges, paths, points, vectors, temporal values: the client's parser
-                return decode_result(falkordb.QueryResult(self._graph, reply))
+            # Blocking: the collector is paused while the reply is read, too (see
+            # GcPaused); the async driver pauses it only while decoding, as other
+            # tasks run while it waits.
+            with GcPaused():
+                reply = self._send_retrying(text, write)
+                return self._decode(reply)
         except _CLIENT_ERRORS as exc:
             self._raise(exc, cypher, write=write)
-        finally:
-            if paused:
-                gc.enable()
 
     def _send_retrying(self, text: str, write: bool) -> list[Any]:
         """:meth:`_send`, creating a missing graph for a read, re-sending a refused query."""
@@ -150,7 +154,7 @@ class FalkorDBDriver(DriverBase):
                         raise
                     # RO_QUERY on a graph that does not exist yet: create it empty
                     # (no visible change for a read) and read again.
-                    self._graph.query(CREATE_EMPTY_GRAPH)
+                    self._call(self._graph.query, CREATE_EMPTY_GRAPH)
                     return self._send(text, write)
             except RedisError as exc:
                 delay = self._retry_delay(exc, attempt)
@@ -171,18 +175,45 @@ class FalkorDBDriver(DriverBase):
             text,
             "--compact",
         ]
-        reply: list[Any] = self._graph.execute_command(*command)
+        reply: list[Any] = self._call(self._graph.execute_command, *command)
         if reply and isinstance(reply[0], ResponseError):
             raise reply[0]
         if reply and isinstance(reply[-1], ResponseError):
             raise reply[-1]
         return reply
 
+    def _decode(self, reply: list[Any]) -> QueryResult:
+        """Decode a compact reply, refreshing the client's schema cache as needed.
+
+        Reading and decoding a reply allocates a few containers per row, all kept:
+        with the cyclic collector running, large results trigger collections that
+        walk every live object again and again. Nothing here creates cycles, and
+        the decoder never awaits, so the collector is paused while it runs. A
+        label or property the cached schema does not know yet is fetched and the
+        reply decoded again.
+        """
+        schema = self._graph.schema
+        snapshot = SchemaSnapshot(schema)
+        for _ in range(3):
+            try:
+                with GcPaused():
+                    return decode_compact(reply, snapshot)
+            except SchemaMiss as miss:
+                kind = miss.kind
+            except Unsupported:
+                break
+            if kind == "labels":
+                self._call(schema.refresh_labels)
+            else:
+                self._call(schema.refresh_properties)
+        # edges, paths, points, vectors, temporal values: the client's parser
+        return decode_result(falkordb.QueryResult(self._graph, reply))
+
     def _bulk_limit(self) -> int:
         """The server's proto-max-bulk-len (read once; Redis' default if CONFIG is refused)."""
         if self._max_bulk is None:
             try:
-                reply = self._graph.execute_command(*BULK_LIMIT_COMMAND)
+                reply = self._call(self._graph.execute_command, *BULK_LIMIT_COMMAND)
             except _CLIENT_ERRORS:
                 reply = None  # the statement itself then reports an unreachable server
             self._max_bulk = self._parse_bulk_limit(reply)
@@ -192,7 +223,7 @@ class FalkorDBDriver(DriverBase):
         """Return ``True`` if the server answers; raise ConnectionFailedError otherwise."""
         self._check_open()
         try:
-            return bool(self._graph.execute_command("PING"))
+            return bool(self._call(self._graph.execute_command, "PING"))
         except _CLIENT_ERRORS as exc:
             self._raise(exc, None)
 
@@ -200,7 +231,7 @@ class FalkorDBDriver(DriverBase):
         """Delete this driver's graph and everything in it (no error if it is absent)."""
         self._check_open()
         try:
-            self._graph.delete()
+            self._call(self._graph.delete)
         except _CLIENT_ERRORS as exc:
             if self._is_missing_graph(exc):
                 return
@@ -241,6 +272,6 @@ class FalkorDBDriver(DriverBase):
         """Send one server command (e.g. ``GRAPH.CONSTRAINT CREATE ...``); return its reply."""
         self._check_open()
         try:
-            return self._graph.execute_command(*args)
+            return self._call(self._graph.execute_command, *args)
         except _CLIENT_ERRORS as exc:
             self._raise(exc, " ".join(args))
