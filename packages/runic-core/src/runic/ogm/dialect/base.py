@@ -44,9 +44,9 @@ class CompiledQuery:
 class GraphDialect(Protocol):
     """What the core needs from a backend's dialect: its name, capabilities and compile.
 
-    The read hooks below :meth:`compile` are transitional: ``session/reads.py``
-    still assembles some of its statements with them, until those become
-    ``Select`` IR.
+    Everything the session sends is IR (read or write) compiled here; how a backend
+    renders it is the business of its compiler's visitors (see
+    :class:`~runic.ogm.dialect.compiler.CypherDialect`).
     """
 
     name: str
@@ -58,22 +58,4 @@ class GraphDialect(Protocol):
 
     def compile(self, query: Query | WriteQuery | BulkWrite) -> CompiledQuery:
         """Render ``query``; raise UnsupportedFeatureError for a missing feature."""
-        ...
-
-    # -- transitional (session/reads.py) ----------------------------------------------
-
-    def quote_identifier(self, name: str) -> str:
-        """Validate and quote a label, relationship type or property name."""
-        ...
-
-    def node_id_expr(self, var: str) -> str:
-        """The expression giving the database id of node variable ``var``."""
-        ...
-
-    def render_labels(self, labels: tuple[str, ...]) -> str:
-        """The label part of a node pattern that matches ``labels``."""
-        ...
-
-    def render_key_match(self, var: str, labels: tuple[str, ...], prop: str, param: str) -> str:
-        """``MATCH`` one node of ``labels`` by the value ``param`` of property ``prop``."""
         ...
