@@ -14,7 +14,7 @@ from collections.abc import Generator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from runic.ogm import BoundQuery, QueryResult, Repository, Session
+from runic.ogm import BoundQuery, Repository, Session
 from runic.ogm.query import TraversalStep
 
 __all__ = ["AnySession", "Ready", "SyncBound", "SyncRepository", "SyncSession"]
@@ -23,7 +23,19 @@ T = TypeVar("T")
 
 # Bound-query methods that execute (coroutines on AsyncBoundQuery).
 _QUERY_TERMINALS = frozenset(
-    {"all", "one", "first", "scalars", "scalar", "count", "exists", "all_rows", "all_with_edges"}
+    {
+        "all",
+        "one",
+        "first",
+        "scalars",
+        "scalar",
+        "count",
+        "exists",
+        "all_rows",
+        "all_with_edges",
+        "update",
+        "delete",
+    }
 )
 
 
@@ -87,12 +99,12 @@ class AnySession(Protocol):
     async def unrelate(self, source: Any, field: Any, target: Any) -> None: ...
     async def execute(
         self,
-        cypher: str,
+        cypher: Any,
         params: Mapping[str, Any] | None = None,
         write: bool = False,
         *,
         columns: Sequence[str] | None = None,
-    ) -> QueryResult: ...
+    ) -> Any: ...
     async def scalars(self, stmt: Any) -> list[Any]: ...
     async def scalar(self, stmt: Any) -> Any: ...
     async def count(self, stmt: Any) -> int: ...
@@ -255,12 +267,15 @@ class SyncSession:
 
     async def execute(
         self,
-        cypher: str,
+        cypher: Any,
         params: Mapping[str, Any] | None = None,
         write: bool = False,
         *,
         columns: Sequence[str] | None = None,
-    ) -> QueryResult:
+    ) -> Any:
+        """Raw Cypher (a QueryResult), or an update()/delete() statement (a BulkResult)."""
+        if not isinstance(cypher, str):
+            return self.sync.execute(cypher)
         return self.sync.execute(cypher, params, write, columns=columns)
 
     async def scalars(self, stmt: Any) -> list[Any]:
