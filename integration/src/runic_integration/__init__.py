@@ -26,7 +26,7 @@ from runic_integration.providers.docker import ContainerSpec, DockerProvider, do
 from runic_integration.providers.env import EnvProvider, Parsed
 from runic_integration.providers.process import LocalProcess, free_port, tcp_answers, wait_until
 from runic_integration.registry import ProfileRegistry
-from runic_integration.shims import AnySession
+from runic_integration.sync_mode import AnySession
 
 __all__ = [
     "ENTRY_POINT_GROUP",

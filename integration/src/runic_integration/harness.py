@@ -2,7 +2,7 @@
 
 A suite test is an ``async def`` body decorated with :func:`backend_test`; it
 receives a :class:`RunicDB` and runs once per selected backend and per mode
-(``sync``: the blocking API behind :class:`~runic_integration.shims.SyncSession`;
+(``sync``: the blocking API behind :class:`~runic_integration.sync_mode.Awaitified`;
 ``async``: the real :class:`~runic.ogm.AsyncSession`). Each run has its own
 isolated graph and its own event loop.
 
@@ -34,7 +34,7 @@ from runic.ogm import (
 )
 from runic_integration.profile import BackendProfile, GraphContext
 from runic_integration.providers.base import Server
-from runic_integration.shims import AnySession, SyncRepository, SyncSession
+from runic_integration.sync_mode import AnySession, Awaitified
 
 __all__ = ["RunicDB", "backend_test"]
 
@@ -111,9 +111,11 @@ class RunicDB:
         """A new session (``AsyncSession`` or a wrapped ``Session``) on :attr:`driver`."""
         made: AnySession
         if self.is_async:
-            made = AsyncSession(self.driver, log_cypher=log_cypher)
+            made = cast(AnySession, AsyncSession(self.driver, log_cypher=log_cypher))
         else:
-            made = SyncSession(Session(self.driver, log_cypher=log_cypher))
+            made = cast(
+                AnySession, Awaitified(Session(self.driver, log_cypher=log_cypher), AsyncSession)
+            )
         self._sessions.append(made)
         return made
 
@@ -126,9 +128,10 @@ class RunicDB:
         async_class: type[AsyncRepository[Any]] = AsyncRepository,
     ) -> Any:
         """``Repository``/``AsyncRepository`` (or the given subclasses) for the mode."""
-        if isinstance(session, SyncSession):
-            return SyncRepository(sync_class(session.sync, cls))
-        return async_class(cast(AsyncSession, session), cls)
+        made: Any = session
+        if isinstance(made, Awaitified):
+            return Awaitified(sync_class(made.sync, cls), async_class)
+        return async_class(session, cls)
 
     # -- reading the graph back, independently of the session under test ----------------
 

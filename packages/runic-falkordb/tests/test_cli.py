@@ -116,3 +116,58 @@ async def test_adapters_made_from_a_url_own_their_driver(tcp_server: EmbeddedFal
     assert await AsyncSchemaManager(async_adapter).list_indexes() == []
     await async_adapter.close()
     assert async_adapter.driver.closed
+
+
+DIAGRAM_MODELS = """
+from __future__ import annotations
+
+from runic.ogm import Edge, Node, Relation
+
+
+class Joined(Edge, type="MEMBER_OF"):
+    year: int = 0
+
+
+class Team(Node, labels=["Team"]):
+    id: str
+
+
+class Member(Node, labels=["Member"]):
+    id: str
+    team: Team | None = Relation(
+        relationship="MEMBER_OF", target="Team", edge_model=Joined, default=None
+    )
+    mentors: list[Member] = Relation(
+        relationship="MENTORS", target="Member", default_factory=list
+    )
+"""
+
+
+def test_diagram_with_a_url_draws_live_counts(tmp_path: Path, url: str) -> None:
+    (tmp_path / "diagram_models.py").write_text(DIAGRAM_MODELS)
+    driver = create_driver(url)
+    driver.execute(
+        "CREATE (t:Team {id: 'red'}), (:Team {id: 'blue'}),"
+        " (a:Member {id: 'a'})-[:MEMBER_OF {year: 2024}]->(t),"
+        " (b:Member {id: 'b'})-[:MEMBER_OF {year: 2025}]->(t), (c:Member {id: 'c'}),"
+        " (a)-[:MENTORS]->(b)"
+    )
+    driver.close()
+    drawn = _runic(tmp_path, "schema", "diagram", "--models", "diagram_models", "--url", url)
+    assert drawn.returncode == 0, drawn.stderr
+    assert drawn.stdout == (
+        "classDiagram\n"
+        "    direction LR\n"
+        "    class Team {\n"
+        "        <<:Team · 2 nodes>>\n"
+        "        id: str · key\n"
+        "    }\n"
+        "    class Member {\n"
+        "        <<:Member · 3 nodes>>\n"
+        "        id: str · key\n"
+        "    }\n"
+        '    Member --> "0..1" Team : MEMBER_OF (team) · year#58; int · 2 edges\n'
+        '    Member --> "*" Member : MENTORS (mentors) · 1 edge\n'
+    )
+    plain = _runic(tmp_path, "schema", "diagram", "--models", "diagram_models")
+    assert plain.returncode == 0 and "nodes" not in plain.stdout and "edge" not in plain.stdout

@@ -151,7 +151,7 @@ async def test_bad_values_and_statements_are_clear_errors_before_sending(db: Run
         with pytest.raises(QueryBuildError, match=r"update\(Person\) sets nothing: call \.values"):
             await session.execute(update(Person).where(Person.age > 1))
         with pytest.raises(QueryBuildError, match=r"execute\(\) takes a Cypher string or an"):
-            await session.execute(select(Person))
+            await session.execute(select(Person))  # type: ignore[call-overload]
         with pytest.raises(QueryBuildError, match=r"query\(Person\)\.\.\.update\(\) writes"):
             await session.query(Person).order_by(Person.age).limit(1).update(name="x")
         with pytest.raises(QueryBuildError, match=r"use delete\(Person\)\.where|run delete"):

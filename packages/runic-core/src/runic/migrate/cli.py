@@ -1,4 +1,4 @@
-"""The ``runic`` console script: ``runic schema show|validate|sync``.
+"""The ``runic`` console script: ``runic schema show|validate|sync|diagram``.
 
 ``--models`` names the modules defining the Node/Edge classes (comma-separated or
 repeated), ``--url`` (or ``RUNIC_URL``) the database, e.g.
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from runic.migrate import diagram
 from runic.migrate.adapters import SchemaAdapter, create_adapter
 from runic.migrate.managers import SchemaManager
 from runic.ogm.exceptions import OrmError
@@ -68,12 +69,15 @@ def _parser() -> argparse.ArgumentParser:
         if name == "sync":
             sub.add_argument("--drop-extra", action="store_true", help="drop extra indexes")
             sub.add_argument("--dry-run", action="store_true", help="print the DDL, change nothing")
+    diagram.add_parser(actions)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "schema" and args.action == "diagram":
+        return diagram.main(args)
     url = args.url or os.environ.get("RUNIC_URL")
     if not url:
         print("runic: give the database with --url or RUNIC_URL", file=sys.stderr)

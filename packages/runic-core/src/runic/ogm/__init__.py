@@ -1,6 +1,6 @@
 """runic.ogm: an object-graph mapper for Cypher graph databases.
 
-Everything public is importable from here::
+Everything public is importable from here:
 
     from runic.ogm import Node, Edge, Field, Relation, Session, select, create_driver
 """

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_GRAPH", "DriverBase", "OwnedResources"]
 
 DEFAULT_GRAPH = "runic"
+"""The graph a driver uses when no ``graph=`` is given."""
 
 _SETTING_NAMES = frozenset(f.name for f in dataclasses.fields(ConnectionSettings))
 

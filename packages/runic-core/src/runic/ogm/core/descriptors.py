@@ -51,6 +51,7 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+"""The "no default given" sentinel of ``Field()`` / ``Relation()`` (falsy, one instance)."""
 
 
 class FieldDescriptor(FieldExpressions):

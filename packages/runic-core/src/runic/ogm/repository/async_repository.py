@@ -1,9 +1,14 @@
-"""``AsyncRepository``: the awaiting twin of :class:`~runic.ogm.repository.Repository`."""
+"""``AsyncRepository``: the awaiting flavour of :class:`~runic.ogm.repository.Repository`.
+
+Every method is a one-line shell over the shared :class:`RepositoryBase`; derived
+finders (``await repo.find_by_name("Ada")``) and typed stubs (``async def``) work
+as on ``Repository``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from runic.ogm.repository.base import RepositoryBase
 from runic.ogm.repository.shaping import shape
@@ -20,6 +25,8 @@ T = TypeVar("T")
 class AsyncRepository(RepositoryBase[AsyncSession, T]):
     """Reads through an :class:`~runic.ogm.session.async_session.AsyncSession`."""
 
+    _asynchronous: ClassVar[bool] = True
+
     def query(self) -> AsyncBoundQuery[T]:
         """A statement on the entity class bound to the session."""
         return self._session.query(self._cls)
@@ -28,25 +35,41 @@ class AsyncRepository(RepositoryBase[AsyncSession, T]):
         self, fetch: Sequence[str] | None = None, skip: int = 0, limit: int | None = None
     ) -> list[T]:
         """Every entity of the class, ordered by key when paginated, ``fetch`` eager-loaded."""
-        found: list[T] = await self._session._repo_find_all(
-            self._cls, fetch=fetch, skip=skip, limit=limit
-        )
-        return found
+        return await self._session.find_all(self._cls, fetch=fetch, skip=skip, limit=limit)
 
     async def find_all_by_ids(
         self, ids: Iterable[Any], fetch: Sequence[str] | None = None
     ) -> list[T]:
         """The entities with the given primary keys, in one query."""
-        found: list[T] = await self._session._repo_find_all(self._cls, fetch=fetch, ids=list(ids))
-        return found
+        return await self._session.find_all(self._cls, fetch=fetch, ids=ids)
 
     async def count(self) -> int:
         """How many entities of the class the graph holds."""
-        return int((await self._session._run_statement(self._count_stmt())).scalar() or 0)
+        return await self._session.count(self._all_stmt())
 
     async def exists(self, pk: Any) -> bool:
         """Whether an entity with primary key ``pk`` exists in the graph."""
-        return bool((await self._session._run_statement(self._exists_stmt(pk))).scalar())
+        return await self._session.exists(self._exists_stmt(pk))
+
+    async def sum(self, field: Any) -> Any:
+        """The sum of ``field`` (a name or ``User.age``) over the class; 0 when empty."""
+        stmt, finish = self._aggregate("sum", field)
+        return finish(await self._session.scalar(stmt))
+
+    async def avg(self, field: Any) -> Any:
+        """The average of ``field``; ``None`` when the graph holds no entity of the class."""
+        stmt, finish = self._aggregate("avg", field)
+        return finish(await self._session.scalar(stmt))
+
+    async def min(self, field: Any) -> Any:
+        """The smallest value of ``field``; ``None`` when empty."""
+        stmt, finish = self._aggregate("min", field)
+        return finish(await self._session.scalar(stmt))
+
+    async def max(self, field: Any) -> Any:
+        """The largest value of ``field``; ``None`` when empty."""
+        stmt, finish = self._aggregate("max", field)
+        return finish(await self._session.scalar(stmt))
 
     async def cypher(
         self,
@@ -58,5 +81,5 @@ class AsyncRepository(RepositoryBase[AsyncSession, T]):
         columns: Sequence[str] | None = None,
     ) -> list[Any]:
         """Run Cypher and decode rows as ``returns`` says (``columns``: see Repository)."""
-        result = await self._session._run_statement(self._raw(query, params, write, columns))
-        return shape(self._session._core, result, returns)
+        result = await self._session.execute(query, params, write, columns=columns)
+        return shape(self._session, result, returns)

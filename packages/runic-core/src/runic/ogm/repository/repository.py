@@ -23,6 +23,9 @@ class Repository(RepositoryBase[Session, T]):
     Writes belong to the session (``add``, ``delete``); every entity read here
     goes through the session's identity map. Subclass it for domain queries.
     ``Repository(session, User)`` is a ``Repository[User]``: its reads are typed.
+    Derived finders (``find_by_age_greater_than(18)``, ``count_by_city("B")``, ...)
+    are parsed from the method name; declare them as typed stubs on a subclass to
+    have them checked at class definition and by mypy (see docs/repositories.md).
     """
 
     def query(self) -> BoundQuery[T]:
@@ -33,23 +36,39 @@ class Repository(RepositoryBase[Session, T]):
         self, fetch: Sequence[str] | None = None, skip: int = 0, limit: int | None = None
     ) -> list[T]:
         """Every entity of the class, ordered by key when paginated, ``fetch`` eager-loaded."""
-        found: list[T] = self._session._repo_find_all(
-            self._cls, fetch=fetch, skip=skip, limit=limit
-        )
-        return found
+        return self._session.find_all(self._cls, fetch=fetch, skip=skip, limit=limit)
 
     def find_all_by_ids(self, ids: Iterable[Any], fetch: Sequence[str] | None = None) -> list[T]:
         """The entities with the given primary keys, in one query."""
-        found: list[T] = self._session._repo_find_all(self._cls, fetch=fetch, ids=list(ids))
-        return found
+        return self._session.find_all(self._cls, fetch=fetch, ids=ids)
 
     def count(self) -> int:
         """How many entities of the class the graph holds."""
-        return int(self._session._run_statement(self._count_stmt()).scalar() or 0)
+        return self._session.count(self._all_stmt())
 
     def exists(self, pk: Any) -> bool:
         """Whether an entity with primary key ``pk`` exists in the graph."""
-        return bool(self._session._run_statement(self._exists_stmt(pk)).scalar())
+        return self._session.exists(self._exists_stmt(pk))
+
+    def sum(self, field: Any) -> Any:
+        """The sum of ``field`` (a name or ``User.age``) over the class; 0 when empty."""
+        stmt, finish = self._aggregate("sum", field)
+        return finish(self._session.scalar(stmt))
+
+    def avg(self, field: Any) -> Any:
+        """The average of ``field``; ``None`` when the graph holds no entity of the class."""
+        stmt, finish = self._aggregate("avg", field)
+        return finish(self._session.scalar(stmt))
+
+    def min(self, field: Any) -> Any:
+        """The smallest value of ``field``; ``None`` when empty."""
+        stmt, finish = self._aggregate("min", field)
+        return finish(self._session.scalar(stmt))
+
+    def max(self, field: Any) -> Any:
+        """The largest value of ``field``; ``None`` when empty."""
+        stmt, finish = self._aggregate("max", field)
+        return finish(self._session.scalar(stmt))
 
     def cypher(
         self,
@@ -64,5 +83,5 @@ class Repository(RepositoryBase[Session, T]):
 
         ``columns`` names the result columns, for backends that need them up front (AGE).
         """
-        result = self._session._run_statement(self._raw(query, params, write, columns))
-        return shape(self._session._core, result, returns)
+        result = self._session.execute(query, params, write, columns=columns)
+        return shape(self._session, result, returns)

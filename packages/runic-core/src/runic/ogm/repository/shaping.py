@@ -10,14 +10,14 @@ from runic.ogm.exceptions import QueryBuildError
 
 if TYPE_CHECKING:
     from runic.ogm.driver.results import QueryResult
-    from runic.ogm.session.core import SessionCore
+    from runic.ogm.session.base import SessionBase
 
 __all__ = ["shape"]
 
 _SCALARS = (int, float, str, bool)
 
 
-def shape(core: SessionCore, result: QueryResult, returns: Any) -> list[Any]:
+def shape(session: SessionBase, result: QueryResult, returns: Any) -> list[Any]:
     """Decode ``result`` as ``returns`` asks.
 
     ``None`` -> ``[]``; ``int``/``float``/``str``/``bool`` -> the first column
@@ -29,8 +29,7 @@ def shape(core: SessionCore, result: QueryResult, returns: Any) -> list[Any]:
     if returns is dict:
         cols = result.columns
         return [
-            {c: core.hydrate_value(v) for c, v in zip(cols, row, strict=True)}
-            for row in result.rows
+            {c: session.hydrate(v) for c, v in zip(cols, row, strict=True)} for row in result.rows
         ]
     if isinstance(returns, type) and returns in _SCALARS:
         out: list[Any] = []
@@ -45,9 +44,9 @@ def shape(core: SessionCore, result: QueryResult, returns: Any) -> list[Any]:
             if node is None:
                 raise QueryBuildError(
                     f"returns={returns.__name__} but a row has no node column; "
-                    "RETURN the node variable"
+                    "return the node variable"
                 )
-            entity = core.hydrate_value(node, returns)
+            entity = session.hydrate(node, returns)
             if not isinstance(entity, returns):
                 raise QueryBuildError(
                     f"returns={returns.__name__} but the query returned a "

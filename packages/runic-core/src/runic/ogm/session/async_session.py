@@ -329,8 +329,17 @@ class AsyncSession(SessionBase):
         )
         return AsyncBoundQuery(self, stmt)
 
-    async def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
-        return await self._read(self._core.find_all(cls, **kwargs))
-
-    async def _run_statement(self, stmt: Statement) -> QueryResult:
-        return await self._run(self._core.run_compiled(stmt))
+    async def find_all(
+        self,
+        cls: type[T],
+        *,
+        fetch: Sequence[str] | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+        ids: Iterable[Any] | None = None,
+    ) -> list[T]:
+        """Every entity of ``cls`` (or those with primary keys ``ids``), in one query."""
+        found = await self._read(
+            self._core.find_all(cast(Any, cls), **execution.find_all_args(fetch, skip, limit, ids))
+        )
+        return cast("list[T]", found)

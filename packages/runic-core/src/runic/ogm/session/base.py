@@ -33,13 +33,14 @@ def offers_transactions(driver: object) -> bool:
 _ASYNC_DRIVER_TYPES: dict[type, bool] = {}  # driver class -> whether its execute is async
 
 
-def accept_driver(driver: Any, *, asynchronous: bool) -> Any:
+def accept_driver(driver: Any, *, asynchronous: bool, owner: str | None = None) -> Any:
     """Return ``driver`` if it is a runic driver, else a driver wrapping it.
 
     A backend library's own client object (a raw ``falkordb`` graph handle, as
     seed 003 writes ``Session(graph)``) is wrapped by that backend's registry
     adapter; anything else is a ``TypeError`` saying what to pass. A driver of
-    a class seen before costs one dict look-up.
+    a class seen before costs one dict look-up. ``owner`` names the caller in
+    errors (default: ``Session``/``AsyncSession``).
     """
     kind = type(driver)
     is_async = _ASYNC_DRIVER_TYPES.get(kind)
@@ -54,12 +55,12 @@ def accept_driver(driver: Any, *, asynchronous: bool) -> Any:
             return driver
         if asynchronous:
             raise TypeError(
-                f"AsyncSession() needs an async driver, got the blocking "
+                f"{owner or 'AsyncSession'}() needs an async driver, got the blocking "
                 f"{type(driver).__name__}: use Session(driver), or create_async_driver(...)"
             )
         raise TypeError(
-            f"Session() needs a blocking driver, got the async {type(driver).__name__}: "
-            "use AsyncSession(driver), or create_driver(...)"
+            f"{owner or 'Session'}() needs a blocking driver, got the async "
+            f"{type(driver).__name__}: use AsyncSession(driver), or create_driver(...)"
         )
     from runic.ogm.registry import default_registry
 
@@ -70,7 +71,7 @@ def accept_driver(driver: Any, *, asynchronous: bool) -> Any:
         ("AsyncSession", "create_async_driver") if asynchronous else ("Session", "create_driver")
     )
     raise TypeError(
-        f"{session}() needs a runic driver, got {type(driver).__name__}: pass "
+        f"{owner or session}() needs a runic driver, got {type(driver).__name__}: pass "
         f"{factory}('falkordb', ...) (or another backend's driver, see "
         "runic.ogm.available_backends()), or a falkordb graph handle (db.select_graph('name'))"
     )
@@ -141,6 +142,14 @@ class SessionBase:
     def deleted(self) -> list[Any]:
         """Entities staged for deletion."""
         return list(self._core.deleted.values())
+
+    def hydrate(self, value: Any, cls: type | None = None) -> Any:
+        """Decode the nodes, edges and paths inside a raw result value into entities.
+
+        Nodes go through the identity map (``cls`` says which class to expect);
+        lists and maps are decoded item by item; other values are returned as they are.
+        """
+        return self._core.hydrate_value(value, cls)
 
     @property
     def identity_map(self) -> dict[tuple[Any, ...], Any]:

@@ -13,49 +13,57 @@ import functools
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from runic.ogm.driver.protocols import AsyncGraphDriver, GraphDriver
 from runic.ogm.session.async_session import AsyncSession
+from runic.ogm.session.base import accept_driver
 from runic.ogm.session.session import Session
 
 __all__ = ["AsyncConnectionManager", "AsyncSessionScope", "ConnectionManager", "SessionScope"]
 
 R = TypeVar("R")
+D = TypeVar("D", GraphDriver, AsyncGraphDriver)
 
 
-def _falkordb_driver(handle: Any, graph_name: str | None, *, is_async: bool) -> Any:
-    """Wrap a raw ``falkordb`` client or graph handle (seed compatibility)."""
-    from runic.ogm.driver import falkordb as fdb
+class _Manager(Generic[D]):
+    """What both managers share: accepting the driver (or a backend client object)."""
 
-    graph = handle
-    if graph_name is not None:
-        graph = handle.select_graph(graph_name)
-    cls = fdb.AsyncFalkorDBDriver if is_async else fdb.FalkorDBDriver
-    return cls(graph)
-
-
-class ConnectionManager:
-    """Shares one :class:`~runic.ogm.driver.protocols.GraphDriver` across sessions.
-
-    ``ConnectionManager(driver)``; for compatibility also ``ConnectionManager(db,
-    "graph")`` or ``ConnectionManager(graph)`` with ``falkordb`` client objects.
-    """
+    _asynchronous: ClassVar[bool] = False
 
     def __init__(self, driver: Any, graph_name: str | None = None, *, log_cypher: bool = False):
-        if not isinstance(driver, GraphDriver):
-            driver = _falkordb_driver(driver, graph_name, is_async=False)
-        self._driver: GraphDriver = driver
+        owner = type(self).__name__
+        if graph_name is not None:
+            # a backend client plus a graph name (falkordb: ``db``, "graph")
+            select_graph = getattr(driver, "select_graph", None)
+            if not callable(select_graph):
+                raise TypeError(
+                    f"{owner}(driver, graph_name): graph_name selects a graph of a backend "
+                    f"client object (falkordb.FalkorDB(...)), and {type(driver).__name__} "
+                    f"has no select_graph(); pass {owner}(driver) alone"
+                )
+            driver = select_graph(graph_name)
+        # raw client handles are wrapped by their backend's registry adapter
+        self._driver: D = accept_driver(driver, asynchronous=self._asynchronous, owner=owner)
         self._log_cypher = log_cypher
 
     @property
-    def driver(self) -> GraphDriver:
+    def driver(self) -> D:
         """The shared driver."""
         return self._driver
 
-    def acquire(self) -> GraphDriver:
+    def acquire(self) -> D:
         """Return the shared driver (its pool hands out connections per statement)."""
         return self._driver
+
+
+class ConnectionManager(_Manager[GraphDriver]):
+    """Shares one :class:`~runic.ogm.driver.protocols.GraphDriver` across sessions.
+
+    ``ConnectionManager(driver)``; for compatibility also ``ConnectionManager(db,
+    "graph")`` or ``ConnectionManager(graph)`` with a backend's own client objects
+    (``falkordb``), wrapped by that backend's registry adapter.
+    """
 
     def release(self, driver: GraphDriver) -> None:
         """Nothing to do: connections return to the pool after each statement."""
@@ -87,23 +95,10 @@ class ConnectionManager:
         self.close()
 
 
-class AsyncConnectionManager:
+class AsyncConnectionManager(_Manager[AsyncGraphDriver]):
     """Shares one :class:`~runic.ogm.driver.protocols.AsyncGraphDriver` across sessions."""
 
-    def __init__(self, driver: Any, graph_name: str | None = None, *, log_cypher: bool = False):
-        if not isinstance(driver, AsyncGraphDriver):
-            driver = _falkordb_driver(driver, graph_name, is_async=True)
-        self._driver: AsyncGraphDriver = driver
-        self._log_cypher = log_cypher
-
-    @property
-    def driver(self) -> AsyncGraphDriver:
-        """The shared driver."""
-        return self._driver
-
-    def acquire(self) -> AsyncGraphDriver:
-        """Return the shared driver."""
-        return self._driver
+    _asynchronous: ClassVar[bool] = True
 
     async def release(self, driver: AsyncGraphDriver) -> None:
         """Nothing to do: connections return to the pool after each statement."""
@@ -175,22 +170,57 @@ def _refuse_session_argument(function: Callable[..., Any], kwargs: dict[str, Any
         )
 
 
-class SessionScope:
-    """What :meth:`ConnectionManager.session` returns: a context manager and a decorator."""
+S = TypeVar("S", Session, AsyncSession)
 
-    def __init__(self, driver: GraphDriver, log_cypher: bool) -> None:
-        self._driver = driver
+
+class _Scope(Generic[D, S]):
+    """What both scopes share: one session at a time, and the decorator's checks."""
+
+    _session_class: type[S]
+
+    def __init__(self, driver: D, log_cypher: bool) -> None:
+        self._driver: D = driver
         self._log_cypher = log_cypher
-        self._session: Session | None = None
+        self._session: S | None = None
 
-    def _open(self) -> Session:
-        return Session(self._driver, log_cypher=self._log_cypher)
+    def _open(self) -> S:
+        return self._session_class(self._driver, log_cypher=self._log_cypher)
 
-    def __enter__(self) -> Session:
+    def _enter(self) -> S:
         if self._session is not None:
             raise RuntimeError("this session() scope is already open; call session() again")
         self._session = self._open()
         return self._session
+
+    def _leave(self) -> S | None:
+        session, self._session = self._session, None
+        return session
+
+    def _decorating(self, function: Callable[..., Any]) -> inspect.Signature:
+        """Check ``function`` suits this scope; the signature callers see."""
+        asynchronous = self._session_class is AsyncSession
+        name = getattr(function, "__qualname__", repr(function))
+        if inspect.iscoroutinefunction(function) and not asynchronous:
+            raise TypeError(
+                f"ConnectionManager.session() cannot decorate the coroutine function "
+                f"{name}: use an AsyncConnectionManager for async code"
+            )
+        if asynchronous and not inspect.iscoroutinefunction(function):
+            raise TypeError(
+                f"AsyncConnectionManager.session() decorates coroutine functions (async "
+                f"def), and {name} is not one; use a ConnectionManager for plain functions"
+            )
+        manager = "AsyncConnectionManager" if asynchronous else "ConnectionManager"
+        return _check_takes_session(function, manager)
+
+
+class SessionScope(_Scope[GraphDriver, Session]):
+    """What :meth:`ConnectionManager.session` returns: a context manager and a decorator."""
+
+    _session_class = Session
+
+    def __enter__(self) -> Session:
+        return self._enter()
 
     def __exit__(
         self,
@@ -198,18 +228,13 @@ class SessionScope:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session, self._session = self._session, None
+        session = self._leave()
         if session is not None:
             session.__exit__(exc_type, exc, tb)
 
     def __call__(self, function: Callable[..., R]) -> Callable[..., R]:
         """Decorate ``function``: each call runs in a new session passed as ``session=``."""
-        if inspect.iscoroutinefunction(function):
-            raise TypeError(
-                f"ConnectionManager.session() cannot decorate the coroutine function "
-                f"{function.__qualname__}: use an AsyncConnectionManager for async code"
-            )
-        signature = _check_takes_session(function, "ConnectionManager")
+        signature = self._decorating(function)
 
         @functools.wraps(function)
         def in_session(*args: Any, **kwargs: Any) -> R:
@@ -221,22 +246,13 @@ class SessionScope:
         return in_session
 
 
-class AsyncSessionScope:
+class AsyncSessionScope(_Scope[AsyncGraphDriver, AsyncSession]):
     """What :meth:`AsyncConnectionManager.session` returns: a context manager and a decorator."""
 
-    def __init__(self, driver: AsyncGraphDriver, log_cypher: bool) -> None:
-        self._driver = driver
-        self._log_cypher = log_cypher
-        self._session: AsyncSession | None = None
-
-    def _open(self) -> AsyncSession:
-        return AsyncSession(self._driver, log_cypher=self._log_cypher)
+    _session_class = AsyncSession
 
     async def __aenter__(self) -> AsyncSession:
-        if self._session is not None:
-            raise RuntimeError("this session() scope is already open; call session() again")
-        self._session = self._open()
-        return self._session
+        return self._enter()
 
     async def __aexit__(
         self,
@@ -244,7 +260,7 @@ class AsyncSessionScope:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session, self._session = self._session, None
+        session = self._leave()
         if session is not None:
             await session.__aexit__(exc_type, exc, tb)
 
@@ -252,13 +268,7 @@ class AsyncSessionScope:
         self, function: Callable[..., Awaitable[R]]
     ) -> Callable[..., Coroutine[Any, Any, R]]:
         """Decorate a coroutine function: each call runs in a new ``AsyncSession``."""
-        if not inspect.iscoroutinefunction(function):
-            name = getattr(function, "__qualname__", repr(function))
-            raise TypeError(
-                f"AsyncConnectionManager.session() decorates coroutine functions (async "
-                f"def), and {name} is not one; use a ConnectionManager for plain functions"
-            )
-        signature = _check_takes_session(function, "AsyncConnectionManager")
+        signature = self._decorating(function)
 
         @functools.wraps(function)
         async def in_session(*args: Any, **kwargs: Any) -> R:

@@ -7,7 +7,7 @@ Pure code shared by both session flavours; the result shape is chosen by
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from runic.ogm.core.descriptors import FieldDescriptor
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from runic.ogm.driver.results import QueryResult
     from runic.ogm.session.core import SessionCore
 
-__all__ = ["Mode", "load_args", "raw", "select_op"]
+__all__ = ["Mode", "find_all_args", "load_args", "raw", "select_op"]
 
 Mode = Literal["scalars", "scalar", "count", "exists", "rows", "edges"]
 
@@ -37,6 +37,13 @@ def raw(
     if params is not None and not isinstance(params, Mapping):
         raise QueryBuildError(f"params must be a mapping of names to values, got {params!r}")
     return Statement(cypher, dict(params or {}), tuple(columns or ()), write=bool(write))
+
+
+def find_all_args(
+    fetch: Sequence[str] | None, skip: int, limit: int | None, ids: Iterable[Any] | None
+) -> dict[str, Any]:
+    """Normalise ``session.find_all(...)`` keywords (``ids`` read once, into a list)."""
+    return {"fetch": fetch, "skip": skip, "limit": limit, "ids": None if ids is None else list(ids)}
 
 
 def load_args(entities: Any, relation: str | FieldDescriptor) -> tuple[list[Any], str]:

@@ -278,8 +278,20 @@ class Session(SessionBase):
         )
         return BoundQuery(self, stmt)
 
-    def _repo_find_all(self, cls: type[Any], **kwargs: Any) -> list[Any]:
-        return self._run(self._core.find_all(cls, **kwargs))
+    def find_all(
+        self,
+        cls: type[T],
+        *,
+        fetch: Sequence[str] | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+        ids: Iterable[Any] | None = None,
+    ) -> list[T]:
+        """Every entity of ``cls`` (or those with primary keys ``ids``), in one query.
 
-    def _run_statement(self, stmt: Statement) -> QueryResult:
-        return self._run(self._core.run_compiled(stmt))
+        Paginated (``skip``/``limit``, ordered by key) and ``fetch`` eager-loaded.
+        """
+        found = self._run(
+            self._core.find_all(cast(Any, cls), **execution.find_all_args(fetch, skip, limit, ids))
+        )
+        return cast("list[T]", found)
