@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from runic.ogm import (
+    AsyncRepository,
     Capability,
     DetachedEntityError,
     QueryBuildError,
     QueryExecutionError,
+    Repository,
     delete,
     inspect,
     select,
@@ -373,4 +375,54 @@ async def test_a_failed_statement_after_a_bulk_update_restores_the_session(
         "cy": ("Cy", 41, "cy@example.com", True),
         "dee": ("Dee", 17, None, False),
     }
+    await session.close()
+
+
+# -- repositories: delete_by_<expr> -------------------------------------------------------
+
+
+class People(Repository[Person]):
+    """A typed delete_by_ stub (sync)."""
+
+    def delete_by_age_less_than(self, age: int) -> int:
+        raise NotImplementedError
+
+
+class AsyncPeople(AsyncRepository[Person]):
+    """The same stub (async)."""
+
+    async def delete_by_age_less_than(self, age: int) -> int:
+        raise NotImplementedError
+
+
+@backend_test
+async def test_repository_delete_by_is_a_bulk_delete_through_the_session(db: RunicDB) -> None:
+    await _graph(db)
+    session = db.session(log_cypher=True)
+    repo = db.repository(session, Person)
+    bob = await session.get(Person, "bob")
+    cy = await session.get(Person, "cy")
+    kid = Person(id="kid", name="Kid", age=3)
+    session.add(kid)  # pending: flushed first, then deleted with the others
+    with logged_statements() as counted:
+        assert await repo.delete_by_age_less_than_or_email_is_not_null(18) == 3  # dee, kid, cy
+    _flush_then_statement(counted.sent)
+    assert "DETACH DELETE" in counted.sent[-1]
+    assert kid not in session and cy not in session and bob in session
+    assert await session.get(Person, "cy") is None
+    typed = db.repository(session, Person, sync_class=People, async_class=AsyncPeople)
+    with logged_statements() as counted:
+        assert await typed.delete_by_age_less_than(30) == 1  # bob
+        assert await repo.delete_by_name("Nobody") == 0
+    assert len(counted.sent) == 2, counted.sent
+    assert bob not in session
+    with logged_statements() as counted:
+        with pytest.raises(TypeError, match=r"delete_by_age_less_than\(\) takes 1 argument"):
+            await repo.delete_by_age_less_than()
+        with pytest.raises(AttributeError, match=r"Person repository has no method delete_by_agee"):
+            await repo.delete_by_agee(3)
+    assert counted.sent == []
+    await session.commit()
+    assert set(_people(db)) == {"ada"}
+    assert db.count_edges("IT_KNOWS") == 0
     await session.close()
