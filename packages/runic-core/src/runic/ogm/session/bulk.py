@@ -125,6 +125,7 @@ def _apply_update(
         for name, value in assigned.items():
             values[name] = copy.deepcopy(value) if isinstance(value, _MUTABLE) else value
         state.take_snapshot(values, names)  # the graph's values now: not written back
+        core._watch(entity, state)  # a list set here is checked for in-place changes
         for name, value in pending.items():
             values[name] = value
             state.mark_changed(name)
