@@ -24,7 +24,9 @@ MODULE = textwrap.dedent(
         AsyncSession,
         ConnectionManager,
         Session,
+        delete,
         select,
+        update,
     )
     from runic.ogm.core import Field, Node, Relation
     from runic.ogm.repository import AsyncRepository, Repository
@@ -59,6 +61,10 @@ MODULE = textwrap.dedent(
         reveal_type(chained.all())  # @all
         reveal_type(chained.one())  # @one
         reveal_type(chained.count())  # @bound_count
+        reveal_type(session.execute(update(Person).values(name="y")))  # @bulk
+        reveal_type(session.execute("MATCH (n) RETURN n"))  # @raw
+        reveal_type(bound.where(Person.name == "x").update(name="y"))  # @bound_update
+        reveal_type(bound.delete())  # @bound_delete
         repo = Repository(session, Person)
         reveal_type(repo)  # @repo
         reveal_type(repo.find_all())  # @find_all
@@ -75,6 +81,8 @@ MODULE = textwrap.dedent(
         reveal_type(bound)  # @a_query
         reveal_type(await bound.all())  # @a_all
         reveal_type(await bound.one())  # @a_one
+        reveal_type(await session.execute(delete(Person)))  # @a_bulk
+        reveal_type(await session.query(Person).delete())  # @a_bound_delete
         repo = AsyncRepository(session, Person)
         reveal_type(await repo.find_all_by_ids(["a"]))  # @a_find
         reveal_type(repo.query())  # @a_repo_query
@@ -113,6 +121,12 @@ EXPECTED = {
     "all": "builtins.list[typing_api.Person]",
     "one": "typing_api.Person | None",
     "bound_count": "builtins.int",
+    "bulk": "runic.ogm.session.bulk.BulkResult",
+    "raw": "runic.ogm.driver.results.QueryResult",
+    "bound_update": "builtins.int",
+    "bound_delete": "builtins.int",
+    "a_bulk": "runic.ogm.session.bulk.BulkResult",
+    "a_bound_delete": "builtins.int",
     "repo": "runic.ogm.repository.repository.Repository[typing_api.Person]",
     "find_all": "builtins.list[typing_api.Person]",
     "repo_query": "runic.ogm.session.bound.BoundQuery[typing_api.Person]",

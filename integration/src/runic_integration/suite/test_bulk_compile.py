@@ -1,8 +1,8 @@
 """``update(Cls)`` / ``delete(Cls)`` statements, compiled by each backend's dialect and run
 on its server: one statement whatever the number of nodes, returning how many.
 
-(The session side, ``session.execute(stmt)``, is not here yet: these tests send the
-compiled statement with the read-back driver.)
+(These send the compiled statement with the read-back driver; ``test_bulk.py`` runs
+the statements through sessions, ``session.execute(stmt)``.)
 """
 
 from __future__ import annotations

@@ -187,8 +187,8 @@ async def test_finder_and_aggregate_errors(db: RunicDB) -> None:
             await repo.count_by_age_greather_than(3)
         with pytest.raises(TypeError, match=r"find_by_age_between\(\) takes 2 arguments"):
             await repo.find_by_age_between(3)
-        with pytest.raises(NotImplementedError, match="delete_by_ finders need the bulk delete"):
-            await repo.delete_by_age_less_than(18)
+        with pytest.raises(TypeError, match=r"delete_by_age_less_than\(\) takes 1 argument"):
+            await repo.delete_by_age_less_than()
         with pytest.raises(QueryBuildError, match=r"sum\(\) takes a field of Member"):
             await repo.sum("salary")
     assert db.count("ItFinderMember") == len(MEMBERS)  # nothing was deleted

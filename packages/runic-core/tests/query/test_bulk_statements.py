@@ -83,3 +83,34 @@ def test_values_refuses_what_is_not_a_property(name: str, message: str) -> None:
 def test_an_update_without_values_is_refused() -> None:
     with pytest.raises(QueryBuildError, match=r"update\(BkUser\) sets nothing: call \.values"):
         update(BkUser).where(BkUser.age > 1).build(D)
+
+
+class BkStrict(Node, labels=["BkStrict"]):
+    id: str = Field(primary_key=True)
+    name: str = Field(required=True)
+
+
+def test_a_required_field_cannot_be_removed() -> None:
+    with pytest.raises(QueryBuildError) as caught:
+        update(BkStrict).values(name=None)
+    assert str(caught.value) == (
+        "update(BkStrict).values(): 'name' is required: it cannot be removed (set to None); "
+        "give it a value"
+    )
+    assert update(BkStrict).values(name="x").assigned == {"name": "x"}
+
+
+def test_ids_returns_the_matched_node_ids_too() -> None:
+    stmt = update(BkUser).where(BkUser.age < 18).values(name="kid", age=None)
+    compiled = stmt.compile(D, ids=True)
+    assert compiled.cypher == (
+        "MATCH (n:`BkUser`) WHERE n.`age` < $p0 SET n.`name` = $p1 REMOVE n.`age` "
+        "RETURN count(*) AS rowcount, collect(id(n)) AS ids"
+    )
+    assert compiled.columns == ("rowcount", "ids")
+    assert stmt.compile(D).columns == ("rowcount",)  # cached apart
+    # a deleted node's id is taken before the delete
+    assert delete(BkUser).where(BkUser.age > 3).compile(D, ids=True).cypher == (
+        "MATCH (n:`BkUser`) WHERE n.`age` > $p0 WITH n, id(n) AS __id DETACH DELETE n "
+        "RETURN count(*) AS rowcount, collect(__id) AS ids"
+    )

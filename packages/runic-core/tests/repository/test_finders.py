@@ -13,6 +13,7 @@ import pytest
 
 from runic.ogm import (
     AsyncRepository,
+    BulkResult,
     CypherDialect,
     Field,
     Node,
@@ -56,6 +57,10 @@ class Recorder:
 
     def exists(self, stmt: Any) -> str:
         return self._record("exists", stmt)
+
+    def execute(self, stmt: Any) -> BulkResult:
+        self._record("execute", stmt)
+        return BulkResult(7)
 
 
 def _repo() -> tuple[Any, Recorder]:
@@ -207,17 +212,19 @@ def test_wrong_argument_count_is_a_type_error(name: str, args: list[Any], messag
     assert rec.calls == []
 
 
-def test_delete_by_parses_but_needs_the_bulk_delete_statement() -> None:
+def test_delete_by_is_a_bulk_delete_returning_the_count() -> None:
     repo, rec = _repo()
-    with pytest.raises(
-        NotImplementedError,
-        match=r"delete_by_age_less_than\(\): delete_by_ finders need the bulk delete",
-    ):
-        repo.delete_by_age_less_than(18)
-    with pytest.raises(TypeError, match="takes 1 argument"):
-        repo.delete_by_age_less_than()
-    assert finder_for(Member, "delete_by_age_less_than").condition([18]) is not None
-    assert rec.calls == []
+    assert repo.delete_by_age_less_than_or_city(18, "Rome") == 7  # the statement's rowcount
+    assert rec.calls == [
+        (
+            "execute",
+            M + "WHERE n.`age` < $p0 OR n.`city` = $p1 DETACH DELETE n RETURN count(*) AS rowcount",
+            {"p0": 18, "p1": "Rome"},
+        )
+    ]
+    with pytest.raises(TypeError, match="takes 2 arguments"):
+        repo.delete_by_age_less_than_or_city(18)
+    assert len(rec.calls) == 1
 
 
 # -- aggregates ------------------------------------------------------------------------

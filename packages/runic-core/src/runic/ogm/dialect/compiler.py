@@ -623,11 +623,16 @@ class CypherDialect:
 
     def compile_bulk(self, query: BulkWrite) -> CompiledQuery:
         """``MATCH ... WHERE ... SET ... REMOVE ... RETURN count(*) AS rowcount``, or
-        ``... DETACH DELETE n RETURN count(*) AS rowcount``."""
+        ``... DETACH DELETE n RETURN count(*) AS rowcount``; with ``query.ids`` also
+        ``collect(<node id>) AS ids`` (taken before the delete)."""
         ctx = RenderContext(self)
         parts = [self.render_clause(clause, ctx) for clause in query.clauses]
         var = self.quote_alias(query.alias)
+        ids = ""
         if query.delete:
+            if query.ids:
+                parts.append(f"WITH {var}, {self.node_id_expr(var)} AS __id")
+                ids = ", collect(__id) AS ids"
             parts.append(f"DETACH DELETE {var}")
         else:
             if not query.sets and not query.removes:
@@ -635,8 +640,11 @@ class CypherDialect:
             sets = [(self.quote_identifier(prop), ctx.param(value)) for prop, value in query.sets]
             removes = [self.quote_identifier(prop) for prop in query.removes]
             parts.append(self.render_bulk_set(var, sets, removes))
-        parts.append("RETURN count(*) AS rowcount")
-        compiled = CompiledQuery(" ".join(parts), ctx.params, ("rowcount",), ())
+            if query.ids:
+                ids = f", collect({self.node_id_expr(var)}) AS ids"
+        parts.append(f"RETURN count(*) AS rowcount{ids}")
+        columns = ("rowcount", "ids") if query.ids else ("rowcount",)
+        compiled = CompiledQuery(" ".join(parts), ctx.params, columns, ())
         return self.finalize(compiled)
 
     def render_bulk_set(

@@ -15,6 +15,7 @@ nodes' edges go too).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from runic.ogm.core.metadata import node_meta
@@ -54,15 +55,22 @@ class _Bulk(Generic[T]):
         """The backend-neutral IR of this statement."""
         return self._ir()
 
-    def compile(self, dialect: GraphDialect | None = None) -> CompiledQuery:
-        """Compile with ``dialect`` (default: the openCypher reference); cached per dialect."""
+    def compile(self, dialect: GraphDialect | None = None, *, ids: bool = False) -> CompiledQuery:
+        """Compile with ``dialect`` (default: the openCypher reference); cached per dialect.
+
+        ``ids=True`` also returns the ids of the nodes written (column ``ids``): the
+        session asks for them to update the entities it holds.
+        """
         if dialect is None:
             from runic.ogm.dialect import default_dialect
 
             dialect = default_dialect()
-        compiled = self._cache.get(dialect)
+        compiled = self._cache.get((dialect, ids))
         if compiled is None:
-            compiled = self._cache[dialect] = dialect.compile(self._ir())
+            ir = self._ir()
+            if ids:
+                ir = dataclasses.replace(ir, ids=True)
+            compiled = self._cache[(dialect, ids)] = dialect.compile(ir)
         return compiled
 
     def build(self, dialect: GraphDialect | None = None) -> tuple[str, dict[str, Any]]:
@@ -101,11 +109,18 @@ class Update(_Bulk[T]):
                 what = f"not a property of {cls.__qualname__} (its properties: {known})"
             elif meta.fields[name].primary_key:
                 what = "its primary key, which a bulk update cannot change"
+            elif fields[name] is None and meta.fields[name].required:
+                what = "required: it cannot be removed (set to None); give it a value"
             if what is not None:
                 raise QueryBuildError(f"update({cls.__qualname__}).values(): {name!r} is {what}")
         merged = dict(self._values)
         merged.update(fields)
         return Update(self._select, tuple(merged.items()))
+
+    @property
+    def assigned(self) -> dict[str, Any]:
+        """The values this statement sets, by attribute name (``None``: removed)."""
+        return dict(self._values)
 
     def _ir(self) -> BulkWrite:
         cls = self.root_cls

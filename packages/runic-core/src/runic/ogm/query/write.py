@@ -247,7 +247,8 @@ class BulkWrite:
     ``clauses`` are read IR (:mod:`runic.ogm.query.ir`: the ``MATCH`` and ``WHERE``
     of a ``select()``); on the nodes bound to ``alias`` it sets ``sets``
     (property, value parameter) and removes ``removes``, or with ``delete``
-    deletes them with their edges.
+    deletes them with their edges. With ``ids`` it also returns the database ids
+    of those nodes (column ``ids``), for the session to update its identity map.
     """
 
     clauses: tuple[Clause, ...]
@@ -255,3 +256,4 @@ class BulkWrite:
     sets: tuple[tuple[str, Param], ...] = ()
     removes: tuple[str, ...] = ()
     delete: bool = False
+    ids: bool = False

@@ -12,7 +12,7 @@ import functools
 import inspect
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from runic.ogm.core.descriptors import FieldDescriptor
@@ -20,12 +20,14 @@ from runic.ogm.core.metadata import node_meta
 from runic.ogm.core.models import Node
 from runic.ogm.exceptions import FieldValidationError, QueryBuildError
 from runic.ogm.query.builder import Select, select
+from runic.ogm.query.bulk import Delete
 from runic.ogm.query.expressions import avg, max_, min_, sum_
 from runic.ogm.repository.finders import Finder, finder_for, is_finder
 from runic.ogm.session.reads import check_pk_type
 
 if TYPE_CHECKING:
     from runic.ogm.session.base import SessionBase
+    from runic.ogm.session.bulk import BulkResult
 
 __all__ = ["RepositoryBase"]
 
@@ -133,13 +135,11 @@ class RepositoryBase(Generic[S, T]):
     def _derived(self, finder: Finder, args: Sequence[Any]) -> Any:
         """Run a derived finder (the session's result: awaitable on async sessions)."""
         if finder.kind == "delete":
-            finder.condition(args)  # the arguments are checked all the same
-            raise NotImplementedError(
-                f"{self._cls.__name__} repository {finder.name}(): delete_by_ finders need "
-                "the bulk delete statement, which runic does not have yet; delete the "
-                f"entities through the session instead (for each entity of "
-                f"find_by_{finder.name[len('delete_by_') :]}(...): session.delete(entity))"
-            )
+            # a bulk delete through the session: it flushes first, sends one statement
+            # and detaches the deleted entities it holds; the result is the count
+            session: Any = self._session  # Session or AsyncSession
+            result = session.execute(Delete(finder.statement(args)))
+            return _rowcount(result) if self._asynchronous else result.rowcount
         terminal = getattr(self._session, _TERMINALS[finder.kind])
         return terminal(finder.statement(args))
 
@@ -176,6 +176,11 @@ class RepositoryBase(Generic[S, T]):
             except AttributeError as exc:
                 raise TypeError(f"{cls.__name__}.{name}: {exc}") from None
             setattr(cls, name, _implement(cls, finder, value))
+
+
+async def _rowcount(result: Awaitable[BulkResult]) -> int:
+    """The count of an awaited bulk statement (``AsyncRepository.delete_by_...``)."""
+    return (await result).rowcount
 
 
 def _declared_entity(cls: type[Any]) -> type[Any] | None:

@@ -2,6 +2,7 @@
 
 from runic.ogm.session.async_session import AsyncSession
 from runic.ogm.session.bound import AsyncBoundQuery, BoundQuery
+from runic.ogm.session.bulk import BulkResult
 from runic.ogm.session.connection_pool import AsyncConnectionManager, ConnectionManager
 from runic.ogm.session.core import StaleDataError
 from runic.ogm.session.session import Session
@@ -11,6 +12,7 @@ __all__ = [
     "AsyncConnectionManager",
     "AsyncSession",
     "BoundQuery",
+    "BulkResult",
     "ConnectionManager",
     "Session",
     "StaleDataError",

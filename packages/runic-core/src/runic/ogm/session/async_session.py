@@ -20,7 +20,7 @@ import logging
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, NoReturn, TypeVar, cast, overload
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.driver.protocols import (
@@ -32,10 +32,12 @@ from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import LazyLoadError
 from runic.ogm.query import builder
 from runic.ogm.query.builder import SelectBase
+from runic.ogm.query.bulk import Delete, Update
 from runic.ogm.query.ir import VectorSimilarity
-from runic.ogm.session import execution
+from runic.ogm.session import bulk, execution
 from runic.ogm.session.base import SessionBase, accept_driver, offers_transactions
 from runic.ogm.session.bound import AsyncBoundQuery
+from runic.ogm.session.bulk import BulkResult
 from runic.ogm.session.oplock import OperationLock
 from runic.ogm.session.ops import Op, Statement, drive_async
 
@@ -238,6 +240,10 @@ class AsyncSession(SessionBase):
         self._core.stage_edge("delete", source, field, target, None)
         await self._run(self._core.flush())
 
+    @overload
+    async def execute(self, cypher: Update[Any] | Delete[Any]) -> BulkResult: ...
+
+    @overload
     async def execute(
         self,
         cypher: str,
@@ -245,8 +251,21 @@ class AsyncSession(SessionBase):
         write: bool = False,
         *,
         columns: Sequence[str] | None = None,
-    ) -> QueryResult:
-        """Run raw Cypher; values travel in ``params``. No entity mapping."""
+    ) -> QueryResult: ...
+
+    async def execute(
+        self,
+        cypher: str | Update[Any] | Delete[Any],
+        params: Mapping[str, Any] | None = None,
+        write: bool = False,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult | BulkResult:
+        """Run raw Cypher (values travel in ``params``; no entity mapping), or an
+        ``update()`` / ``delete()`` statement: flush, then one statement; the result's
+        ``rowcount`` is the number of nodes written (see :mod:`runic.ogm.session.bulk`)."""
+        if not isinstance(cypher, str):
+            return await self._run(bulk.execute_bulk(self._core, bulk.check_statement(cypher)))
         stmt = execution.raw(cypher, params, write, columns)
         return await self._run(self._core.run_compiled(stmt))
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from runic.ogm.query.builder import Select, SelectBase
+from runic.ogm.query.bulk import Delete, Update
+from runic.ogm.session.bulk import from_query
 
 if TYPE_CHECKING:
     from runic.ogm.dialect import CompiledQuery, GraphDialect
@@ -57,6 +59,12 @@ class _Bound(SelectBase[T]):
     def build(self, dialect: GraphDialect | None = None) -> tuple[str, dict[str, Any]]:
         """``(cypher, params)`` for the session's dialect (or ``dialect``)."""
         return super().build(dialect if dialect is not None else self._session.dialect)
+
+    def _as_update(self, fields: dict[str, Any]) -> Update[T]:
+        return Update(from_query(self, "update")).values(**fields)
+
+    def _as_delete(self) -> Delete[T]:
+        return Delete(from_query(self, "delete"))
 
 
 class BoundQuery(_Bound[T]):
@@ -103,6 +111,16 @@ class BoundQuery(_Bound[T]):
         """Execute; return ``(node, edge, node)`` tuples."""
         return self._session.all_with_edges(self)
 
+    def update(self, **fields: Any) -> int:
+        """Flush, then set ``fields`` on every matching node in one statement (``None``
+        removes the property); return how many were updated. See ``update()``."""
+        return self._session.execute(self._as_update(fields)).rowcount
+
+    def delete(self) -> int:
+        """Flush, then delete every matching node with its edges in one statement;
+        return how many were deleted. See ``delete()``."""
+        return self._session.execute(self._as_delete()).rowcount
+
 
 class AsyncBoundQuery(_Bound[T]):
     """A statement bound to an :class:`~runic.ogm.session.async_session.AsyncSession`."""
@@ -147,3 +165,13 @@ class AsyncBoundQuery(_Bound[T]):
     async def all_with_edges(self) -> list[tuple[Any, ...]]:
         """Execute; return ``(node, edge, node)`` tuples."""
         return await self._session.all_with_edges(self)
+
+    async def update(self, **fields: Any) -> int:
+        """Flush, then set ``fields`` on every matching node in one statement (``None``
+        removes the property); return how many were updated. See ``update()``."""
+        return (await self._session.execute(self._as_update(fields))).rowcount
+
+    async def delete(self) -> int:
+        """Flush, then delete every matching node with its edges in one statement;
+        return how many were deleted. See ``delete()``."""
+        return (await self._session.execute(self._as_delete())).rowcount

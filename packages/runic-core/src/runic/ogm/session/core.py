@@ -31,6 +31,7 @@ from runic.ogm.exceptions import (
 from runic.ogm.schema.violations import taken_keys, unique_violation
 from runic.ogm.session import reads
 from runic.ogm.session.badvalue import name_refused_value
+from runic.ogm.session.bulk import BulkUndo, undo_bulk
 from runic.ogm.session.flush import FlushPlan, NewRef, build_statement
 from runic.ogm.session.gcpause import gc_paused
 from runic.ogm.session.hydrate import identity_key
@@ -81,7 +82,7 @@ def _restoring_staging(
 class _Flushed:
     """What one successful flush of an open transaction wrote (to undo on rollback)."""
 
-    __slots__ = ("created", "deleted", "edge_ops", "updated")
+    __slots__ = ("bulk", "created", "deleted", "edge_ops", "updated")
 
     def __init__(self) -> None:
         #: the inserted entities, one list per class (the flush's own lists)
@@ -92,6 +93,8 @@ class _Flushed:
         ] = []
         self.deleted: list[Any] = []
         self.edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
+        #: what a bulk statement changed in the session (session/bulk.py)
+        self.bulk: list[BulkUndo] = []
 
 
 class SessionCore(Loading):
@@ -975,6 +978,7 @@ class SessionCore(Loading):
         """
         records, self._flushed = self._flushed, []
         for record in reversed(records):
+            undo_bulk(self, record.bulk)
             for entities in record.created:
                 for entity in entities:
                     self._unflush_insert(entity, keep_pending=False)
@@ -1039,6 +1043,7 @@ class SessionCore(Loading):
         pending: list[list[Any]] = []
         edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
         for record in reversed(records):
+            undo_bulk(self, record.bulk)
             again = [
                 e
                 for group in record.created

@@ -10,17 +10,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.driver.protocols import GraphDriver, GraphTransaction, TransactionalGraphDriver
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.query import builder
 from runic.ogm.query.builder import SelectBase
+from runic.ogm.query.bulk import Delete, Update
 from runic.ogm.query.ir import VectorSimilarity
-from runic.ogm.session import execution
+from runic.ogm.session import bulk, execution
 from runic.ogm.session.base import SessionBase, accept_driver, offers_transactions
 from runic.ogm.session.bound import BoundQuery
+from runic.ogm.session.bulk import BulkResult
 from runic.ogm.session.ops import Op, Statement, drive
 
 __all__ = ["Session"]
@@ -191,6 +193,10 @@ class Session(SessionBase):
         self._core.stage_edge("delete", source, field, target, None)
         self.flush()
 
+    @overload
+    def execute(self, cypher: Update[Any] | Delete[Any]) -> BulkResult: ...
+
+    @overload
     def execute(
         self,
         cypher: str,
@@ -198,8 +204,21 @@ class Session(SessionBase):
         write: bool = False,
         *,
         columns: Sequence[str] | None = None,
-    ) -> QueryResult:
-        """Run raw Cypher; values travel in ``params``. No entity mapping."""
+    ) -> QueryResult: ...
+
+    def execute(
+        self,
+        cypher: str | Update[Any] | Delete[Any],
+        params: Mapping[str, Any] | None = None,
+        write: bool = False,
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> QueryResult | BulkResult:
+        """Run raw Cypher (values travel in ``params``; no entity mapping), or an
+        ``update()`` / ``delete()`` statement: flush, then one statement; the result's
+        ``rowcount`` is the number of nodes written (see :mod:`runic.ogm.session.bulk`)."""
+        if not isinstance(cypher, str):
+            return self._run(bulk.execute_bulk(self._core, bulk.check_statement(cypher)))
         return self._run(self._core.run_compiled(execution.raw(cypher, params, write, columns)))
 
     def scalars(self, stmt: SelectBase[T]) -> list[T]:
