@@ -29,7 +29,9 @@ from runic.ogm.exceptions import (
 )
 from runic.ogm.schema.violations import taken_keys, unique_violation
 from runic.ogm.session import persistence, reads
-from runic.ogm.session.classplan import _FACTS, _default_edge, _facts
+from runic.ogm.session.classplan import NODE_PLANS as _FACTS
+from runic.ogm.session.classplan import class_plan as _facts
+from runic.ogm.session.classplan import default_edge
 from runic.ogm.session.entities import (
     StaleDataError,
     _by_class,
@@ -177,7 +179,7 @@ class SessionCore:
                     pk = facts.pk
                     pk_value = values.get(pk) if pk is not None else None
                     if pk_value is not None:
-                        key = (facts.meta.primary_label, pk_value)
+                        key = (facts.label, pk_value)
                         other = identity.get(key)
                         if other is not None and other is not entity:
                             add(entity)  # raises DuplicateEntityError (or replaces a deleted)
@@ -399,7 +401,7 @@ class SessionCore:
                 )
             _check_edge(edge, desc, source, target)
         elif kind == "merge":
-            _default_edge(desc)  # an edge model with required fields needs an edge
+            default_edge(desc)  # an edge model with required fields needs an edge
         for entity in (source, target):
             state = entity.__dict__.get(STATE_KEY)
             if state is None or state.session is not self:

@@ -27,7 +27,13 @@ from runic.ogm.exceptions import (
 )
 from runic.ogm.session import reads
 from runic.ogm.session.badvalue import name_refused_value
-from runic.ogm.session.classplan import _IMMUTABLE_TYPES, _MUTABLE, _default_edge, _Facts, _facts
+from runic.ogm.session.classplan import (
+    IMMUTABLE_TYPES,
+    MUTABLE_TYPES,
+    ClassPlan,
+    class_plan,
+    default_edge,
+)
 from runic.ogm.session.entities import (
     StaleDataError,
     _by_class,
@@ -139,7 +145,7 @@ def _new_keys(pending: dict[type, list[Any]]) -> dict[tuple[str, str], list[Any]
     """Primary keys of the pending entities, by (primary label, key field)."""
     keys: dict[tuple[str, str], list[Any]] = {}
     for cls, entities in pending.items():
-        facts = _facts(cls)
+        facts = class_plan(cls)
         desc = facts.key_desc
         if desc is None:
             continue
@@ -149,7 +155,7 @@ def _new_keys(pending: dict[type, list[Any]]) -> dict[tuple[str, str], list[Any]
             if desc.converter is None
             else [_to_graph(desc, entity.__dict__[name]) for entity in entities]
         )
-        keys.setdefault((facts.meta.primary_label, desc.graph_name), []).extend(values)
+        keys.setdefault((facts.label, desc.graph_name), []).extend(values)
     return keys
 
 
@@ -227,7 +233,7 @@ def _cascade(core: SessionCore, watched: dict[int, Any]) -> None:
         entity
         for group in (core.new, core.dirty, watched)
         for entity in group.values()
-        if _facts(type(entity)).has_relations
+        if class_plan(type(entity)).has_relations
     ]
     queue.extend(op[3] for op in core.edge_ops)
     queue.extend(op[1] for op in core.edge_ops)
@@ -242,7 +248,7 @@ def _cascade(core: SessionCore, watched: dict[int, Any]) -> None:
         if state is None or (state.session is None and not state.persistent):
             core.add(entity)
             core._cascaded.append(entity)
-        facts = _facts(type(entity))
+        facts = class_plan(type(entity))
         if not facts.has_relations:
             continue
         values = entity.__dict__
@@ -283,7 +289,7 @@ def _updates(core: SessionCore, watched: dict[int, Any]) -> list[tuple[Any, list
 
 def _validate(core: SessionCore, updates: list[tuple[Any, list[str]]]) -> None:
     for entity in core.new.values():
-        facts = _facts(type(entity))
+        facts = class_plan(type(entity))
         values = entity.__dict__
         pk = facts.pk
         if pk is not None:
@@ -293,7 +299,7 @@ def _validate(core: SessionCore, updates: list[tuple[Any, list[str]]]) -> None:
                 reads.check_pk_type(facts.meta, value)
             changed = values[STATE_KEY].changed
             if changed and pk in changed:  # the key was assigned after add()
-                core._rekey(entity, facts.meta.primary_label, value)
+                core._rekey(entity, facts.label, value)
         for name in facts.must_have:
             if values.get(name) is None:
                 _raise_missing(entity, facts.meta, name)
@@ -352,9 +358,9 @@ def _plan(
     plan = FlushPlan()
     created = _Created()
     for cls, entities in pending.items():
-        facts = _facts(cls)
+        facts = class_plan(cls)
         group, start = plan.create_rows(
-            facts.meta.labels, facts.insert_fields, _insert_rows(facts, entities)
+            facts.labels, facts.insert_fields, _insert_rows(facts, entities)
         )
         created.add(facts, group, start, entities)
     for entity in core.deleted.values():
@@ -381,7 +387,7 @@ def _plan(
     with_relations = {
         cls
         for cls in {type(e) for e in core.new.values()}.union(type(e) for e, _ in updated)
-        if _facts(cls).has_relations
+        if class_plan(cls).has_relations
     }
     if with_relations:
         for entity in [*core.new.values(), *(e for e, _ in updated)]:
@@ -393,7 +399,7 @@ def _plan(
         if kind == "merge":
             # without an edge instance, a new edge gets the edge model's defaults
             edge_fields, edge_values = (
-                _edge_values(edge) if edge is not None else _default_edge(desc)
+                _edge_values(edge) if edge is not None else default_edge(desc)
             )
             plan.merge_edge(
                 desc.relationship or "",
@@ -442,7 +448,7 @@ def _plan_relations(core: SessionCore, plan: FlushPlan, entity: Any, created: _C
             before = {}
             added_targets = list(after.values())
         if added_targets:
-            edge_fields, edge_values = _default_edge(desc)
+            edge_fields, edge_values = default_edge(desc)
             plan.merge_edges(
                 rel,
                 direction,
@@ -489,13 +495,13 @@ def _apply(
                     entity,
                     names,
                     state.changed,
-                    dict(state.relations) if _facts(type(entity)).has_relations else None,
+                    dict(state.relations) if class_plan(type(entity)).has_relations else None,
                 )
             )
         if names:
             state.take_snapshot(values, names)
         state.clear_changed()
-        if _facts(type(entity)).has_relations:
+        if class_plan(type(entity)).has_relations:
             _snapshot_relations(core, entity, state)
         elif state.mutable:
             watched[id(entity)] = entity
@@ -545,7 +551,7 @@ def _record_flush(
 
 
 def _apply_created(
-    core: SessionCore, facts: _Facts, entities: list[Any], ids: Sequence[Any]
+    core: SessionCore, facts: ClassPlan, entities: list[Any], ids: Sequence[Any]
 ) -> None:
     """Record the graph ids and snapshots of newly created entities of one class."""
     meta = facts.meta
@@ -557,7 +563,7 @@ def _apply_created(
     exact = len(names) + 1 if not facts.has_relations else -1
     identity = core.identity
     watched = core.watched
-    immutable = _IMMUTABLE_TYPES
+    immutable = IMMUTABLE_TYPES
     for entity, graph_id in zip(entities, ids, strict=True):
         values = entity.__dict__
         state: EntityState = values[STATE_KEY]
@@ -584,7 +590,7 @@ def _apply_created(
         mutable: list[str] = []
         for value in snap.values():
             if type(value) not in immutable:
-                mutable = [n for n, v in snap.items() if isinstance(v, _MUTABLE)]
+                mutable = [n for n, v in snap.items() if isinstance(v, MUTABLE_TYPES)]
                 break
         if mutable or state.mutable:
             state.take_snapshot(values, mutable)
@@ -658,13 +664,13 @@ class _Created:
     __slots__ = ("_refs", "groups")
 
     def __init__(self) -> None:
-        self.groups: list[tuple[_Facts, int, int, list[Any]]] = []
+        self.groups: list[tuple[ClassPlan, int, int, list[Any]]] = []
         self._refs: dict[int, NewRef] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.groups)
 
-    def add(self, facts: _Facts, group: int, start: int, entities: list[Any]) -> None:
+    def add(self, facts: ClassPlan, group: int, start: int, entities: list[Any]) -> None:
         """Record that ``entities`` are rows ``start...`` of creation group ``group``."""
         self.groups.append((facts, group, start, entities))
         self._refs = None
@@ -683,14 +689,14 @@ class _Created:
         return refs.get(id(entity))
 
 
-def _insert_rows(facts: _Facts, entities: list[Any]) -> list[Sequence[Any]]:
+def _insert_rows(facts: ClassPlan, entities: list[Any]) -> list[Sequence[Any]]:
     """The parameter rows creating ``entities`` (all of the class ``facts`` describes).
 
     Rows of plain fields are the getter's tuples as they are (every driver sends a
     tuple as a list); 100,000 rows as tuples take 3 MiB less than as lists.
     """
     names = facts.insert_names
-    if facts.plain:
+    if facts.insert_plain:
         if len(names) > 1:
             getter = itemgetter(*names)
             try:
