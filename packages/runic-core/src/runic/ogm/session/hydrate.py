@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["decode_edge", "decode_node", "identity_key"]
 
-#: (node labels, expected class) -> the plan of the class such nodes decode to
-_NODE_PLANS: dict[tuple[tuple[str, ...], type | None], ClassPlan] = {}
+#: (node labels, expected class) -> the plan of the class such nodes decode to; the
+#: registry empties it when a class is registered (or the registry restored)
+_NODE_PLANS: dict[tuple[tuple[str, ...], type | None], ClassPlan] = default_metadata.derived
 
 
 def _node_plan(labels: tuple[str, ...], expected: type[Node] | None) -> ClassPlan:
