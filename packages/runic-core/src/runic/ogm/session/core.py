@@ -40,7 +40,7 @@ from runic.ogm.session.entities import (
     _targets,
 )
 from runic.ogm.session.gcpause import gc_paused
-from runic.ogm.session.hydrate import decode_edge, decode_node, identity_key
+from runic.ogm.session.hydrate import decode_edge, decode_node
 from runic.ogm.session.ops import Op, Statement
 from runic.ogm.session.persistence import _Flushed
 
@@ -347,18 +347,6 @@ class SessionCore:
     def _watch(self, entity: Any, state: EntityState) -> None:
         if state.mutable or state.relations:
             self.watched[id(entity)] = entity
-
-    def lookup(self, cls: type[Node], pk: Any) -> Any:
-        """Return the identity-map entry for ``cls`` and ``pk`` (or ``None``)."""
-        meta = node_meta(cls)
-        found = self.identity.get((meta.primary_label, pk))
-        if found is not None and found.__dict__.get(meta.pk_field_name) != pk:
-            found = self._stale_entry(found, (meta.primary_label, pk))
-        if found is not None and isinstance(found, cls):
-            state = found.__dict__[STATE_KEY]
-            if not state.deleted:
-                return found
-        return None
 
     # -- flush ------------------------------------------------------------------------
 
@@ -902,6 +890,3 @@ def _check_edge(edge: Any, desc: FieldDescriptor, source: Any, target: Any) -> N
                 f"edge from {_entity_label(source)} to {_entity_label(target)}); nothing "
                 "was written"
             )
-
-
-__all__ += ["identity_key"]

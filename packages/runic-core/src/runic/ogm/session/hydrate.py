@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from runic.ogm.core.types import TypeConverter
     from runic.ogm.session.core import SessionCore
 
-__all__ = ["decode_edge", "decode_node", "identity_key"]
+__all__ = ["decode_edge", "decode_node"]
 
 #: (node labels, expected class) -> the plan of the class such nodes decode to; the
 #: registry empties it when a class is registered (or the registry restored)
@@ -52,14 +52,6 @@ def _node_plan(labels: tuple[str, ...], expected: type[Node] | None) -> ClassPla
         )
     plan = _NODE_PLANS[key] = class_plan(found)
     return plan
-
-
-def identity_key(cls: type[Node], pk_value: Any, graph_id: Any) -> tuple[Any, ...]:
-    """The identity-map key of a node: primary label and key, else its graph id."""
-    meta = cls.__runic_meta__
-    if meta.pk_field_name is not None and pk_value is not None:
-        return (meta.primary_label, pk_value)
-    return ("#", graph_id)
 
 
 def decode_node(core: SessionCore, node: GraphNode, expected: type[Node] | None = None) -> Any:
