@@ -51,7 +51,11 @@ __all__ = ["SessionCore", "StaleDataError"]
 
 
 class SessionCore:
-    """All state and logic of one session, shared by the sync and async facades."""
+    """The state of one session and its operations, shared by the sync and async facades.
+
+    The flush is :func:`runic.ogm.session.persistence.flush`; the per-class facts it and
+    the reads use are :class:`runic.ogm.session.classplan.ClassPlan`.
+    """
 
     def __init__(
         self,
