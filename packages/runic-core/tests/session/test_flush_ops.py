@@ -303,6 +303,24 @@ def test_relate_without_an_edge_gives_a_new_edge_the_model_defaults(
     ]
 
 
+def test_relate_between_new_nodes_creates_the_edge_in_the_insert(
+    m: Models, core: SessionCore
+) -> None:
+    member, team = m.Member(id="a"), m.Team(id="t", name="T")
+    core.stage_edge("merge", member, "teams", team, m.Since(year=2001))  # adds both
+    sent = run(core.flush(), ids([1], [2]))
+    assert len(sent) == 1
+    assert sent[0].cypher.endswith(
+        "UNWIND $w2 AS row WITH _dup, _n0, _n1, row, _n0[row[0]] AS a "
+        "WITH _dup, _n0, _n1, row, a, _n1[row[1]] AS b "
+        "CREATE (a)-[r:`MEMBER_OF`]->(b) SET r.`year` = row[2] "
+        "WITH _dup, _n0, _n1, count(*) AS _c "
+        "RETURN [x IN _n0 | id(x)] AS i0, [x IN _n1 | id(x)] AS i1"
+    )
+    assert sent[0].params["w2"] == [[0, 0, 2001]]  # rows of the creation groups
+    assert core.edge_ops == [] and (inspect(member).graph_id, inspect(team).graph_id) == (1, 2)  # type: ignore[union-attr]
+
+
 def test_reassigning_a_loaded_relation_removes_the_old_edge_and_merges_the_new(
     m: Models, core: SessionCore
 ) -> None:
@@ -443,6 +461,21 @@ def test_a_rollback_makes_inserted_entities_transient_and_expires_the_rest(
     assert tag.id is None  # the database hands out another key next time
     assert core.identity == {("Member", "m"): member} and "age" not in member.__dict__
     assert core.new == core.dirty == core.deleted == {}
+
+
+def test_a_unique_violation_at_commit_unstages_the_taken_key(m: Models, core: SessionCore) -> None:
+    core.track_flushes = True
+    taken, other = m.Team(id="t", name="T"), m.Team(id="u", name="U")
+    core.add_all([taken, other])
+    run(core.flush(), ids([3, 4]))
+    refused = UniqueViolationError(
+        "Duplicated key [t] found on index 'Team[id]'", backend="arcadedb"
+    )  # ArcadeDB checks unique indexes at commit
+    error = core.commit_failed(refused)
+    assert isinstance(error, DuplicateEntityError)
+    assert "Team.id='t' already exists" in str(error)
+    assert list(core.new.values()) == [other]  # staged again; the taken key left
+    assert inspect(taken).session is None and not inspect(other).persistent  # type: ignore[union-attr]
 
 
 def test_work_staged_while_the_write_runs_stays_for_the_next_flush(
