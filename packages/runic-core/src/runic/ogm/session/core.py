@@ -79,7 +79,6 @@ class SessionCore:
         #: waits for the server, so a flush removes only what it wrote from the sets
         self.shared_by_tasks = False
         self._flushed: list[_Flushed] = []
-        self._cascaded: list[Any] = []
         #: a weak reference to the facade owning this core (set by AsyncSession, for
         #: ``entity.awaitable_attrs``)
         self.facade: Callable[[], Any] | None = None
@@ -823,14 +822,6 @@ class SessionCore:
         if state.changed and not state.deleted:
             self.dirty[id(entity)] = entity
         self._watch(entity, state)
-
-    def _undo_cascade(self) -> None:
-        """A flush failed: take back the entities it added through relations."""
-        added, self._cascaded = self._cascaded, []
-        for entity in added:
-            state: EntityState | None = entity.__dict__.get(STATE_KEY)
-            if state is not None and state.session is self and id(entity) in self.new:
-                self._discard(entity, state)
 
     def close(self) -> None:
         """Detach everything; later use raises :class:`SessionClosedError`."""

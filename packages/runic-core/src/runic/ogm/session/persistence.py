@@ -10,8 +10,7 @@ session (graph ids, snapshots, the pending sets). ``SessionCore.flush()`` runs i
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -52,28 +51,6 @@ if TYPE_CHECKING:
 __all__ = ["flush"]
 
 
-def _restoring_staging(
-    flush: Callable[[SessionCore], Op[None]],
-) -> Callable[[SessionCore], Op[None]]:
-    """Make a failing flush leave the staged changes as they were before it.
-
-    The flush applies nothing to the session before its statement succeeded; the
-    only staging it does first is adding transient entities reachable through
-    relations (cascade), which is undone here when the flush fails.
-    """
-
-    @functools.wraps(flush)
-    def guarded(core: SessionCore) -> Op[None]:
-        core._cascaded = []
-        try:
-            return (yield from flush(core))
-        except BaseException:
-            core._undo_cascade()
-            raise
-
-    return guarded
-
-
 class _Flushed:
     """What one successful flush of an open transaction wrote (to undo on rollback)."""
 
@@ -90,9 +67,31 @@ class _Flushed:
         self.edge_ops: list[tuple[str, Any, FieldDescriptor, Any, Any]] = []
 
 
-@_restoring_staging
 def flush(core: SessionCore) -> Op[None]:
-    """Write every pending change in one statement."""
+    """Write every pending change in one statement.
+
+    A failing flush leaves the staged changes as they were before it: nothing is
+    applied to the session before the statement succeeded, and the only staging
+    done first, adding transient entities reachable through relations (cascade),
+    is taken back.
+    """
+    cascaded: list[Any] = []
+    try:
+        return (yield from _flush(core, cascaded))
+    except BaseException:
+        _undo_cascade(core, cascaded)
+        raise
+
+
+def _undo_cascade(core: SessionCore, added: list[Any]) -> None:
+    """A flush failed: take back the entities it added through relations."""
+    for entity in added:
+        state: EntityState | None = entity.__dict__.get(STATE_KEY)
+        if state is not None and state.session is core and id(entity) in core.new:
+            core._discard(entity, state)
+
+
+def _flush(core: SessionCore, cascaded: list[Any]) -> Op[None]:
     core.check_open()
     if not core.has_changes():
         return None
@@ -101,7 +100,7 @@ def flush(core: SessionCore) -> Op[None]:
         watched = _changed_watched(core)
         if not (core.new or core.dirty or core.deleted or core.edge_ops or watched):
             return None  # loaded relations and mutable values, all as they were
-        _cascade(core, watched)
+        _cascade(core, watched, cascaded)
         updates = _updates(core, watched)
         _validate(core, updates)
         pending = _by_class(core.new.values())
@@ -223,8 +222,8 @@ def _changed_watched(core: SessionCore) -> dict[int, Any]:
     }
 
 
-def _cascade(core: SessionCore, watched: dict[int, Any]) -> None:
-    """Add transient entities referenced through relations of staged entities."""
+def _cascade(core: SessionCore, watched: dict[int, Any], added: list[Any]) -> None:
+    """Add transient entities referenced through relations of staged entities (to ``added``)."""
     # Staged entities are attached already: only those with relations can lead
     # to transient ones. A target attached to this session is staged itself (and
     # so walked from here) or unchanged since loaded (so all its targets are in
@@ -247,7 +246,7 @@ def _cascade(core: SessionCore, watched: dict[int, Any]) -> None:
         state: EntityState | None = entity.__dict__.get(STATE_KEY)
         if state is None or (state.session is None and not state.persistent):
             core.add(entity)
-            core._cascaded.append(entity)
+            added.append(entity)
         facts = class_plan(type(entity))
         if not facts.has_relations:
             continue
