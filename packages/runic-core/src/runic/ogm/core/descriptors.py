@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from runic.ogm.core.types import TypeConverter
 from runic.ogm.exceptions import MetadataError
@@ -338,8 +338,3 @@ def Relation(  # noqa: N802
         default_factory=default_factory,
         init=init,
     )
-
-
-def as_descriptor(value: Any) -> FieldDescriptor:
-    """Narrow an ``Any``-typed declaration back to its descriptor type."""
-    return cast(FieldDescriptor, value)

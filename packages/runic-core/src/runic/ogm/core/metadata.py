@@ -72,6 +72,9 @@ class MetaData:
         self._by_name: dict[str, list[type[Any]]] = {}
         self._fallback: dict[frozenset[str], type[Node] | None] = {}
         self._fallback_within: dict[tuple[frozenset[str], type], type[Node] | None] = {}
+        #: look-ups derived from the registry that other layers cache (the session's
+        #: labels -> class plans); emptied in place whenever the registry changes
+        self.derived: dict[Any, Any] = {}
 
     # -- registration -----------------------------------------------------------------
 
@@ -94,6 +97,7 @@ class MetaData:
         self._add_name(cls)
         self._fallback.clear()
         self._fallback_within.clear()
+        self.derived.clear()
 
     def register_edge(self, cls: type[Edge]) -> None:
         """Register an Edge subclass (called when the class is defined)."""
@@ -265,6 +269,7 @@ class MetaData:
         self._by_name = {k: list(v) for k, v in snap.by_name.items()}
         self._fallback.clear()
         self._fallback_within.clear()
+        self.derived.clear()
 
 
 def _qual(cls: type | None) -> str:

@@ -6,7 +6,7 @@ hydration and user code never see a backend's own node or edge classes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,8 +86,3 @@ class QueryResult:
         if not self.rows:
             return None
         return self.rows[0][0]
-
-    @classmethod
-    def from_records(cls, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> QueryResult:
-        """Build a result from any sequence of row sequences."""
-        return cls(list(columns), [tuple(r) for r in rows])

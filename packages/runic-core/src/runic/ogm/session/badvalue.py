@@ -38,7 +38,7 @@ def name_refused_value(
     if getattr(exc, "parameter", None) is None or not isinstance(problem, str):
         return None
     bad = getattr(exc, "value", None)
-    from runic.ogm.session.core import _entity_label
+    from runic.ogm.session.entities import _entity_label
 
     candidates = [(_entity_label(entity), entity) for entity in entities]
     for label, obj in (*candidates, *edges):

@@ -147,7 +147,7 @@ def _apply_delete(core: SessionCore, matched: list[Any]) -> list[BulkUndo]:
 
 def _record(core: SessionCore, changes: list[BulkUndo]) -> None:
     """Remember what the statement changed until the transaction ends."""
-    from runic.ogm.session.core import _Flushed
+    from runic.ogm.session.persistence import _Flushed
 
     record = _Flushed()
     record.bulk = changes

@@ -18,8 +18,15 @@ from runic.ogm.core.models import Edge, Node
 from runic.ogm.core.state import STATE_KEY, EntityState
 from runic.ogm.driver.results import GraphEdge, GraphNode, GraphPath, QueryResult
 from runic.ogm.exceptions import DetachedEntityError, FieldValidationError, MetadataError
-from runic.ogm.session import core as _core
 from runic.ogm.session import reads
+from runic.ogm.session.classplan import NODE_PLANS, class_plan
+from runic.ogm.session.entities import (
+    StaleDataError,
+    _by_class,
+    _entity_label,
+    _meta,
+    _targets,
+)
 from runic.ogm.session.gcpause import gc_paused
 from runic.ogm.session.hydrate import decode_edge, decode_node
 from runic.ogm.session.ops import Op, Statement
@@ -34,8 +41,7 @@ __all__ = ["Loading"]
 class Loading:
     """The read operations of a session core (a mixin of ``SessionCore``).
 
-    ``runic.ogm.session`` imports ``core`` first, which imports this module; the
-    helpers shared with the flush are read from ``core`` when an operation runs.
+    The helpers shared with the flush are in ``entities`` and ``classplan``.
     """
 
     # the SessionCore state and methods these operations use
@@ -57,9 +63,9 @@ class Loading:
         """Identity map first, then one query (with ``fetch`` relations eager-loaded)."""
         if self.closed:
             self.check_open()
-        facts = _core._FACTS.get(cls)
+        facts = NODE_PLANS.get(cls)
         if facts is None:
-            facts = _core._facts(node_meta(cls).cls)  # raises for a class that is not a Node
+            facts = class_plan(node_meta(cls).cls)  # raises for a class that is not a Node
         meta = facts.meta
         if meta.pk_field_name is None:
             raise MetadataError(f"{cls.__name__} has no primary key; use a query instead")
@@ -201,7 +207,7 @@ class Loading:
             if not desc.lazy and sources is None:
                 continue
             for entity in entities if sources is None else sources:
-                level.extend(_core._targets(entity.__dict__.get(desc.name)))
+                level.extend(_targets(entity.__dict__.get(desc.name)))
         yield from self.load_eager(level)
 
     def load_eager(self, entities: Iterable[Any]) -> Op[None]:
@@ -223,7 +229,7 @@ class Loading:
         used: set[FieldDescriptor] = set()
         while level:
             follow: dict[FieldDescriptor, list[Any]] = {}
-            for cls, group in _core._by_class(level).items():
+            for cls, group in _by_class(level).items():
                 for desc in _eager_relations(cls):
                     if desc not in used:
                         follow.setdefault(desc, []).extend(group)
@@ -238,7 +244,7 @@ class Loading:
                 id(target): target
                 for desc, group in follow.items()
                 for entity in group
-                for target in _core._targets(entity.__dict__.get(desc.name))
+                for target in _targets(entity.__dict__.get(desc.name))
                 if _eager_relations(type(target))
             }
             level = list(reached.values())
@@ -249,15 +255,13 @@ class Loading:
         core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
         state = self._attached_state(entity, "refresh")
         if not state.persistent or state.graph_id is None:
-            raise DetachedEntityError(
-                f"cannot refresh {_core._entity_label(entity)}: it is not flushed"
-            )
+            raise DetachedEntityError(f"cannot refresh {_entity_label(entity)}: it is not flushed")
         stmt = reads.by_ids_statement(self.dialect, [state.graph_id])
         result = yield stmt
         if not result.rows:
-            raise _core.StaleDataError(f"{_core._entity_label(entity)} is no longer in the graph")
+            raise StaleDataError(f"{_entity_label(entity)} is no longer in the graph")
         node: GraphNode = result.rows[0][0]
-        meta = _core._meta(entity)
+        meta = _meta(entity)
         values = entity.__dict__
         for name in meta.relations:
             values.pop(name, None)
@@ -276,12 +280,10 @@ class Loading:
         core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
         state = self._attached_state(entity, "load")
         if not state.persistent or state.graph_id is None:
-            raise DetachedEntityError(
-                f"cannot load {_core._entity_label(entity)}: it is not flushed"
-            )
+            raise DetachedEntityError(f"cannot load {_entity_label(entity)}: it is not flushed")
         result = yield reads.by_ids_statement(self.dialect, [state.graph_id])
         if not result.rows:
-            raise _core.StaleDataError(f"{_core._entity_label(entity)} is no longer in the graph")
+            raise StaleDataError(f"{_entity_label(entity)} is no longer in the graph")
         decode_node(core, result.rows[0][0], type(entity))
         return None
 
