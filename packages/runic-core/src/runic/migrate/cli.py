@@ -1,4 +1,4 @@
-"""The ``runic`` console script: ``runic schema show|validate|sync``.
+"""The ``runic`` console script: ``runic schema show|validate|sync``, ``runic migrate ...``.
 
 ``--models`` names the modules defining the Node/Edge classes (comma-separated or
 repeated), ``--url`` (or ``RUNIC_URL``) the database, e.g.
@@ -21,7 +21,7 @@ from runic.migrate.managers import SchemaManager
 from runic.ogm.exceptions import OrmError
 from runic.ogm.schema.specs import IndexSpec, declared_specs
 
-__all__ = ["main", "model_classes"]
+__all__ = ["main", "model_classes", "open_adapter"]
 
 
 def model_classes(modules: Sequence[str]) -> list[type]:
@@ -68,12 +68,19 @@ def _parser() -> argparse.ArgumentParser:
         if name == "sync":
             sub.add_argument("--drop-extra", action="store_true", help="drop extra indexes")
             sub.add_argument("--dry-run", action="store_true", help="print the DDL, change nothing")
+    from runic.migrate import cli_migrate
+
+    cli_migrate.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "migrate":
+        from runic.migrate import cli_migrate
+
+        return cli_migrate.run(args)
     url = args.url or os.environ.get("RUNIC_URL")
     if not url:
         print("runic: give the database with --url or RUNIC_URL", file=sys.stderr)
@@ -84,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not classes:
             print(f"runic: no Node or Edge classes in {', '.join(args.models)}", file=sys.stderr)
             return 2
-        adapter = _open(url)
+        adapter = open_adapter(url)
     except (OrmError, ImportError, ValueError) as exc:
         print(f"runic: {exc}", file=sys.stderr)
         return 2
@@ -97,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         adapter.close()
 
 
-def _open(url: str) -> SchemaAdapter:
+def open_adapter(url: str) -> SchemaAdapter:
     """An adapter for ``url``; an ``http_url=`` query parameter goes to the adapter (ArcadeDB)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
