@@ -372,4 +372,3 @@ class Operations:
     def expr(text: str) -> Expr:
         """A Cypher expression for ``update_nodes(set=...)``."""
         return Expr(text)
-
