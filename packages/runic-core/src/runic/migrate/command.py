@@ -39,8 +39,8 @@ from runic.migrate.store import LOCK, RECORD, STEP, AppliedRevision, LockError, 
 from runic.ogm.driver.protocols import Capability
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import OrmError
-from runic.ogm.schema.ir import DDL
-from runic.ogm.schema.specs import declared_specs
+from runic.ogm.schema.ir import DDL, DropIndex
+from runic.ogm.schema.specs import IndexSpec, declared_specs
 
 __all__ = [
     "ChecksumMismatchError",
@@ -159,6 +159,10 @@ class _Executor:
             self._done = store.done_steps(revision, direction)
 
     def read(self, ddl: DDL) -> QueryResult:
+        # in the revision's transaction where it can go: on AGE a catalog read from
+        # another connection would wait for the transaction's own DDL locks
+        if self.tx is not None and ddl.language in ("cypher", "sql"):
+            return self.write(ddl)
         return self.adapter.run(ddl)
 
     def write(self, ddl: DDL) -> QueryResult:
@@ -241,6 +245,32 @@ def _print_dry(config: Config, rev: Revision, direction: str, recorded: Sequence
         config.say(item.describe())
 
 
+def _live(adapter: SchemaAdapter) -> list[IndexSpec]:
+    return ops.drive(ops.live_op(adapter.dialect, adapter.graph), adapter.run)
+
+
+def _restore_schema(adapter: SchemaAdapter, before: Sequence[IndexSpec]) -> int:
+    """Undo index changes a rolled-back revision left (ArcadeDB: schema is not transactional).
+
+    Drops the indexes that are live now but were not before, and creates those
+    that were live before but are gone. Returns how many it changed (0 where
+    the schema rolled back with the transaction, as on AGE).
+    """
+    now = _live(adapter)
+    dialect, graph = adapter.dialect, adapter.graph
+    added = [s for s in now if s not in set(before)]
+    gone = [s for s in before if s not in set(now)]
+    sent: list[DDL] = []
+    for spec in added:
+        for ddl in dialect.compile_schema(DropIndex(spec), graph=graph):
+            if ddl not in sent:
+                sent.append(ddl)
+                adapter.run(ddl)
+    if gone:
+        ops.drive(ops.create_op(dialect, graph, gone), adapter.run)
+    return len(added) + len(gone)
+
+
 def _apply(
     config: Config,
     adapter: SchemaAdapter,
@@ -266,6 +296,7 @@ def _apply(
     verb = "upgrading to" if direction == "up" else "downgrading"
     config.note(f"{verb} {rev.id}: {rev.message}")
     if _transactional(adapter):
+        before = _live(adapter)
         tx = adapter.driver.begin()
         try:
             x = _Executor(
@@ -277,9 +308,11 @@ def _apply(
         except Exception as exc:
             with contextlib.suppress(Exception):
                 tx.rollback()
+            undone = _restore_schema(adapter, before)
+            extra = f"; its {undone} schema change(s) undone" if undone else ""
             raise MigrationError(
-                f"revision {rev.id} ({rev.path.name}) failed and was rolled back: nothing of it "
-                f"is applied ({type(exc).__name__}: {exc})"
+                f"revision {rev.id} ({rev.path.name}) failed and was rolled back{extra}: "
+                f"nothing of it is applied ({type(exc).__name__}: {exc})"
             ) from exc
         return
     x = _Executor(adapter, store, revision=rev.id, direction=direction, heartbeat=heartbeat)

@@ -313,7 +313,7 @@ class Operations:
         mark = f"n.{escape(MARKER)}"
         text = (
             f"MATCH (n:{lab}) WHERE {mark} = $_token WITH n LIMIT {self.batch_size} "
-            f"REMOVE {mark} RETURN count(n)"
+            f"SET {mark} = null RETURN count(n)"
         )
         while True:
             count = int(self._cypher(text, {"_token": token}).scalar() or 0)
@@ -336,7 +336,7 @@ class Operations:
         pattern = f"()-[n:{lab}]->()" if edge else f"(n:{lab})"
         pick = f"MATCH {pattern} WHERE {src} IS NOT NULL"
         size = self.batch_size
-        batch = f"{pick} WITH n LIMIT {size} SET {dst} = {src} REMOVE {src} RETURN count(n)"
+        batch = f"{pick} WITH n LIMIT {size} SET {dst} = {src}, {src} = null RETURN count(n)"
         done = self._batches(f"rename {label}.{old}", f"{pick} RETURN count(n)", {}, batch)
         self._end(step)
         return done
