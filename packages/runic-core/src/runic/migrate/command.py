@@ -75,15 +75,16 @@ class Config:
     """Where the revisions are and which database they migrate.
 
     ``url`` (or an open ``driver``/adapter), ``directory`` of the revision
-    files, ``models`` (modules defining the models, for autogenerate and
-    check), ``batch_size`` of data operations, the lock's ``lock_timeout``
-    (how long to wait for another process) and ``lock_expiry`` (after which a
-    silent holder's lock may be taken over), and the output streams.
+    files, ``models`` (module names defining the models, or the classes
+    themselves, for autogenerate and check), ``batch_size`` of data
+    operations, the lock's ``lock_timeout`` (how long to wait for another
+    process) and ``lock_expiry`` (after which a silent holder's lock may be
+    taken over), and the output streams.
     """
 
     url: str | None = None
     directory: Path | str = "migrations"
-    models: Sequence[str] = ()
+    models: Sequence[str | type] = ()
     driver: Any = None
     batch_size: int = DEFAULT_BATCH_SIZE
     lock_timeout: float = 60.0
@@ -396,9 +397,11 @@ def _autogen(
 
     if not config.models:
         raise ValueError("autogenerate needs the models: --models package.module")
-    classes = model_classes(config.models)
+    names = [m for m in config.models if isinstance(m, str)]
+    classes = [m for m in config.models if isinstance(m, type)]
+    classes += model_classes(names) if names else []
     if not classes:
-        raise ValueError(f"no Node or Edge classes in {', '.join(config.models)}")
+        raise ValueError(f"no Node or Edge classes in {', '.join(map(str, config.models))}")
     snapshot = field_snapshot(classes)
     previous = None
     if head is not None:
