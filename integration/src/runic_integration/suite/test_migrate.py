@@ -418,3 +418,39 @@ async def _two_concurrent_upgrades_apply_once(db: RunicDB, p: Project) -> None:
     assert db.count("ItMigOnce") == 1
     assert _records(db) == ["ffff0001"]
     assert db.count("_RunicMigrationLock") == 0
+
+
+@backend_test
+async def test_stamp_merge_and_unlock(db: RunicDB) -> None:
+    with _project(db) as p:
+        p.ok("init")
+        p.write_revision("abab0001", None, '    op.execute("CREATE (:ItMigStamp)")', "    pass")
+        p.write_revision("abab0002", "abab0001", "    pass", "    pass")
+        p.write_revision("abab0003", "abab0001", "    pass", "    pass")
+        two = p.run("upgrade")
+        assert two.returncode == 2
+        assert "2 heads (abab0002, abab0003): run 'runic migrate merge'" in two.stderr
+        p.ok("merge", "-m", "join", "--rev-id", "abab0004")
+        assert p.ok("heads").stdout == "abab0004 join\n"
+        p.ok("stamp", "abab0002")  # recorded, nothing run
+        assert _records(db) == ["abab0001", "abab0002"] and db.count("ItMigStamp") == 0
+        p.ok("upgrade")
+        assert _records(db) == ["abab0001", "abab0002", "abab0003", "abab0004"]
+        assert db.count("ItMigStamp") == 0
+        unknown = p.run("downgrade", "zzzz9")
+        assert unknown.returncode == 2 and "unknown revision 'zzzz9'" in unknown.stderr
+        p.ok("downgrade", "abab0001")
+        assert _records(db) == ["abab0001"]
+        p.ok("stamp", "base")
+        assert _records(db) == [] and p.ok("current").stdout == "base (nothing applied)\n"
+        # a lock left by a holder on another host: upgrade fails clearly, unlock frees it
+        db.raw(
+            "CREATE (:_RunicMigrationLock {name: 'lock', owner: 'x', host: 'elsewhere', "
+            "pid: 1, since: 0.0, expires: 1.0e12})",
+            write=True,
+        )
+        held = p.run("upgrade", "--lock-timeout", "0.3")
+        assert held.returncode == 1 and "pid 1 on host elsewhere" in held.stderr
+        assert "removed the migration lock of pid 1 on host elsewhere" in p.ok("unlock").stdout
+        p.ok("upgrade")
+        assert db.count("ItMigStamp") == 1

@@ -66,7 +66,7 @@ def register(commands: Any) -> None:
             sub.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
             sub.add_argument("--lock-timeout", type=float, default=60.0, help="seconds to wait")
             sub.add_argument("--no-progress", action="store_true", help="no progress display")
-        if name == "upgrade":
+        if name in ("upgrade", "downgrade"):
             sub.add_argument(
                 "--allow-changed", action="store_true", help="accept changed applied files"
             )
@@ -115,7 +115,9 @@ def _dispatch(config: command.Config, args: argparse.Namespace) -> int:
     elif action == "upgrade":
         command.upgrade(config, args.target, dry_run=args.dry_run, allow_changed=args.allow_changed)
     elif action == "downgrade":
-        command.downgrade(config, args.target, dry_run=args.dry_run)
+        command.downgrade(
+            config, args.target, dry_run=args.dry_run, allow_changed=args.allow_changed
+        )
     elif action == "current":
         command.current(config)
     elif action == "history":

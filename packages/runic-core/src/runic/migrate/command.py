@@ -481,9 +481,11 @@ def upgrade(
     return _migrate(config, "up", target, dry_run=dry_run, allow_changed=allow_changed)
 
 
-def downgrade(config: Config, target: str = "-1", *, dry_run: bool = False) -> list[str]:
+def downgrade(
+    config: Config, target: str = "-1", *, dry_run: bool = False, allow_changed: bool = False
+) -> list[str]:
     """Undo revisions down to ``target`` (``base``, an id, ``-N``); return those undone."""
-    return _migrate(config, "down", target, dry_run=dry_run, allow_changed=True)
+    return _migrate(config, "down", target, dry_run=dry_run, allow_changed=allow_changed)
 
 
 def current(config: Config) -> list[str]:
