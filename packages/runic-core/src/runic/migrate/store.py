@@ -25,7 +25,7 @@ from typing import Any
 from runic.migrate import ops
 from runic.migrate.adapters import SchemaAdapter
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import DuplicateEntityError, OrmError
+from runic.ogm.exceptions import DuplicateEntityError, OrmError, TransientError
 from runic.ogm.schema.specs import IndexSpec
 
 __all__ = [
@@ -251,7 +251,13 @@ class MigrationLock:
                     },
                 )
             except DuplicateEntityError:
-                pass
+                pass  # held: look at the holder below
+            except TransientError:
+                # ArcadeDB: two lock creations at once can end in a write conflict
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.1)
+                continue
             else:
                 self.held = True
                 self._beat = time.monotonic()
