@@ -454,3 +454,28 @@ async def test_stamp_merge_and_unlock(db: RunicDB) -> None:
         assert "removed the migration lock of pid 1 on host elsewhere" in p.ok("unlock").stdout
         p.ok("upgrade")
         assert db.count("ItMigStamp") == 1
+
+
+@backend_test
+async def test_rename_label_keeps_nodes_and_edges(db: RunicDB) -> None:
+    db.raw(
+        "UNWIND range(1, 30) AS i CREATE (:ItMigOld {i: i})-[:IT_MIG_TO]->(:ItMigOther {i: i})",
+        write=True,
+    )
+    with _project(db) as p:
+        p.ok("init")
+        p.write_revision(
+            "acac0001",
+            None,
+            '    op.rename_label("ItMigOld", "ItMigNew")',
+            '    op.rename_label("ItMigNew", "ItMigOld")',
+        )
+        p.ok("upgrade", "--batch-size", "7")
+        assert db.count("ItMigOld") == 0 and db.count("ItMigNew") == 30
+        linked = db.raw(
+            "MATCH (a:ItMigNew)-[:IT_MIG_TO]->(b:ItMigOther) WHERE a.i = b.i RETURN count(a) AS c",
+            columns=("c",),
+        ).scalar()
+        assert linked == 30
+        p.ok("downgrade")
+        assert db.count("ItMigOld") == 30 and db.count("ItMigNew") == 0

@@ -235,3 +235,22 @@ def test_progress_bar_on_a_tty_and_lines_otherwise() -> None:
     line.close()
     line.close()
     assert log.getvalue() == "update User: 10 to do\nupdate User [##########] 100% 10/10\n"
+
+
+def test_rename_label_renames_the_type_on_single_label_backends() -> None:
+    x = Executor(dry_run=True)
+    x.dialect.capabilities = frozenset()
+    x.dialect.name = "age"
+    op = Operations(x, token="r")
+    op.rename_label("Old", 'Ne"w')
+    x.dialect.name = "arcadedb"
+    op.rename_label("Old", "New")
+    assert [(r.text, r.language) for r in op.recorded] == [
+        ('ALTER TABLE "g"."Old" RENAME TO "Ne""w"', "sql"),
+        (
+            "UPDATE ag_catalog.ag_label SET name = 'Ne\"w' WHERE name = 'Old' AND graph = "
+            "(SELECT graphid FROM ag_catalog.ag_graph WHERE name = 'g')",
+            "sql",
+        ),
+        ("ALTER TYPE `Old` NAME `New`", "sql"),
+    ]

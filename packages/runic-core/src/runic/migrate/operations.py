@@ -342,25 +342,36 @@ class Operations:
         return done
 
     def rename_label(self, old: str, new: str) -> int:
-        """Relabel every ``old`` node ``new``, in batches (multi-label backends).
+        """Relabel every ``old`` node ``new``; returns the number of nodes relabelled.
 
-        On single-label backends (ArcadeDB, AGE) a node cannot change its label
-        in Cypher: :class:`UnsupportedFeatureError` (rename the type in the
-        backend's own SQL through ``op.execute`` on a transactional connection,
-        or copy the nodes).
+        Multi-label backends (FalkorDB, Neo4j, Memgraph): in batches (``SET n:New
+        REMOVE n:Old``), resumable. Single-label backends rename the type itself
+        in one statement, since a node cannot change its label in their Cypher:
+        AGE renames the label's table and its catalog entry (in the revision's
+        transaction), ArcadeDB runs ``ALTER TYPE ... NAME ...`` (its SQL, over the
+        HTTP API: give ``http_url=``). The new label must not exist yet there.
         """
         step = self._begin()
         if step is None:
             return 0
-        dialect = self._x.dialect
-        if not dialect.supports(Capability.MULTI_LABEL):
-            raise UnsupportedFeatureError(
-                dialect.name,
-                f"op.rename_label({old!r}, {new!r})",
-                "a node's label cannot change on this backend; create the new nodes "
-                "with op.execute(...) and delete the old ones",
-            )
+        x = self._x
         src, dst = _label(old), _label(new)
+        if not x.dialect.supports(Capability.MULTI_LABEL):
+            ddls = _relabel_type(x.dialect.name, x.graph, old, new)
+            if ddls is None:
+                raise UnsupportedFeatureError(
+                    x.dialect.name,
+                    f"op.rename_label({old!r}, {new!r})",
+                    "a node's label cannot change on this backend; create the new nodes "
+                    "with op.execute(...) and delete the old ones",
+                )
+            count = 0
+            if not x.dry_run:
+                count = int(x.cypher(f"MATCH (n:{src}) RETURN count(n)", {}).scalar() or 0)
+            for ddl in ddls:
+                self._write_ddl(ddl)
+            self._end(step)
+            return count
         pick = f"MATCH (n:{src})"
         size = self.batch_size
         batch = f"{pick} WITH n LIMIT {size} SET n:{dst} REMOVE n:{src} RETURN count(n)"
@@ -372,3 +383,31 @@ class Operations:
     def expr(text: str) -> Expr:
         """A Cypher expression for ``update_nodes(set=...)``."""
         return Expr(text)
+
+
+def _sql_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _relabel_type(backend: str, graph: str, old: str, new: str) -> list[DDL] | None:
+    """The statements renaming a label where nodes cannot be relabelled, or ``None``."""
+    if backend == "age":
+        return [
+            DDL(
+                f"ALTER TABLE {_sql_ident(graph)}.{_sql_ident(old)} RENAME TO {_sql_ident(new)}",
+                "sql",
+            ),
+            DDL(
+                f"UPDATE ag_catalog.ag_label SET name = {_sql_literal(new)} "
+                f"WHERE name = {_sql_literal(old)} AND graph = (SELECT graphid FROM "
+                f"ag_catalog.ag_graph WHERE name = {_sql_literal(graph)})",
+                "sql",
+            ),
+        ]
+    if backend == "arcadedb":
+        return [DDL(f"ALTER TYPE {escape(old)} NAME {escape(new)}", "sql")]
+    return None
