@@ -110,7 +110,7 @@ class Project:
     def write_revision(self, rid: str, parent: str | None, upgrade: str, downgrade: str) -> Path:
         path = self.migrations / f"{rid}_hand.py"
         path.write_text(
-            f"import time\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n"
+            f"import os\nimport time\n\nrevision = {rid!r}\ndown_revision = {parent!r}\n"
             f"message = 'hand written'\n\n\ndef upgrade(op):\n{upgrade}\n\n\n"
             f"def downgrade(op):\n{downgrade}\n"
         )
@@ -232,6 +232,8 @@ async def _init_autogenerate_upgrade_downgrade_check(db: RunicDB, p: Project) ->
     assert _props(db, "email") == ["u1", "u2", "u3", "u4", "u5"] and _props(db, "mail") == []
     assert _live(db, "ItMigUser") == [("RANGE", "email"), ("UNIQUE", "id")]
     assert p.run("check", "--models", "it_mig_models").returncode == 1
+    behind = p.run("revision", "--autogenerate", "--models", "it_mig_models", "-m", "x")
+    assert behind.returncode == 2 and "not at the head: 1 revision(s) not applied" in behind.stderr
 
     dry_down = p.ok("upgrade", "--dry-run")
     assert "-- upgrade bbbb0002: mail" in dry_down.stdout
@@ -398,7 +400,11 @@ async def _two_concurrent_upgrades_apply_once(db: RunicDB, p: Project) -> None:
     p.write_revision(
         "ffff0001",
         None,
-        '    op.execute("CREATE (:ItMigOnce)")\n    time.sleep(4)',
+        '    op.execute("CREATE (:ItMigOnce)")\n'
+        "    for _ in range(1200):  # hold the lock until the test says so (60 s at most)\n"
+        "        if os.path.exists('release'):\n"
+        "            break\n"
+        "        time.sleep(0.05)",
         '    op.execute("MATCH (n:ItMigOnce) DELETE n")',
     )
     first, first_log = p.start("upgrade", log="a.log")
@@ -408,6 +414,10 @@ async def _two_concurrent_upgrades_apply_once(db: RunicDB, p: Project) -> None:
         time.sleep(0.05)
     waiter, waiter_log = p.start("upgrade", log="b.log")
     impatient = p.run("upgrade", "--lock-timeout", "0.5")
+    while "waiting for the migration lock" not in waiter_log.read_text():
+        assert time.monotonic() < deadline and waiter.poll() is None, waiter_log.read_text()
+        time.sleep(0.05)
+    (p.root / "release").touch()
     assert first.wait(timeout=60) == 0, first_log.read_text()
     assert waiter.wait(timeout=60) == 0, waiter_log.read_text()
     assert impatient.returncode == 1

@@ -324,10 +324,10 @@ def _apply(
         raise
     except Exception as exc:
         raise MigrationError(
-            f"revision {rev.id} ({rev.path.name}) failed at its step {op._step} on "
+            f"revision {rev.id} ({rev.path.name}) failed at its step {op.step} on "
             f"{adapter.dialect.name}, which has no multi-statement transactions: the steps "
             "before it are done and recorded, the revision is not. Fix the cause and rerun: "
-            f"it continues at step {op._step} ({type(exc).__name__}: {exc})"
+            f"it continues at step {op.step} ({type(exc).__name__}: {exc})"
         ) from exc
     store.run(*final)
     store.clear_steps(rev.id)
@@ -391,7 +391,12 @@ def init(config: Config) -> Path:
 
 
 def _autogen(
-    config: Config, graph: RevisionGraph, head: str | None, renames: Sequence[str]
+    config: Config,
+    graph: RevisionGraph,
+    head: str | None,
+    renames: Sequence[str],
+    *,
+    for_check: bool = False,
 ) -> tuple[Diff, dict[str, dict[str, str]]]:
     from runic.migrate.cli import model_classes
 
@@ -411,6 +416,14 @@ def _autogen(
                 break
     with _connect(config) as adapter:
         live = ops.drive(ops.live_op(adapter.dialect, adapter.graph), adapter.run)
+        applied = set(VersionStore(adapter).applied())
+    pending = graph.upgrade_plan(applied, "heads")
+    if pending and not for_check:
+        raise RevisionError(
+            f"the graph is not at the head: {len(pending)} revision(s) not applied "
+            f"({', '.join(r.id for r in pending)}); autogenerate compares the models with the "
+            "graph, so apply them first ('runic migrate upgrade')"
+        )
     diff = compare(
         declared_specs(classes),
         live,
@@ -569,7 +582,7 @@ def check(config: Config) -> bool:
         ok = False
         config.say(f"{len(pending)} revision(s) not applied: {', '.join(r.id for r in pending)}")
     if config.models:
-        diff, _ = _autogen(config, graph, head, ())
+        diff, _ = _autogen(config, graph, head, (), for_check=True)
         if diff:
             ok = False
             for line in diff.summary():

@@ -120,6 +120,11 @@ class Operations:
 
     # -- steps ------------------------------------------------------------------------
 
+    @property
+    def step(self) -> int:
+        """The number of the current (last begun) operation, from 1."""
+        return self._step
+
     def _begin(self) -> int | None:
         """Number the next step; ``None`` when it finished in an earlier run."""
         self._step += 1
