@@ -180,3 +180,14 @@ def test_a_label_fulltext_index_is_rebuilt_over_all_its_declared_fields() -> Non
         "DROP FULLTEXT Doc(old)",
         "CREATE FULLTEXT Doc(title,body)",
     ]
+
+
+def test_migration_record_indexes_are_never_extra() -> None:
+    (user, _post) = _models()
+    server = Server(
+        [("_RunicMigration", "revision", "UNIQUE"), ("_RunicMigrationLock", "name", "UNIQUE")]
+    )
+    result = ops.drive(ops.validate_op(FakeDialect(), "g", [user]), server.run)
+    assert result.extra_indexes == []
+    ops.drive(ops.sync_op(FakeDialect(), "g", [user], drop_extra=True), server.run)
+    assert not any("_RunicMigration" in text for text in server.sent)

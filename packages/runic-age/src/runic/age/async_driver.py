@@ -653,6 +653,19 @@ class AsyncAGETransaction:
             await self.rollback()
             raise
 
+    async def execute_sql(self, sql: str) -> QueryResult:
+        """Run one SQL statement inside the transaction (schema DDL of a migration)."""
+        conn = self._conn
+        if conn is None:
+            raise ended_error(self._driver.graph_name)
+        try:
+            cursor = await conn.execute(sql)
+            rows = await cursor.fetchall() if cursor.description else []
+            names = [c.name for c in cursor.description or ()]
+            return QueryResult(names, [tuple(r) for r in rows])
+        except psycopg.Error as exc:
+            self._driver._raise(exc, sql)
+
     async def commit(self) -> None:
         """Commit and give the connection back."""
         conn = self._conn

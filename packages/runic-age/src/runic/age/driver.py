@@ -644,6 +644,19 @@ class AGETransaction:
             self.rollback()
             raise
 
+    def execute_sql(self, sql: str) -> QueryResult:
+        """Run one SQL statement inside the transaction (schema DDL of a migration)."""
+        conn = self._conn
+        if conn is None:
+            raise ended_error(self._driver.graph_name)
+        try:
+            cursor = conn.execute(sql)
+            rows = cursor.fetchall() if cursor.description else []
+            names = [c.name for c in cursor.description or ()]
+            return QueryResult(names, [tuple(r) for r in rows])
+        except psycopg.Error as exc:
+            self._driver._raise(exc, sql)
+
     def commit(self) -> None:
         """Commit and give the connection back."""
         conn = self._conn

@@ -4,6 +4,9 @@
 is missing (a session never creates indexes on its own); ``validate_schema``
 reports missing and extra indexes. The async twins take async drivers. The
 logic is written once, as sans-I/O generators (:mod:`runic.migrate.ops`).
+
+Versioned migrations (revision files, ``op``, the version store and lock) are
+in :mod:`runic.migrate.command` (the Python API of ``runic migrate``).
 """
 
 from __future__ import annotations

@@ -218,10 +218,11 @@ def as_adapter(target: Any) -> SchemaAdapter:
         return target
     if hasattr(target, "dialect") and hasattr(target, "execute"):
         return SchemaAdapter(target)
-    if type(target).__module__.startswith("falkordb"):
-        from runic.falkordb.driver import FalkorDBDriver
+    from runic.ogm.registry import default_registry
 
-        return SchemaAdapter(FalkorDBDriver(target))
+    driver = default_registry().adapt(target, asynchronous=False)
+    if driver is not None:
+        return SchemaAdapter(driver)
     raise TypeError(
         f"expected a runic driver, a schema adapter or a falkordb graph, got {target!r}"
     )

@@ -1,4 +1,4 @@
-"""The ``runic`` console script: ``runic schema show|validate|sync|diagram``.
+"""The ``runic`` console script: ``runic schema show|validate|sync|diagram``, ``runic migrate``.
 
 ``--models`` names the modules defining the Node/Edge classes (comma-separated or
 repeated), ``--url`` (or ``RUNIC_URL``) the database, e.g.
@@ -22,7 +22,7 @@ from runic.migrate.managers import SchemaManager
 from runic.ogm.exceptions import OrmError
 from runic.ogm.schema.specs import IndexSpec, declared_specs
 
-__all__ = ["main", "model_classes"]
+__all__ = ["main", "model_classes", "open_adapter"]
 
 
 def model_classes(modules: Sequence[str]) -> list[type]:
@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--drop-extra", action="store_true", help="drop extra indexes")
             sub.add_argument("--dry-run", action="store_true", help="print the DDL, change nothing")
     diagram.add_parser(actions)
+    from runic.migrate import cli_migrate
+
+    cli_migrate.register(commands)
     return parser
 
 
@@ -78,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema" and args.action == "diagram":
         return diagram.main(args)
+    if args.command == "migrate":
+        from runic.migrate import cli_migrate
+
+        return cli_migrate.run(args)
     url = args.url or os.environ.get("RUNIC_URL")
     if not url:
         print("runic: give the database with --url or RUNIC_URL", file=sys.stderr)
@@ -88,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not classes:
             print(f"runic: no Node or Edge classes in {', '.join(args.models)}", file=sys.stderr)
             return 2
-        adapter = _open(url)
+        adapter = open_adapter(url)
     except (OrmError, ImportError, ValueError) as exc:
         print(f"runic: {exc}", file=sys.stderr)
         return 2
@@ -101,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         adapter.close()
 
 
-def _open(url: str) -> SchemaAdapter:
+def open_adapter(url: str) -> SchemaAdapter:
     """An adapter for ``url``; an ``http_url=`` query parameter goes to the adapter (ArcadeDB)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)

@@ -300,7 +300,7 @@ def add_parser(actions: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``runic schema diagram`` with the parsed ``args``; return the exit status."""
-    from runic.migrate.cli import _open, model_classes
+    from runic.migrate.cli import model_classes, open_adapter
     from runic.ogm.exceptions import OrmError
     from runic.ogm.session import Session
 
@@ -313,7 +313,7 @@ def main(args: argparse.Namespace) -> int:
             return 2
         counts: Counts | None = None
         if args.url:
-            adapter = _open(args.url)
+            adapter = open_adapter(args.url)
             try:
                 with Session(adapter.driver) as session:
                     counts = live_counts(session, nodes)

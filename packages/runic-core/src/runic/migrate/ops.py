@@ -99,6 +99,15 @@ def live_op(dialect: CypherDialect, graph: str) -> SchemaTask[list[IndexSpec]]:
     return dialect.parse_indexes(results)
 
 
+#: labels of runic's own migration records (:mod:`runic.migrate.store`): their
+#: indexes are never reported extra nor dropped by validate/sync
+RESERVED_PREFIX = "_RunicMigration"
+
+
+def _user_specs(live: Sequence[IndexSpec]) -> list[IndexSpec]:
+    return [s for s in live if not s.label.startswith(RESERVED_PREFIX)]
+
+
 ALL_LANGUAGES = frozenset({"cypher", "sql", "command"})
 
 
@@ -143,7 +152,7 @@ def validate_op(
 ) -> SchemaTask[ValidationResult]:
     """Compare the classes' declared specs with the live graph."""
     declared, errors = _supported(dialect, graph, declared_specs(classes), languages)
-    live = yield from live_op(dialect, graph)
+    live = _user_specs((yield from live_op(dialect, graph)))
     live_set = set(live)
     wanted = set(declared_specs(classes))
     missing = [s for s in declared if s not in live_set]
@@ -277,7 +286,7 @@ def sync_op(
     plan: list[DDL] = []
     if not dry_run:
         yield from entity_types_op(dialect, graph, classes)
-    live = yield from live_op(dialect, graph)
+    live = _user_specs((yield from live_op(dialect, graph)))
     drops, creates = plan_changes(declared, live, drop_extra=drop_extra)
     for spec in drops:
         for ddl in dialect.compile_schema(DropIndex(spec), graph=graph):
