@@ -19,6 +19,7 @@ when the statement succeeds, so a failing write changes nothing.
 
 from __future__ import annotations
 
+import operator
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -169,16 +170,31 @@ def _truth(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
+_ORDER: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
+}
+
+
+def _plain(value: Any) -> Any:
+    """Tuples (parameter rows) compare as the lists they stand for."""
+    return [_plain(v) for v in value] if isinstance(value, list | tuple) else value
+
+
 def _compare(op: str, a: Any, b: Any) -> bool | None:
+    """Cypher comparison: ``null`` with anything is ``null``; a boolean equals no number."""
     if a is None or b is None:
         return None
-    if op == "=":
-        return bool(a == b)
-    if op == "<>":
-        return bool(a != b)
+    a, b = _plain(a), _plain(b)
+    if isinstance(a, bool) != isinstance(b, bool):
+        return (op == "<>") if op in ("=", "<>") else None
+    if op in ("=", "<>"):
+        return bool(a == b) == (op == "=")
     try:
-        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]  # type: ignore[no-any-return]
-    except TypeError:
+        return bool(_ORDER[op](a, b))
+    except TypeError:  # e.g. a string and a number: not comparable
         return None
 
 
