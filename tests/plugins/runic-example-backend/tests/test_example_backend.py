@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from runic.ogm import (
     QueryExecutionError,
     Relation,
     Session,
+    TypeConverter,
     UnsupportedFeatureError,
     create_async_driver,
     create_driver,
@@ -211,3 +213,46 @@ def test_async_session_on_the_example_backend(graph: str) -> None:
         await driver.close()
 
     asyncio.run(main())
+
+
+class Shout(TypeConverter):
+    """Stores the value through the engine's toUpper()."""
+
+    cypher_fn = "toUpper"
+
+    def to_graph(self, value: Any) -> Any:
+        return value
+
+    def from_graph(self, value: Any) -> Any:
+        return value
+
+
+class Mutter(Shout):
+    cypher_fn = "myLower"
+
+
+class ExWord(Node, labels=["ExWord"]):
+    id: str = Field(primary_key=True)
+    text: str = Field(default="", converter=Shout())
+
+
+class ExQuiet(Node, labels=["ExQuiet"]):
+    id: str = Field(primary_key=True)
+    text: str = Field(default="", converter=Mutter())
+
+
+def test_a_converter_may_call_the_engines_functions_only(graph: str) -> None:
+    driver = _driver(graph)
+    with Session(driver) as session:
+        session.add(ExWord(id="w", text="hello"))
+    assert driver.execute("MATCH (n:ExWord) RETURN n.text AS t").column() == ["HELLO"]
+    session = Session(driver)
+    session.add(ExQuiet(id="q", text="Hi"))
+    with pytest.raises(UnsupportedFeatureError) as info:
+        session.flush()
+    assert str(info.value).startswith(
+        "the Cypher function myLower() (cypher_fn of the converter of ExQuiet.text) is not "
+        "supported on example; example can call only its own functions (abs, coalesce, "
+    )
+    session.close()
+    assert driver.execute("MATCH (n:ExQuiet) RETURN count(n) AS c").scalar() == 0

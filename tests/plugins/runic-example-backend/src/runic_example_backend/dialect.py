@@ -15,7 +15,7 @@ from runic.ogm.dialect import CypherDialect
 from runic.ogm.exceptions import UnsupportedFeatureError
 from runic.ogm.query.write import CreateNode, MergeEdge
 from runic_example_backend.capabilities import EXAMPLE
-from runic_example_backend.engine import BACKEND
+from runic_example_backend.engine import BACKEND, FUNCTIONS
 
 __all__ = ["ExampleDialect"]
 
@@ -26,11 +26,12 @@ class ExampleDialect(CypherDialect):
     name = BACKEND
     capabilities = EXAMPLE
     list_comprehensions = False
-    # runic's value constructors: point() is not in the engine; vectors and interned
-    # strings are stored as plain values; converters may call no other function.
+    # runic's value constructors: the engine has none, so vectors, points and interned
+    # strings are stored as plain values; a converter's cypher_fn may name only the
+    # engine's own functions (anything else is refused at compile time).
     param_functions = frozenset()
-    plain_functions = frozenset({"vecf32", "intern"})
-    callable_functions = frozenset()
+    plain_functions = frozenset({"vecf32", "point", "intern"})
+    callable_functions = frozenset(FUNCTIONS)
 
     def render_create_node(self, part: CreateNode, var: str) -> str:
         """``CREATE (var:Labels {p1: row[0], ...})``: labels and properties in one step."""

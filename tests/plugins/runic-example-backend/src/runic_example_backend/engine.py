@@ -6,7 +6,7 @@ backend supports, plus the read-back Cypher of the integration suite:
 * clauses ``MATCH`` / ``OPTIONAL MATCH`` (node patterns and relationship chains,
   ``WHERE``), ``UNWIND``, ``WITH``, ``CREATE``, ``SET``, ``REMOVE``,
   ``[DETACH] DELETE``, ``RETURN`` (``DISTINCT``, ``ORDER BY``, ``SKIP``, ``LIMIT``);
-* expressions: literals, ``$params``, lists, maps, ``x.prop``, ``x[i]``,
+* expressions: literals, ``$params``, lists, maps, ``x.prop``, ``x[i]``, ``CASE WHEN``,
   arithmetic, comparisons, ``IN``, ``STARTS WITH`` / ``ENDS WITH`` / ``CONTAINS``,
   ``IS [NOT] NULL``, ``AND`` / ``OR`` / ``NOT``, the functions in :data:`FUNCTIONS`
   and the aggregates ``count``, ``sum``, ``avg``, ``min``, ``max``, ``collect``.
@@ -898,12 +898,32 @@ class Parser:
                 return _const({"TRUE": True, "FALSE": False, "NULL": None}[token.upper])
             if self.op("("):
                 return self.call(text.lower())
+            if token.upper == "CASE" and self.peek().upper == "WHEN":
+                return self.case()
             if token.upper in ("CASE", "EXISTS") or token.upper in _CLAUSE_WORDS:
                 self.pos -= 1
                 raise unsupported(f"{token.upper} in an expression")
             return self.lookup(text, "variable ")
         self.pos -= 1
         raise self.error("expected an expression")
+
+    def case(self) -> Expr:
+        """``CASE WHEN c THEN v ... [ELSE v] END`` (the searched form)."""
+        branches: list[tuple[Expr, Expr]] = []
+        while self.word("WHEN"):
+            condition = self.expr()
+            self.expect("THEN")
+            branches.append((condition, self.expr()))
+        default = self.expr() if self.word("ELSE") else _const(None)
+        self.expect("END")
+
+        def run(row: Row, params: Mapping[str, Any]) -> Any:
+            for condition, value in branches:
+                if _truth(condition(row, params)):
+                    return value(row, params)
+            return default(row, params)
+
+        return run
 
     def lookup(self, key: str, what: str, *, params: bool = False) -> Expr:
         """A variable of the row (or a parameter): a clear error when it is missing."""
