@@ -256,3 +256,21 @@ def test_a_converter_may_call_the_engines_functions_only(graph: str) -> None:
     )
     session.close()
     assert driver.execute("MATCH (n:ExQuiet) RETURN count(n) AS c").scalar() == 0
+
+
+def test_a_nested_value_is_refused_and_nothing_is_written(graph: str) -> None:
+    driver = _driver(graph)
+    with pytest.raises(QueryExecutionError) as info:
+        driver.execute(
+            "UNWIND $rows AS row CREATE (:ExPerson {id: row[0], data: row[1]})",
+            {"rows": [("a", 1), ("b", {"nested": {"deep": 1}})]},
+        )
+    assert str(info.value) == (
+        "[example] property 'data': values are booleans, numbers, strings, lists of them or "
+        "flat maps of them, not {'nested': {'deep': 1}}"
+    )
+    assert driver.execute("MATCH (n) RETURN count(n) AS c").scalar() == 0
+    driver.execute("CREATE (:ExPerson {id: 'p', at: {latitude: 1.5, longitude: 2.0}})")
+    assert driver.execute("MATCH (n) RETURN n.at AS at").column() == [
+        {"latitude": 1.5, "longitude": 2.0}
+    ]

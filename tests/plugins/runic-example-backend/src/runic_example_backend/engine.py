@@ -728,7 +728,9 @@ class Parser:
                 return row[pat.var]  # type: ignore[no-any-return]
             props = pat.props(row, params) if pat.props else {}
             node = Node(
-                graph.new_id(), list(pat.labels), {k: v for k, v in props.items() if v is not None}
+                graph.new_id(),
+                list(pat.labels),
+                {k: _storable(k, v) for k, v in props.items() if v is not None},
             )
             graph.nodes[node.id] = node
             if pat.var:
@@ -754,7 +756,7 @@ class Parser:
                             pat.types[0],
                             start.id,
                             end.id,
-                            {k: v for k, v in props.items() if v is not None},
+                            {k: _storable(k, v) for k, v in props.items() if v is not None},
                         )
                         graph.rels[rel.id] = rel
                         if pat.var:
@@ -1040,7 +1042,27 @@ def _set(entity: Any, key: str, value: Any) -> None:
     if value is None:
         entity.props.pop(key, None)
     else:
-        entity.props[key] = list(value) if isinstance(value, tuple) else value
+        entity.props[key] = _storable(key, value)
+
+
+_PRIMITIVE = (bool, int, float, str)
+
+
+def _storable(key: str, value: Any) -> Any:
+    """``value`` as stored: primitives, lists of them, flat maps of them (how points are
+    stored); anything else (a nested map, a node) is refused, as servers refuse it."""
+    if isinstance(value, _PRIMITIVE):
+        return value
+    if isinstance(value, list | tuple) and all(isinstance(v, _PRIMITIVE) for v in value):
+        return list(value)
+    if isinstance(value, Mapping) and all(
+        isinstance(v, _PRIMITIVE) or v is None for v in value.values()
+    ):
+        return dict(value)
+    raise TypeError(
+        f"property {key!r}: values are booleans, numbers, strings, lists of them or flat "
+        f"maps of them, not {value!r}"
+    )
 
 
 def _op(op: str) -> Callable[[Any, Any], Any]:
