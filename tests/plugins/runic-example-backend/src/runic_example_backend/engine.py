@@ -42,6 +42,8 @@ Expr = Callable[[Row, Mapping[str, Any]], Any]
 
 @dataclass
 class Node:
+    """A stored node: its id, labels and properties."""
+
     id: int
     labels: list[str]
     props: dict[str, Any] = field(default_factory=dict)
@@ -49,6 +51,8 @@ class Node:
 
 @dataclass
 class Rel:
+    """A stored relationship: its id, type, start and end node ids, and properties."""
+
     id: int
     type: str
     start: int
@@ -134,6 +138,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"'}
 
 @dataclass(frozen=True)
 class Token:
+    """One token and where it is in the text (to name an error's position)."""
+
     kind: str  # name, str, num, param, word, op, end
     text: str
     start: int
@@ -300,6 +306,8 @@ class Aggregate:
 
 @dataclass
 class NodePat:
+    """``(var:Label {map})`` in a pattern."""
+
     var: str | None
     labels: list[str]
     props: Expr | None
@@ -307,6 +315,8 @@ class NodePat:
 
 @dataclass
 class RelPat:
+    """``-[var:T|U {map}]->`` in a pattern."""
+
     var: str | None
     types: list[str]
     props: Expr | None
@@ -315,6 +325,8 @@ class RelPat:
 
 @dataclass
 class Item:
+    """``expr AS alias`` in WITH or RETURN."""
+
     expr: Expr | Aggregate
     alias: str
 
@@ -324,12 +336,15 @@ Clause = Callable[[MemoryGraph, list[Row], Mapping[str, Any]], list[Row]]
 
 @dataclass
 class Statement:
+    """A parsed statement: its clauses, each turning the rows so far into the next rows."""
+
     clauses: list[Clause]
     writes: bool
     columns: list[str]
     returns: bool
 
     def run(self, graph: MemoryGraph, params: Mapping[str, Any], cypher: str) -> QueryResult:
+        """Run the clauses from one empty row; an engine error names the statement."""
         rows: list[Row] = [{}]
         try:
             for clause in self.clauses:
