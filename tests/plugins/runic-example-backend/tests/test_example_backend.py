@@ -274,3 +274,27 @@ def test_a_nested_value_is_refused_and_nothing_is_written(graph: str) -> None:
     assert driver.execute("MATCH (n) RETURN n.at AS at").column() == [
         {"latitude": 1.5, "longitude": 2.0}
     ]
+
+
+def test_id_lookups_and_relationships_after_deletes(graph: str) -> None:
+    driver = _driver(graph)
+    driver.execute(
+        "CREATE (a:ExPerson {id: 'a', age: 1})-[:EX_KNOWS]->(b:ExPerson {id: 'b', age: 2}), "
+        "(b)-[:EX_KNOWS]->(c:ExPerson {id: 'c', age: 3})"
+    )
+    ids = dict(driver.execute("MATCH (n) RETURN n.id AS k, id(n) AS i").rows)
+    # the looked-up form runic sends, and the general form with more conditions
+    driver.execute("UNWIND $w AS k MATCH (n) WHERE id(n) = k SET n.age = 10", {"w": [ids["a"]]})
+    driver.execute(
+        "MATCH (n) WHERE id(n) = $i AND n.age > 5 SET n.age = 20", {"i": ids["b"]}
+    )  # b's age is 2: nothing set
+    ages = driver.execute("MATCH (n) RETURN n.id AS k, n.age AS age ORDER BY k").rows
+    assert ages == [("a", 10), ("b", 2), ("c", 3)]
+    assert driver.execute("MATCH (n) WHERE id(n) = true RETURN n").rows == []
+    driver.execute("MATCH (n) WHERE id(n) = $i DETACH DELETE n", {"i": ids["b"]})
+    assert driver.execute("MATCH ()-[r]->() RETURN count(r) AS c").scalar() == 0
+    pairs = driver.execute("MATCH (x)-[:EX_KNOWS]-(y) RETURN x.id AS x, y.id AS y").rows
+    assert pairs == []
+    driver.execute("MATCH (a {id: 'a'}), (c {id: 'c'}) CREATE (c)-[:EX_KNOWS]->(a)")
+    pairs = driver.execute("MATCH (x)<-[:EX_KNOWS]-(y) RETURN x.id AS x, y.id AS y").rows
+    assert pairs == [("a", "c")]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import operator
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,8 @@ class MemoryGraph:
     def __init__(self) -> None:
         self.nodes: dict[int, Node] = {}
         self.rels: dict[int, Rel] = {}
+        #: node id -> ids of the relationships starting or ending at it
+        self.touching: dict[int, set[int]] = {}
         self.next_id = 0
         self.lock = threading.Lock()
 
@@ -76,12 +78,29 @@ class MemoryGraph:
         other.rels = {
             i: Rel(r.id, r.type, r.start, r.end, dict(r.props)) for i, r in self.rels.items()
         }
+        other.touching = {i: set(ids) for i, ids in self.touching.items()}
         other.next_id = self.next_id
         return other
 
     def take(self, other: MemoryGraph) -> None:
         """Adopt the state of ``other`` (a successful write's working copy)."""
-        self.nodes, self.rels, self.next_id = other.nodes, other.rels, other.next_id
+        self.nodes, self.rels, self.touching = other.nodes, other.rels, other.touching
+        self.next_id = other.next_id
+
+    def add_rel(self, rel: Rel) -> None:
+        self.rels[rel.id] = rel
+        for end in (rel.start, rel.end):
+            self.touching.setdefault(end, set()).add(rel.id)
+
+    def remove_rel(self, rel_id: int) -> None:
+        rel = self.rels.pop(rel_id, None)
+        if rel is not None:
+            for end in (rel.start, rel.end):
+                self.touching.get(end, set()).discard(rel_id)
+
+    def rels_at(self, node_id: int) -> list[Rel]:
+        """The relationships starting or ending at node ``node_id``."""
+        return [self.rels[i] for i in sorted(self.touching.get(node_id, ()))]
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -371,17 +390,30 @@ def _node_ok(node: Node, pat: NodePat, row: Row, params: Mapping[str, Any]) -> b
     )
 
 
+_ANY = object()
+
+
 def _match_chain(
     graph: MemoryGraph,
     chain: list[NodePat | RelPat],
     row: Row,
     params: Mapping[str, Any],
+    node_id: Any = _ANY,
 ) -> Iterator[Row]:
-    """Every binding of the pattern ``chain`` (node, rel, node, ...) extending ``row``."""
+    """Every binding of the pattern ``chain`` (node, rel, node, ...) extending ``row``;
+    ``node_id``: the id the first node must have (looked up, not scanned for)."""
     first = chain[0]
     assert isinstance(first, NodePat)
     bound = row.get(first.var) if first.var else None
-    starts = [bound] if isinstance(bound, Node) else graph.nodes.values()
+    starts: Iterable[Node]
+    if isinstance(bound, Node):
+        starts = [bound] if node_id is _ANY or bound.id == node_id else []
+    elif node_id is not _ANY:
+        usable = isinstance(node_id, int) and not isinstance(node_id, bool)
+        found = graph.nodes.get(node_id) if usable else None
+        starts = [found] if found is not None else []
+    else:
+        starts = graph.nodes.values()
     for node in starts:
         if _node_ok(node, first, row, params):
             yield from _extend(graph, chain, 1, node, {**row, **_bind(first.var, node)}, params)
@@ -405,7 +437,7 @@ def _extend(
     rel_pat, next_pat = chain[at], chain[at + 1]
     assert isinstance(rel_pat, RelPat) and isinstance(next_pat, NodePat)
     used = {v.id for v in row.values() if isinstance(v, Rel)}
-    for rel in graph.rels.values():
+    for rel in graph.rels_at(node.id):
         if rel.id in used or (rel_pat.types and rel.type not in rel_pat.types):
             continue
         ends = []
@@ -631,15 +663,19 @@ class Parser:
     # clauses
     def match(self, *, optional: bool) -> Clause:
         chains = self.chains()
-        where = self.expr() if self.word("WHERE") else None
+        where, by_id = None, None
+        if self.word("WHERE"):
+            by_id = self.id_lookup(chains[0][0])
+            where = None if by_id is not None else self.expr()
         new_vars = [v for c in chains for v in _pattern_vars(c)]
 
         def run(graph: MemoryGraph, rows: list[Row], params: Mapping[str, Any]) -> list[Row]:
             out: list[Row] = []
             for row in rows:
                 found = [row]
-                for chain in chains:
-                    found = [m for r in found for m in _match_chain(graph, chain, r, params)]
+                for index, chain in enumerate(chains):
+                    only = by_id(row, params) if by_id is not None and index == 0 else _ANY
+                    found = [m for r in found for m in _match_chain(graph, chain, r, params, only)]
                 if where is not None:
                     found = [r for r in found if _truth(where(r, params))]
                 if not found and optional:
@@ -648,6 +684,21 @@ class Parser:
             return out
 
         return run
+
+    def id_lookup(self, first: NodePat | RelPat) -> Expr | None:
+        """For ``MATCH (n) WHERE id(n) = <expr>`` (how runic finds entities to update,
+        delete or relate) the expression, so the node is looked up by id, not scanned
+        for; ``None`` (nothing consumed) for any other ``WHERE``."""
+        save = self.pos
+        words = [t.text.lower() if t.kind == "word" else t.text for t in self.tokens[save:][:5]]
+        if not isinstance(first, NodePat) or words != ["id", "(", first.var, ")", "="]:
+            return None
+        self.pos += 5
+        value = self.expr(_NOT_LEVEL + 1)
+        if self.peek().kind == "end" or self.peek().upper in _CLAUSE_WORDS - {"WHERE"}:
+            return value
+        self.pos = save  # more conditions follow: the general path
+        return None
 
     def unwind(self) -> Clause:
         source = self.expr()
@@ -773,7 +824,7 @@ class Parser:
                             end.id,
                             {k: _storable(k, v) for k, v in props.items() if v is not None},
                         )
-                        graph.rels[rel.id] = rel
+                        graph.add_rel(rel)
                         if pat.var:
                             row[pat.var] = rel
                         left = right
@@ -829,11 +880,9 @@ class Parser:
                 for target in targets:
                     entity = target(row, params)
                     if isinstance(entity, Rel):
-                        graph.rels.pop(entity.id, None)
+                        graph.remove_rel(entity.id)
                     elif isinstance(entity, Node):
-                        attached = [
-                            r.id for r in graph.rels.values() if entity.id in (r.start, r.end)
-                        ]
+                        attached = [r.id for r in graph.rels_at(entity.id)]
                         if attached and not detach:
                             raise QueryExecutionError(
                                 f"cannot delete node {entity.id}: it still has relationships "
@@ -842,8 +891,9 @@ class Parser:
                                 cypher=cypher,
                             )
                         for rid in attached:
-                            del graph.rels[rid]
+                            graph.remove_rel(rid)
                         graph.nodes.pop(entity.id, None)
+                        graph.touching.pop(entity.id, None)
             return rows
 
         return run
