@@ -15,7 +15,8 @@ from runic.ogm.dialect import CypherDialect
 from runic.ogm.exceptions import UnsupportedFeatureError
 from runic.ogm.query.write import CreateNode, MergeEdge
 from runic_example_backend.capabilities import EXAMPLE
-from runic_example_backend.engine import BACKEND, FUNCTIONS
+from runic_example_backend.engine import FUNCTIONS
+from runic_example_backend.graph import BACKEND
 
 __all__ = ["ExampleDialect"]
 

@@ -1,6 +1,6 @@
 """Sync and async drivers of the in-memory example backend.
 
-Both run statements on :class:`~runic_example_backend.engine.MemoryGraph`: the
+Both run statements (:mod:`.engine`) on a :class:`~runic_example_backend.graph.MemoryGraph`: the
 process-wide graph named by ``graph=`` (so two drivers on one name see the same
 nodes). Nothing does I/O, so the async driver awaits nothing: it calls the same
 code. There are no transactions: each statement is atomic on its own (a failing
@@ -15,7 +15,8 @@ from typing import Any
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import ConnectionFailedError
 from runic_example_backend.dialect import ExampleDialect
-from runic_example_backend.engine import BACKEND, MemoryGraph, graph_named
+from runic_example_backend.engine import execute
+from runic_example_backend.graph import BACKEND, MemoryGraph, graph_named
 
 __all__ = ["AsyncExampleDriver", "ExampleDriver"]
 
@@ -48,7 +49,7 @@ class _Core:
             )
         bound = dict(params or {})
         self.executed.append((cypher, bound, write))
-        return self.store.execute(cypher, bound, write=write)
+        return execute(self.store, cypher, bound, write=write)
 
 
 class ExampleDriver(_Core):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from runic_example_backend.engine import drop_graph
+from runic_example_backend.graph import drop_graph
 from runic_integration import BackendProfile, ProfileRegistry, Server, hookimpl
 
 __all__ = [
