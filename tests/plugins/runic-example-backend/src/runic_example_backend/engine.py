@@ -624,34 +624,25 @@ class Parser:
                 return items
 
     def aggregate_or_expr(self) -> Expr | Aggregate:
+        """A projection item: ``count(x)`` and the other aggregates only as the whole item."""
+        token = self.peek()
+        if not (token.kind == "word" and token.text.lower() in _AGGREGATES):
+            return self.expr()
+        if self.peek(1).text != "(":
+            return self.expr()
+        self.pos += 2
+        distinct = self.word("DISTINCT")
+        arg = None if self.op("*") else self.expr()
+        self.expect(")")
+        after = self.peek()
         if (
-            self.peek().kind == "word"
-            and self.peek().text.lower() in _AGGREGATES
-            and self.peek(1).text == "("
+            after.kind == "end"
+            or after.text == ","
+            or after.upper == "AS"
+            or (after.upper in _CLAUSE_WORDS)
         ):
-            save = self.pos
-            name = self.next().text.lower()
-            self.expect("(")
-            distinct = self.word("DISTINCT")
-            arg = None if self.op("*") else self.expr()
-            self.expect(")")
-            if (
-                self.peek().kind == "end"
-                or self.peek().text == ","
-                or self.peek().upper
-                in (
-                    "AS",
-                    "ORDER",
-                    "SKIP",
-                    "LIMIT",
-                    "WHERE",
-                )
-                or self.peek().upper in _CLAUSE_WORDS
-            ):
-                return Aggregate(name, arg, distinct)
-            self.pos = save
-            raise unsupported("aggregates inside an expression")
-        return self.expr()
+            return Aggregate(token.text.lower(), arg, distinct)
+        raise unsupported("aggregates inside an expression")
 
     def projection(self, *, final: bool) -> tuple[Clause, list[str]]:
         distinct = self.word("DISTINCT")
