@@ -145,7 +145,9 @@ def test_names_are_case_insensitive_and_aliases_resolve(name: str) -> None:
 
     assert spec.name == "example"
     assert spec.aliases == ("example-memory",)
-    assert spec.capabilities == frozenset({Capability.ASYNC, Capability.READ_ONLY_QUERIES})
+    assert spec.capabilities == frozenset(
+        {Capability.ASYNC, Capability.READ_ONLY_QUERIES, Capability.MULTI_LABEL}
+    )
     assert create_driver(name).backend == "example"
 
 

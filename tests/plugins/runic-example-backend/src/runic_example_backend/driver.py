@@ -1,59 +1,36 @@
-"""In-memory sync and async drivers that record statements and echo parameters.
+"""Sync and async drivers of the in-memory example backend.
 
-``RETURN $a AS x, $b AS y`` answers one row ``(params["a"], params["b"])`` with
-columns ``("x", "y")``; any other statement is recorded and answers no rows.
+Both run statements (:mod:`.engine`) on a :class:`~runic_example_backend.graph.MemoryGraph`: the
+process-wide graph named by ``graph=`` (so two drivers on one name see the same
+nodes). Nothing does I/O, so the async driver awaits nothing: it calls the same
+code. There are no transactions: each statement is atomic on its own (a failing
+write changes nothing), like FalkorDB's.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from runic.ogm.driver.results import QueryResult
-from runic.ogm.exceptions import ConnectionFailedError, QueryExecutionError
+from runic.ogm.exceptions import ConnectionFailedError
+from runic_example_backend.dialect import ExampleDialect
+from runic_example_backend.engine import execute
+from runic_example_backend.graph import BACKEND, MemoryGraph, graph_named
 
-if TYPE_CHECKING:
-    from runic.ogm.dialect import GraphDialect
-
-__all__ = ["AsyncExampleDriver", "ExampleDriver", "answer"]
-
-BACKEND = "example"
-
-_RETURN_RE = re.compile(r"\s*RETURN\s+(?P<items>.+?)\s*", re.IGNORECASE | re.DOTALL)
-_ITEM_RE = re.compile(r"\$(?P<param>[A-Za-z_]\w*)\s+AS\s+(?P<column>[A-Za-z_]\w*)", re.IGNORECASE)
+__all__ = ["AsyncExampleDriver", "ExampleDriver"]
 
 
-def answer(
-    cypher: str, params: Mapping[str, Any], columns: Sequence[str] | None = None
-) -> QueryResult:
-    """Answer ``RETURN $p AS c, ...`` from ``params``; anything else yields no rows."""
-    match = _RETURN_RE.fullmatch(cypher)
-    if match is None:
-        return QueryResult(list(columns or ()), [])
-    items = [_ITEM_RE.fullmatch(item.strip()) for item in match["items"].split(",")]
-    if any(item is None for item in items):
-        return QueryResult(list(columns or ()), [])
-    names: list[str] = []
-    values: list[Any] = []
-    for item in items:
-        assert item is not None
-        if item["param"] not in params:
-            raise QueryExecutionError(
-                f"missing parameter ${item['param']}", backend=BACKEND, cypher=cypher
-            )
-        names.append(item["column"])
-        values.append(params[item["param"]])
-    return QueryResult(list(names), [tuple(values)])
-
-
-class _Recorder:
-    """State shared by both drivers: the graph name and the executed statements."""
+class _Core:
+    """What both drivers share: the graph, the dialect and the statement log."""
 
     def __init__(self, graph: str) -> None:
         self.graph = graph
+        self.store: MemoryGraph = graph_named(graph)
+        #: ``(cypher, params, write)`` of every statement run, for tests and the guide.
         self.executed: list[tuple[str, dict[str, Any], bool]] = []
         self.closed = False
+        self._dialect = ExampleDialect()
 
     @property
     def backend(self) -> str:
@@ -61,30 +38,22 @@ class _Recorder:
         return BACKEND
 
     @property
-    def dialect(self) -> GraphDialect:
-        """The reference Cypher dialect."""
-        from runic.ogm.dialect import CypherDialect
+    def dialect(self) -> ExampleDialect:
+        """The dialect compiling statements for the engine."""
+        return self._dialect
 
-        return CypherDialect()
-
-    def _run(
-        self,
-        cypher: str,
-        params: Mapping[str, Any] | None,
-        write: bool,
-        columns: Sequence[str] | None,
-    ) -> QueryResult:
+    def _run(self, cypher: str, params: Mapping[str, Any] | None, write: bool) -> QueryResult:
         if self.closed:
             raise ConnectionFailedError(
                 f"the {BACKEND} driver for graph {self.graph!r} is closed; create a new one"
             )
         bound = dict(params or {})
         self.executed.append((cypher, bound, write))
-        return answer(cypher, bound, columns)
+        return execute(self.store, cypher, bound, write=write)
 
 
-class ExampleDriver(_Recorder):
-    """Blocking in-memory driver (``create_driver("example", graph=...)``)."""
+class ExampleDriver(_Core):
+    """Blocking driver: ``create_driver("example", graph="name")``."""
 
     def __init__(self, *, graph: str = "example") -> None:
         super().__init__(graph)
@@ -97,16 +66,16 @@ class ExampleDriver(_Recorder):
         write: bool = True,
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Record the statement and answer it."""
-        return self._run(cypher, params, write, columns)
+        """Run one statement; ``write=False`` refuses one that creates, sets or deletes."""
+        return self._run(cypher, params, write)
 
     def close(self) -> None:
-        """Refuse further statements."""
+        """Refuse further statements (the graph stays for other drivers)."""
         self.closed = True
 
 
-class AsyncExampleDriver(_Recorder):
-    """Awaiting in-memory driver (``create_async_driver("example", graph=...)``)."""
+class AsyncExampleDriver(_Core):
+    """Awaiting driver: ``create_async_driver("example", graph="name")``."""
 
     def __init__(self, *, graph: str = "example") -> None:
         super().__init__(graph)
@@ -119,8 +88,8 @@ class AsyncExampleDriver(_Recorder):
         write: bool = True,
         columns: Sequence[str] | None = None,
     ) -> QueryResult:
-        """Record the statement and answer it."""
-        return self._run(cypher, params, write, columns)
+        """Run one statement (in-memory: nothing to await)."""
+        return self._run(cypher, params, write)
 
     async def close(self) -> None:
         """Refuse further statements."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from runic.ogm.driver.protocols import Capability
 from runic.ogm.registry import BackendRegistry, BackendSpec, hookimpl
+from runic_example_backend.capabilities import EXAMPLE
 from runic_example_backend.driver import AsyncExampleDriver, ExampleDriver
 
 
@@ -16,8 +16,8 @@ def runic_register_backends(registry: BackendRegistry) -> None:
             factory=ExampleDriver,
             async_factory=AsyncExampleDriver,
             aliases=("example-memory",),
-            capabilities=frozenset({Capability.ASYNC, Capability.READ_ONLY_QUERIES}),
+            capabilities=EXAMPLE,
             install_hint="pip install -e tests/plugins/runic-example-backend",
-            description="In-memory echo backend used by runic's own tests",
+            description="In-memory Cypher subset engine: runic's example third-party backend",
         )
     )
