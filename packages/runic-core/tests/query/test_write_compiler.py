@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+from typing import Any
+
 import pytest
 
 from runic.ogm.dialect import CypherDialect
@@ -15,6 +19,7 @@ from runic.ogm.query.write import (
     EdgeType,
     KeyCheck,
     KeyGuard,
+    KeyLock,
     NewNode,
     RowValue,
     SetItem,
@@ -124,6 +129,33 @@ def test_compiling_is_cached_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(second.params["w0"]) == 1000
     d.compile(IR["detach_delete"])
     assert len(calls) == 2
+
+
+class _Rows(list[Any]):
+    """A rows list a weak reference can watch."""
+
+
+def test_the_shape_cache_keeps_no_rows_alive() -> None:
+    # the first statement of a shape is not the cache key: a 100,000-row flush would
+    # otherwise stay in memory for the life of the dialect (and slow every later GC)
+    d = CypherDialect()
+    rows = _Rows([[i, "a", None] for i in range(100)])
+    keys = _Rows(["k1"])
+    watched = [weakref.ref(rows), weakref.ref(keys)]
+    guarded = IR["create_guarded"]
+    d.compile(WriteQuery(IR["set_properties"].parts, params={"w0": rows}))
+    d.compile(
+        WriteQuery(
+            guarded.parts,
+            guarded.guard,
+            KeyLock({("Person", "id"): keys}),
+            params={"w0": rows},
+            guard_params={"g0": keys},
+        )
+    )
+    del rows, keys
+    gc.collect()
+    assert [ref() for ref in watched] == [None, None]
 
 
 def test_write_ir_hashes_by_shape_only() -> None:

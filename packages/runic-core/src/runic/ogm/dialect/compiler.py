@@ -315,7 +315,11 @@ class CypherDialect:
         if shape is None:
             if len(cache) >= _WRITE_CACHE_SIZE:
                 cache.clear()
-            shape = cache[query] = self.render_write(query)
+            shape = self.render_write(query)
+            # the key must not keep this statement's rows (or lock keys) alive: equal
+            # by shape, a copy without values stands for it
+            no_keys = None if query.lock is None else KeyLock({})
+            cache[WriteQuery(query.parts, query.guard, no_keys)] = shape
         cypher, columns, guarded = shape
         params = {**query.params, **query.guard_params} if guarded else query.params
         before: tuple[CompiledQuery, ...] = ()
