@@ -323,29 +323,20 @@ class Loading:
 # -- lazy=False relations ----------------------------------------------------------------
 
 
-_EAGER: dict[type, tuple[FieldDescriptor, ...]] = {}
-
-
 def _eager_relations(cls: type) -> tuple[FieldDescriptor, ...]:
     """The ``lazy=False`` relations of ``cls`` (none for anything but a Node class)."""
-    try:
-        return _EAGER[cls]
-    except KeyError:
-        meta = getattr(cls, "__runic_meta__", None)
-        relations = getattr(meta, "relations", None) if isinstance(meta, NodeMeta) else None
-        found = _EAGER[cls] = tuple(d for d in (relations or {}).values() if not d.lazy)
-        return found
-
-
-_EAGER_NAMES: dict[type, tuple[str, ...]] = {}
+    plan = NODE_PLANS.get(cls)
+    if plan is None:
+        if not isinstance(getattr(cls, "__runic_meta__", None), NodeMeta):
+            return ()
+        plan = class_plan(cls)
+    return plan.eager
 
 
 def _eager_names(cls: type) -> tuple[str, ...]:
-    try:
-        return _EAGER_NAMES[cls]
-    except KeyError:
-        names = _EAGER_NAMES[cls] = tuple(d.name for d in _eager_relations(cls))
-        return names
+    """The names of the ``lazy=False`` relations of ``cls``."""
+    plan = NODE_PLANS.get(cls)
+    return plan.eager_names if plan is not None else tuple(d.name for d in _eager_relations(cls))
 
 
 def _with_eager(fetch: Sequence[str] | None, eager: tuple[str, ...]) -> Sequence[str]:
