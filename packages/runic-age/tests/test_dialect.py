@@ -21,6 +21,7 @@ from runic.ogm import (
     Node,
     Relation,
     Session,
+    TypeConverter,
     UnsupportedFeatureError,
     Vector,
     count,
@@ -417,6 +418,29 @@ def test_cypher_fn_calls_only_age_functions() -> None:
     # no list comprehension on AGE: IN compares with each value wrapped by index
     assert dialect.wrap_param_list("toUpper", "$p0", 2) == "[toUpper($p0[0]), toUpper($p0[1])]"
     assert dialect.wrap_param_list("vecf32", "$p0", 2) == "$p0"
+
+
+class _Upper(TypeConverter):
+    cypher_fn = "toUpper"
+
+    def to_graph(self, value: Any) -> Any:
+        return value
+
+    def from_graph(self, value: Any) -> Any:
+        return value
+
+
+class AgTag(Node, labels=["AgTag"]):
+    name: str = Field(primary_key=True, converter=_Upper())
+
+
+def test_in_through_a_converter_wraps_each_value_by_index() -> None:
+    assert _sql(select(AgTag).where(AgTag.name.in_(["a", "b"]))) == (
+        "SELECT * FROM cypher('my_graph', $$ MATCH (n:`AgTag`) WHERE n.`name` IN "
+        '[toUpper($p0[0]), toUpper($p0[1])] RETURN n $$, %s) AS ("n" agtype)',
+        {"p0": ["a", "b"]},
+        ("n",),
+    )
 
 
 def test_key_lock_statement() -> None:

@@ -15,6 +15,10 @@ from runic.ogm.session.hydrate import decode_edge, decode_node
 from runic.ogm.session.ops import Statement, drive
 
 
+class _Since(Edge, type="PLAN_SINCE"):
+    year: int = Field(default=2020)
+
+
 def _core() -> SessionCore:
     return SessionCore(CypherDialect())
 
@@ -43,6 +47,28 @@ def test_a_node_plan_describes_the_class() -> None:
     post = class_plan(Post)
     assert post.key_desc is not None and post.key_desc.name == "slug" and post.pk_type is str
     assert post.must_have == ("slug",) and post.has_relations and post.read_plain
+
+
+def test_the_plan_holds_the_eager_relations_the_loader_reads() -> None:
+    class Topic(Node, labels=["Topic"]):
+        id: str = Field(primary_key=True)
+
+    class Essay(Node, labels=["Essay"]):
+        id: str = Field(primary_key=True)
+        topic: Topic | None = Relation(relationship="ON", target=Topic, lazy=False)
+        cites: list[Topic] = Relation(relationship="CITES", target=Topic, default_factory=list)
+
+    from runic.ogm.session import loading
+
+    plan = class_plan(Essay)
+    assert plan.eager == (Essay.__runic_meta__.relations["topic"],)  # type: ignore[attr-defined]
+    assert plan.eager_names == ("topic",) and class_plan(Topic).eager == ()
+    assert edge_plan(_Since).eager == () and edge_plan(_Since).eager_names == ()
+    # the loader reads them from the plan: no cache of its own
+    assert loading._eager_relations(Essay) is plan.eager
+    assert loading._eager_names(Essay) is plan.eager_names
+    assert loading._eager_relations(int) == () and loading._eager_names(int) == ()
+    assert not [n for n in vars(loading) if n.startswith("_EAGER")]
 
 
 def test_an_edge_plan_gives_the_defaults_of_an_edge_made_by_assignment() -> None:

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from runic.ogm import Field, FieldValidationError, Node, Relation
+from runic.ogm import (
+    DetachedEntityError,
+    Field,
+    FieldValidationError,
+    Node,
+    Relation,
+    StaleDataError,
+)
 from runic.ogm.core.state import inspect
 from runic.ogm.dialect import CypherDialect
 from runic.ogm.driver.results import GraphNode, QueryResult
@@ -330,6 +337,26 @@ def test_refresh_reads_the_node_by_id(m: dict[str, Any], core: SessionCore) -> N
     script.run(core.refresh(ada))
     assert script.texts == [("UNWIND $ids AS i MATCH (n) WHERE id(n) = i RETURN n", {"ids": [1]})]
     assert ada.name == "Ada L." and id(ada) not in core.dirty
+
+
+@pytest.mark.parametrize(("action", "verb"), [("refresh", "refresh"), ("load_expired", "load")])
+def test_refresh_and_reload_refuse_what_the_graph_does_not_hold(
+    m: dict[str, Any], core: SessionCore, action: str, verb: str
+) -> None:
+    ada, _ = _two_authors(m, core)
+    if action == "load_expired":
+        core.expire(ada, ["name"])
+    with pytest.raises(StaleDataError, match=r"^Author\(id='ada'\) is no longer in the graph$"):
+        Script([]).run(getattr(core, action)(ada))
+    new = m["Author"](id="new")
+    core.add(new)
+    with pytest.raises(
+        DetachedEntityError, match=rf"^cannot {verb} Author\(id='new'\): it is not flushed$"
+    ):
+        Script().run(getattr(core, action)(new))
+    if action == "load_expired":  # a found node fills the expired field
+        Script([(_author(1, "ada"),)]).run(core.load_expired(ada))
+        assert ada.__dict__["name"] == "Ada"
 
 
 # -- eager (lazy=False) relations -----------------------------------------------------

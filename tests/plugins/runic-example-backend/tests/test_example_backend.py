@@ -258,6 +258,20 @@ def test_a_converter_may_call_the_engines_functions_only(graph: str) -> None:
     assert driver.execute("MATCH (n:ExQuiet) RETURN count(n) AS c").scalar() == 0
 
 
+def test_in_through_a_converter_wraps_each_value_by_index(graph: str) -> None:
+    compiled = select(ExWord).where(ExWord.text.in_(["hi", "yo"])).compile(ExampleDialect())
+    assert (compiled.cypher, compiled.params) == (
+        "MATCH (n:`ExWord`) WHERE n.`text` IN [toUpper($p0[0]), toUpper($p0[1])] RETURN n",
+        {"p0": ["hi", "yo"]},
+    )
+    driver = _driver(graph)
+    with Session(driver) as session:
+        session.add_all([ExWord(id="a", text="hi"), ExWord(id="b", text="no")])
+    with Session(driver) as session:
+        found = session.scalars(select(ExWord).where(ExWord.text.in_(["hi", "yo"])))
+        assert [w.id for w in found] == ["a"]
+
+
 def test_a_nested_value_is_refused_and_nothing_is_written(graph: str) -> None:
     driver = _driver(graph)
     with pytest.raises(QueryExecutionError) as info:

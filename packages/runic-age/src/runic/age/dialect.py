@@ -242,14 +242,6 @@ class AGEDialect(CypherDialect):
             feature, hint = _MISSING.get(capability, (str(capability), None))
             raise UnsupportedFeatureError(BACKEND, feature, hint)
 
-    def wrap_param_list(self, cypher_fn: str, ref: str, size: int, field: str | None = None) -> str:
-        """``[fn(ref[0]), fn(ref[1]), ...]``: AGE has no list comprehension."""
-        first = self.wrap_param(cypher_fn, f"{ref}[0]", field)
-        if first == f"{ref}[0]":
-            return ref
-        items = [self.wrap_param(cypher_fn, f"{ref}[{i}]", field) for i in range(size)]
-        return f"[{', '.join(items)}]"
-
     # -- label emulation ----------------------------------------------------------------
 
     def table_label(self, labels: Sequence[str]) -> str:

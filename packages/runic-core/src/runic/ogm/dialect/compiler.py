@@ -178,7 +178,8 @@ class CypherDialect:
     #: (lower case) of the only functions the backend can call.
     callable_functions: frozenset[str] | None = None
     #: The backend has list comprehensions (``[x IN l | id(x)]``); without them a
-    #: write statement collects the ids of the nodes it creates next to the nodes.
+    #: write statement collects the ids of the nodes it creates next to the nodes,
+    #: and an ``in_()`` list through a converter's ``cypher_fn`` is wrapped by index.
     list_comprehensions: bool = True
     #: The clause finding the edges a write statement deletes: ``MATCH``, or
     #: ``OPTIONAL MATCH`` where a ``MATCH`` finding no relationship type would void
@@ -256,11 +257,18 @@ class CypherDialect:
         return f"{name}({ref})"
 
     def wrap_param_list(self, cypher_fn: str, ref: str, size: int, field: str | None = None) -> str:
-        """List parameter ``ref`` (``size`` values) with ``cypher_fn`` applied to each:
-        ``[__x IN ref | fn(__x)]`` (``ref`` when :meth:`wrap_param` leaves values as is)."""
+        """List parameter ``ref`` (``size`` values) with ``cypher_fn`` applied to each.
+
+        ``[__x IN ref | fn(__x)]``; without :attr:`list_comprehensions` each value
+        is wrapped by index, ``[fn(ref[0]), fn(ref[1]), ...]`` (so the text
+        depends on ``size``). ``ref`` when :meth:`wrap_param` leaves values as is.
+        """
         wrapped = self.wrap_param(cypher_fn, "__x", field)
         if wrapped == "__x":
             return ref
+        if not self.list_comprehensions:
+            items = [self.wrap_param(cypher_fn, f"{ref}[{i}]", field) for i in range(size)]
+            return f"[{', '.join(items)}]"
         return f"[__x IN {ref} | {wrapped}]"
 
     def node_id_expr(self, var: str) -> str:

@@ -47,8 +47,9 @@ class ClassPlan:
 
     For a Node class: its labels and key (``pk``, the exact type a key needs no
     further check for, whether the database generates it), the fields an insert
-    writes and the fields that must hold a value, whether it has relations, and
-    how a graph node's properties become its attributes (``read_fields``; with
+    writes and the fields that must hold a value, whether it has relations and
+    which of them every read loads (``eager``: the ``lazy=False`` ones), and how
+    a graph node's properties become its attributes (``read_fields``; with
     ``read_plain`` a node holding exactly the fields is copied in one step). For
     an Edge class the node-only parts are empty, and :meth:`default_edge` gives
     the properties of an edge created by assignment.
@@ -57,6 +58,8 @@ class ClassPlan:
     __slots__ = (
         "_edge_defaults",
         "cls",
+        "eager",
+        "eager_names",
         "field_names",
         "has_relations",
         "insert_fields",
@@ -121,6 +124,11 @@ class ClassPlan:
         # no converter on any inserted field: rows are the attribute values as they are
         self.insert_plain = all(d.converter is None for d in self.insert_fields)
         self.has_relations = bool(meta.relations) if is_node else False
+        #: the ``lazy=False`` relations, loaded with every read of the class
+        self.eager: tuple[FieldDescriptor, ...] = (
+            tuple(d for d in meta.relations.values() if not d.lazy) if is_node else ()
+        )
+        self.eager_names = tuple(d.name for d in self.eager)
         self._edge_defaults: tuple[tuple[FieldDescriptor, ...], list[Any]] | None = None
 
     def default_edge(self, desc: FieldDescriptor) -> tuple[tuple[FieldDescriptor, ...], list[Any]]:

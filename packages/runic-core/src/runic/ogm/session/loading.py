@@ -253,14 +253,7 @@ class Loading:
     def refresh(self, entity: Any) -> Op[None]:
         """Re-read every field of ``entity`` from the graph."""
         core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
-        state = self._attached_state(entity, "refresh")
-        if not state.persistent or state.graph_id is None:
-            raise DetachedEntityError(f"cannot refresh {_entity_label(entity)}: it is not flushed")
-        stmt = reads.by_ids_statement(self.dialect, [state.graph_id])
-        result = yield stmt
-        if not result.rows:
-            raise StaleDataError(f"{_entity_label(entity)} is no longer in the graph")
-        node: GraphNode = result.rows[0][0]
+        state, node = yield from self._read_back(entity, "refresh")
         meta = _meta(entity)
         values = entity.__dict__
         for name in meta.relations:
@@ -278,14 +271,20 @@ class Loading:
     def load_expired(self, entity: Any) -> Op[None]:
         """Fill the expired fields of ``entity`` from the graph; the others are kept."""
         core: SessionCore = self  # type: ignore[assignment]  # what hydration takes
-        state = self._attached_state(entity, "load")
+        _, node = yield from self._read_back(entity, "load")
+        decode_node(core, node, type(entity))
+        return None
+
+    def _read_back(self, entity: Any, action: str) -> Op[tuple[EntityState, GraphNode]]:
+        """Read the node of the flushed ``entity`` by its graph id (for ``action``)."""
+        state = self._attached_state(entity, action)
         if not state.persistent or state.graph_id is None:
-            raise DetachedEntityError(f"cannot load {_entity_label(entity)}: it is not flushed")
+            raise DetachedEntityError(f"cannot {action} {_entity_label(entity)}: it is not flushed")
         result = yield reads.by_ids_statement(self.dialect, [state.graph_id])
         if not result.rows:
             raise StaleDataError(f"{_entity_label(entity)} is no longer in the graph")
-        decode_node(core, result.rows[0][0], type(entity))
-        return None
+        node: GraphNode = result.rows[0][0]
+        return state, node
 
     def run_compiled(self, stmt: Statement) -> Op[QueryResult]:
         """Execute one already-compiled statement and return its raw result."""
@@ -323,29 +322,20 @@ class Loading:
 # -- lazy=False relations ----------------------------------------------------------------
 
 
-_EAGER: dict[type, tuple[FieldDescriptor, ...]] = {}
-
-
 def _eager_relations(cls: type) -> tuple[FieldDescriptor, ...]:
     """The ``lazy=False`` relations of ``cls`` (none for anything but a Node class)."""
-    try:
-        return _EAGER[cls]
-    except KeyError:
-        meta = getattr(cls, "__runic_meta__", None)
-        relations = getattr(meta, "relations", None) if isinstance(meta, NodeMeta) else None
-        found = _EAGER[cls] = tuple(d for d in (relations or {}).values() if not d.lazy)
-        return found
-
-
-_EAGER_NAMES: dict[type, tuple[str, ...]] = {}
+    plan = NODE_PLANS.get(cls)
+    if plan is None:
+        if not isinstance(getattr(cls, "__runic_meta__", None), NodeMeta):
+            return ()
+        plan = class_plan(cls)
+    return plan.eager
 
 
 def _eager_names(cls: type) -> tuple[str, ...]:
-    try:
-        return _EAGER_NAMES[cls]
-    except KeyError:
-        names = _EAGER_NAMES[cls] = tuple(d.name for d in _eager_relations(cls))
-        return names
+    """The names of the ``lazy=False`` relations of ``cls``."""
+    plan = NODE_PLANS.get(cls)
+    return plan.eager_names if plan is not None else tuple(d.name for d in _eager_relations(cls))
 
 
 def _with_eager(fetch: Sequence[str] | None, eager: tuple[str, ...]) -> Sequence[str]:
