@@ -319,7 +319,7 @@ async def _a_failing_revision_records_its_steps_and_a_rerun_continues(
 
 
 #: nodes of the kill test per backend (see docs/migrations.md for the measured times)
-BULK = {"falkordb": 100_000, "arcadedb": 100_000, "age": 20_000}
+BULK = {"falkordb": 100_000, "arcadedb": 100_000, "age": 100_000}
 BATCH = {"falkordb": 5_000, "arcadedb": 5_000, "age": 5_000}
 
 

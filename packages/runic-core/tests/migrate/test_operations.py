@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from runic.migrate.autogenerate import compare, field_snapshot, parse_renames, render_ops
-from runic.migrate.operations import Operations
+from runic.migrate.operations import Expr, Operations
 from runic.migrate.progress import Progress
 from runic.ogm import Field, Node
 from runic.ogm.dialect import CypherDialect
@@ -70,6 +70,10 @@ class Executor:
             return QueryResult(["c"], [(self.counts.pop(0) if self.counts else 0,)])
         return QueryResult(["c"], [(7,)])
 
+    def sql(self, text: str, params: Sequence[Any]) -> QueryResult:
+        self.sent.append((text, {"sql": list(params)}))
+        return QueryResult()
+
     def step_done(self, step: int) -> bool:
         return step in self.done
 
@@ -109,6 +113,85 @@ def test_update_nodes_marks_batches_until_a_short_one_then_unmarks() -> None:
         (unmark, {"_token": "r1:up:1"}),
     ]
     assert x.finished == [1] and x.beats == 5
+
+
+class AgeDialect(Dialect):
+    name = "age"
+    capabilities = frozenset({Capability.TRANSACTIONS})
+
+
+class AgeExecutor(Executor):
+    """Answers each batch read with the next of ``pages`` (rows of id, properties, value)."""
+
+    def __init__(self, pages: Sequence[list[tuple[Any, ...]]]) -> None:
+        super().__init__()
+        self.dialect = AgeDialect()
+        self.pages = list(pages)
+
+    def cypher(self, text: str, params: Mapping[str, Any]) -> QueryResult:
+        self.sent.append((text, dict(params)))
+        if "LIMIT" in text:
+            return QueryResult(["_id", "_p", "_e0"], self.pages.pop(0) if self.pages else [])
+        return QueryResult(["c"], [(5,)])
+
+
+def test_update_nodes_on_age_reads_batches_by_id_and_writes_them_in_sql() -> None:
+    x = AgeExecutor(
+        [
+            [(11, {"i": 1}, 2), (12, {"i": 2, "gone": 1}, 3)],
+            [(17, {"i": 3}, 4), (20, {"i": 4}, 5)],
+            [(21, {"i": 5}, 6)],
+        ]
+    )
+    op = Operations(x, token="r1:up", batch_size=2)
+    done = op.update_nodes(
+        "User",
+        set={"j": op.expr("n.i + 1"), "gone": None, "tag": "x"},
+        where="n.i > $min",
+        params={"min": 0},
+    )
+    assert done == 5
+    ret = "RETURN id(n) AS _id, properties(n) AS _p, n.i + 1 AS _e0 ORDER BY id(n) LIMIT 2"
+    first = f"MATCH (n:`User`) WHERE (n.i > $min) {ret}"
+    after = f"MATCH (n:`User`) WHERE id(n) > $_last AND (n.i > $min) {ret}"
+    update = (
+        'UPDATE "g"."User" AS t SET properties = v.p::ag_catalog.agtype FROM '
+        "unnest(%s::text[], %s::text[]) AS v(id, p) WHERE t.id = v.id::ag_catalog.graphid"
+    )
+    assert x.sent == [
+        ("MATCH (n:`User`) WHERE (n.i > $min) RETURN count(n)", {"min": 0}),
+        ('CREATE INDEX "_runic_batch_User" ON "g"."User" (id)', {}),
+        (first, {"min": 0}),
+        (
+            update,
+            {
+                "sql": [
+                    ["11", "12"],
+                    ['{"i": 1, "tag": "x", "j": 2}', '{"i": 2, "tag": "x", "j": 3}'],
+                ]
+            },
+        ),
+        (after, {"min": 0, "_last": 12}),
+        (
+            update,
+            {
+                "sql": [
+                    ["17", "20"],
+                    ['{"i": 3, "tag": "x", "j": 4}', '{"i": 4, "tag": "x", "j": 5}'],
+                ]
+            },
+        ),
+        (after, {"min": 0, "_last": 20}),
+        (update, {"sql": [["21"], ['{"i": 5, "tag": "x", "j": 6}']]}),
+        ('DROP INDEX "g"."_runic_batch_User"', {}),
+    ]
+    assert x.finished == [1]
+
+
+def test_update_nodes_on_age_refuses_a_value_json_cannot_write() -> None:
+    x = AgeExecutor([[(11, {"f": float("nan")}, 1)]])
+    with pytest.raises(UnsupportedFeatureError, match="not finite"):
+        Operations(x, token="r").update_nodes("User", set={"j": Expr("n.i")})
 
 
 def test_a_dry_run_records_every_statement_and_sends_none() -> None:

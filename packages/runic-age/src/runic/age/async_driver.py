@@ -601,11 +601,14 @@ class AsyncAGEDriver(DriverBase):
     ) -> None:
         await self.close()
 
-    async def execute_sql(self, sql: str) -> QueryResult:
-        """Run one SQL statement (schema DDL or a catalog read) in its own transaction."""
+    async def execute_sql(self, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+        """Run one SQL statement (schema DDL or a catalog read) in its own transaction.
+
+        ``params`` fill the statement's ``%s`` placeholders (psycopg's).
+        """
         conn = await self._acquire()
         try:
-            cursor = await conn.execute(sql)
+            cursor = await conn.execute(sql, params)
             rows = await cursor.fetchall() if cursor.description else []
             names = [c.name for c in cursor.description or ()]
             if not conn.autocommit:
@@ -653,13 +656,16 @@ class AsyncAGETransaction:
             await self.rollback()
             raise
 
-    async def execute_sql(self, sql: str) -> QueryResult:
-        """Run one SQL statement inside the transaction (schema DDL of a migration)."""
+    async def execute_sql(self, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+        """Run one SQL statement inside the transaction (a migration's DDL or batch).
+
+        ``params`` fill the statement's ``%s`` placeholders (psycopg's).
+        """
         conn = self._conn
         if conn is None:
             raise ended_error(self._driver.graph_name)
         try:
-            cursor = await conn.execute(sql)
+            cursor = await conn.execute(sql, params)
             rows = await cursor.fetchall() if cursor.description else []
             names = [c.name for c in cursor.description or ()]
             return QueryResult(names, [tuple(r) for r in rows])

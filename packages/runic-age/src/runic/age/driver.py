@@ -592,11 +592,14 @@ class AGEDriver(DriverBase):
     ) -> None:
         self.close()
 
-    def execute_sql(self, sql: str) -> QueryResult:
-        """Run one SQL statement (schema DDL or a catalog read) in its own transaction."""
+    def execute_sql(self, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+        """Run one SQL statement (schema DDL or a catalog read) in its own transaction.
+
+        ``params`` fill the statement's ``%s`` placeholders (psycopg's).
+        """
         conn = self._acquire()
         try:
-            cursor = conn.execute(sql)
+            cursor = conn.execute(sql, params)
             rows = cursor.fetchall() if cursor.description else []
             names = [c.name for c in cursor.description or ()]
             if not conn.autocommit:
@@ -644,13 +647,16 @@ class AGETransaction:
             self.rollback()
             raise
 
-    def execute_sql(self, sql: str) -> QueryResult:
-        """Run one SQL statement inside the transaction (schema DDL of a migration)."""
+    def execute_sql(self, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+        """Run one SQL statement inside the transaction (a migration's DDL or batch).
+
+        ``params`` fill the statement's ``%s`` placeholders (psycopg's).
+        """
         conn = self._conn
         if conn is None:
             raise ended_error(self._driver.graph_name)
         try:
-            cursor = conn.execute(sql)
+            cursor = conn.execute(sql, params)
             rows = cursor.fetchall() if cursor.description else []
             names = [c.name for c in cursor.description or ()]
             return QueryResult(names, [tuple(r) for r in rows])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from runic.ogm.dialect import CypherDialect
@@ -60,13 +61,8 @@ def _cannot_send(driver: Any, ddl: DDL) -> UnsupportedFeatureError:
     )
 
 
-class SchemaAdapter:
-    """Runs :class:`DDL` on a blocking runic driver: Cypher, SQL or a server command.
-
-    ``sql`` runs the backend's SQL where the driver cannot (ArcadeDB:
-    ``runic.bolt.http.ArcadeDBSQL``, which :func:`create_adapter` builds from
-    ``http_url=``).
-    """
+class _Adapter:
+    """What both adapters share: the driver, its dialect and graph, how to send a DDL."""
 
     def __init__(
         self,
@@ -95,22 +91,41 @@ class SchemaAdapter:
         """The graph's name, passed to ``compile_schema``."""
         return _graph_name(self.driver)
 
-    def run(self, ddl: DDL) -> QueryResult:
-        """Execute one statement and return its rows."""
+    def _sql_call(self, sql: Callable[[str], QueryResult], text: str) -> Callable[[], Any]:
+        return partial(sql, text)
+
+    def _call(self, ddl: DDL) -> tuple[Callable[[], Any], Callable[[Any], QueryResult]]:
+        """The driver call sending ``ddl`` (its value, or awaitable) and how to read its reply."""
         if ddl.language == "cypher":
-            result: QueryResult = self.driver.execute(
-                ddl.text, columns=ddl.columns or None, write=True
-            )
-            return result
+            call = partial(self.driver.execute, ddl.text, columns=ddl.columns or None, write=True)
+            return call, _same
         if ddl.language == "sql" and self.sql is not None:
-            return self.sql(ddl.text)
+            return self._sql_call(self.sql, ddl.text), _same
         method = getattr(self.driver, _METHODS[ddl.language], None)
         if method is None:
             raise _cannot_send(self.driver, ddl)
         if ddl.language == "command":
-            return _rows(method(*ddl.args))
-        sql_result: QueryResult = method(ddl.text)
-        return sql_result
+            return partial(method, *ddl.args), _rows
+        return partial(method, ddl.text), _same
+
+
+def _same(reply: Any) -> QueryResult:
+    result: QueryResult = reply
+    return result
+
+
+class SchemaAdapter(_Adapter):
+    """Runs :class:`DDL` on a blocking runic driver: Cypher, SQL or a server command.
+
+    ``sql`` runs the backend's SQL where the driver cannot (ArcadeDB:
+    ``runic.bolt.http.ArcadeDBSQL``, which :func:`create_adapter` builds from
+    ``http_url=``).
+    """
+
+    def run(self, ddl: DDL) -> QueryResult:
+        """Execute one statement and return its rows."""
+        call, read = self._call(ddl)
+        return read(call())
 
     def close(self) -> None:
         """Close the driver when the adapter created it."""
@@ -118,52 +133,16 @@ class SchemaAdapter:
             self.driver.close()
 
 
-class AsyncSchemaAdapter:
+class AsyncSchemaAdapter(_Adapter):
     """Runs :class:`DDL` on an async runic driver (``sql``: see :class:`SchemaAdapter`)."""
 
-    def __init__(
-        self,
-        driver: Any,
-        *,
-        owns_driver: bool = False,
-        sql: Callable[[str], QueryResult] | None = None,
-    ) -> None:
-        self.driver = driver
-        self.owns_driver = owns_driver
-        self.sql = sql
-
-    @property
-    def languages(self) -> frozenset[str]:
-        """The :class:`DDL` languages this adapter can send."""
-        return _languages(self.driver, self.sql)
-
-    @property
-    def dialect(self) -> CypherDialect:
-        """The driver's dialect."""
-        dialect: CypherDialect = self.driver.dialect
-        return dialect
-
-    @property
-    def graph(self) -> str:
-        """The graph's name."""
-        return _graph_name(self.driver)
+    def _sql_call(self, sql: Callable[[str], QueryResult], text: str) -> Callable[[], Any]:
+        return partial(asyncio.to_thread, sql, text)
 
     async def run(self, ddl: DDL) -> QueryResult:
         """Execute one statement and return its rows."""
-        if ddl.language == "cypher":
-            result: QueryResult = await self.driver.execute(
-                ddl.text, columns=ddl.columns or None, write=True
-            )
-            return result
-        if ddl.language == "sql" and self.sql is not None:
-            return await asyncio.to_thread(self.sql, ddl.text)
-        method = getattr(self.driver, _METHODS[ddl.language], None)
-        if method is None:
-            raise _cannot_send(self.driver, ddl)
-        if ddl.language == "command":
-            return _rows(await method(*ddl.args))
-        sql_result: QueryResult = await method(ddl.text)
-        return sql_result
+        call, read = self._call(ddl)
+        return read(await call())
 
     async def close(self) -> None:
         """Close the driver when the adapter created it."""

@@ -182,6 +182,11 @@ class _Executor:
             return result
         return self.store.run(text, params)
 
+    def sql(self, text: str, params: Sequence[Any]) -> QueryResult:
+        target = self.tx if self.tx is not None else self.adapter.driver
+        result: QueryResult = target.execute_sql(text, list(params))
+        return result
+
     def step_done(self, step: int) -> bool:
         return step in self._done
 

@@ -4,6 +4,8 @@ Schema operations compile through the backend's dialect (the schema layer's
 ``compile_schema``); data operations run in batches of ``batch_size`` nodes, each
 batch one statement (so no node is ever half-updated), picking only nodes not yet
 done, so a rerun after a crash continues where the last finished batch stopped.
+On AGE ``update_nodes`` reads each batch by graph id (keyset) in Cypher and writes
+it in SQL, in the revision's transaction (see :meth:`Operations._update_age`).
 
 Every operation is one numbered *step*. The executor decides what a step does:
 run it (in the revision's transaction where the backend has one), skip it (a step
@@ -13,6 +15,7 @@ only record the statements it would send.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -74,6 +77,10 @@ class Executor(Protocol):
 
     def cypher(self, text: str, params: Mapping[str, Any]) -> QueryResult:
         """Run a Cypher statement (in the revision's transaction where there is one)."""
+        ...
+
+    def sql(self, text: str, params: Sequence[Any]) -> QueryResult:
+        """Run a SQL statement with ``%s`` placeholders (AGE: in the revision's transaction)."""
         ...
 
     def step_done(self, step: int) -> bool:
@@ -283,6 +290,7 @@ class Operations:
         from user input; put values in ``params``). Each node is done exactly once:
         a batch marks the nodes it updates (``_runic_migrated``), the next batch
         skips marked nodes, and the marks are removed when every node is done.
+        On AGE: batches by graph id, written in SQL, no marks (see ``_update_age``).
         Returns the number of nodes updated.
         """
         step = self._begin()
@@ -300,6 +308,12 @@ class Operations:
             else:
                 values[f"_v{i}"] = value
                 items.append(f"{target} = $_v{i}")
+        if self._x.dialect.name == "age":
+            exprs = {p: v.text for p, v in set.items() if isinstance(v, Expr)}
+            consts = {p: v for p, v in set.items() if not isinstance(v, Expr)}
+            done = self._update_age(label, exprs, consts, where, dict(params or {}))
+            self._end(step)
+            return done
         token = f"{self._token}:{step}"
         values["_token"] = token
         mark = f"n.{escape(MARKER)}"
@@ -313,6 +327,98 @@ class Operations:
         self._unmark(lab, token)
         self._end(step)
         return done
+
+    def _update_age(
+        self,
+        label: str,
+        exprs: Mapping[str, str],
+        consts: Mapping[str, Any],
+        where: str | None,
+        values: dict[str, Any],
+    ) -> int:
+        """``update_nodes`` on AGE: Cypher reads a batch by id, one SQL ``UPDATE`` writes it.
+
+        AGE's Cypher ``SET`` finds each node it writes by a sequential scan of the
+        label's table from its first row, so a batch costs more the further the
+        transaction has come (quadratic in the nodes). Here a batch is the next
+        ``batch_size`` nodes by graph id after the last one done (keyset), their new
+        values evaluated by Cypher, and written by one SQL ``UPDATE ... FROM
+        unnest(...)`` joining on the table's ``id``: every batch costs the same. The
+        revision's transaction makes it all-or-nothing, so no marker is needed.
+        """
+        x = self._x
+        lab = _label(label)
+        for prop in [*exprs, *consts]:
+            _label(prop, "property")
+        cond = f"({where})" if where else ""
+        picked = ", ".join(
+            ["id(n) AS _id", "properties(n) AS _p"]
+            + [f"{text} AS _e{i}" for i, text in enumerate(exprs.values())]
+        )
+        tail = f"RETURN {picked} ORDER BY id(n) LIMIT {self.batch_size}"
+        first = f"MATCH (n:{lab}) {'WHERE ' + cond + ' ' if cond else ''}{tail}"
+        after = f"MATCH (n:{lab}) WHERE id(n) > $_last{' AND ' + cond if cond else ''} {tail}"
+        table = f"{_sql_ident(x.graph)}.{_sql_ident(label)}"
+        update = (
+            f"UPDATE {table} AS t SET properties = v.p::ag_catalog.agtype FROM "
+            "unnest(%s::text[], %s::text[]) AS v(id, p) WHERE t.id = v.id::ag_catalog.graphid"
+        )
+        total: int | None = None
+        if not x.dry_run:
+            count = f"MATCH (n:{lab}) {'WHERE ' + cond + ' ' if cond else ''}RETURN count(n)"
+            total = int(x.cypher(count, values).scalar() or 0)
+            if total == 0:
+                return 0
+        # AGE indexes no label table's id: one for the batches' join, dropped at the end
+        # (in the revision's transaction, like everything here)
+        index = _sql_ident(f"_runic_batch_{label}"[:63])
+        self._write_ddl(DDL(f"CREATE INDEX {index} ON {table} (id)", "sql"))
+        done = self._age_batches(label, first, after, update, exprs, consts, values, total)
+        self._write_ddl(DDL(f"DROP INDEX {_sql_ident(x.graph)}.{index}", "sql"))
+        return done
+
+    def _age_batches(
+        self,
+        label: str,
+        first: str,
+        after: str,
+        update: str,
+        exprs: Mapping[str, str],
+        consts: Mapping[str, Any],
+        values: dict[str, Any],
+        total: int | None,
+    ) -> int:
+        x = self._x
+        bar = self._progress(f"update {label}", total) if self._progress else None
+        done, text, last = 0, first, None
+        try:
+            while True:
+                rows = self._cypher(text, values if last is None else {**values, "_last": last})
+                ids: list[str] = []
+                props: list[str] = []
+                for row in rows:
+                    new = dict(row[1] or {})
+                    new.update(consts)
+                    new.update(zip(exprs, row[2:], strict=True))
+                    ids.append(str(row[0]))
+                    props.append(
+                        _agtype_text(label, {k: v for k, v in new.items() if v is not None})
+                    )
+                    last = row[0]
+                if ids or x.dry_run:
+                    self.recorded.append(Recorded(update, {"ids": ids, "properties": props}, "sql"))
+                if ids and not x.dry_run:
+                    x.sql(update, [ids, props])
+                done += len(ids)
+                if bar is not None:
+                    bar.advance(len(ids))
+                x.heartbeat()
+                if len(ids) < self.batch_size:
+                    return done
+                text = after
+        finally:
+            if bar is not None:
+                bar.close()
 
     def _unmark(self, lab: str, token: str) -> None:
         mark = f"n.{escape(MARKER)}"
@@ -388,6 +494,25 @@ class Operations:
     def expr(text: str) -> Expr:
         """A Cypher expression for ``update_nodes(set=...)``."""
         return Expr(text)
+
+
+def _agtype_text(label: str, properties: Mapping[str, Any]) -> str:
+    """A node's properties as agtype text (JSON); a value JSON cannot say is refused."""
+
+    def refuse(value: Any) -> Any:
+        raise UnsupportedFeatureError(
+            "age",
+            f"op.update_nodes({label!r}) on a node with a {type(value).__name__} property",
+            "only null, booleans, integers, finite floats, strings, lists and maps can be "
+            "rewritten in batches; update such nodes with op.execute(...)",
+        )
+
+    try:
+        return json.dumps(properties, ensure_ascii=False, allow_nan=False, default=refuse)
+    except ValueError as exc:
+        raise UnsupportedFeatureError(
+            "age", f"op.update_nodes({label!r})", f"a property value is not finite: {exc}"
+        ) from exc
 
 
 def _sql_ident(name: str) -> str:

@@ -3,8 +3,8 @@
 Each operation yields :class:`~runic.ogm.schema.ir.DDL` statements (or a
 :class:`Wait`) and receives the statement's
 :class:`~runic.ogm.driver.results.QueryResult`; the sync and async managers
-only run what is yielded (:func:`drive` / :func:`drive_async`), as the
-session's operations are driven.
+only run what is yielded (:func:`drive` / :func:`drive_async`, the session's
+own driver loops of :mod:`runic.ogm.session.ops` with a :class:`Wait` sleeping).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from runic.ogm.schema.ir import (
     ListIndexes,
 )
 from runic.ogm.schema.specs import IndexSpec, declared_specs
+from runic.ogm.session import ops as session_ops
 
 __all__ = [
     "SchemaTask",
@@ -302,41 +303,33 @@ def sync_op(
     return plan
 
 
+def _blocking(run: Callable[[DDL], QueryResult]) -> Callable[[DDL | Wait], QueryResult]:
+    def step(item: DDL | Wait) -> QueryResult:
+        if isinstance(item, Wait):
+            time.sleep(item.seconds)
+            return QueryResult()
+        return run(item)
+
+    return step
+
+
+def _awaiting(
+    run: Callable[[DDL], Awaitable[QueryResult]],
+) -> Callable[[DDL | Wait], Awaitable[QueryResult]]:
+    async def step(item: DDL | Wait) -> QueryResult:
+        if isinstance(item, Wait):
+            await asyncio.sleep(item.seconds)
+            return QueryResult()
+        return await run(item)
+
+    return step
+
+
 def drive(op: SchemaTask[T], run: Callable[[DDL], QueryResult]) -> T:
-    """Run ``op`` with a blocking ``run``."""
-    try:
-        step = next(op)
-        while True:
-            if isinstance(step, Wait):
-                time.sleep(step.seconds)
-                step = op.send(QueryResult())
-                continue
-            try:
-                result = run(step)
-            except Exception as exc:  # noqa: BLE001 - handed to the operation, which re-raises
-                step = op.throw(exc)
-            else:
-                step = op.send(result)
-    except StopIteration as stop:
-        value: T = stop.value
-        return value
+    """Run ``op`` with a blocking ``run`` (the session's driver loop; waits sleep)."""
+    return session_ops.drive(op, _blocking(run))
 
 
 async def drive_async(op: SchemaTask[T], run: Callable[[DDL], Awaitable[QueryResult]]) -> T:
-    """Run ``op`` with an awaiting ``run``."""
-    try:
-        step = next(op)
-        while True:
-            if isinstance(step, Wait):
-                await asyncio.sleep(step.seconds)
-                step = op.send(QueryResult())
-                continue
-            try:
-                result = await run(step)
-            except Exception as exc:  # noqa: BLE001 - handed to the operation, which re-raises
-                step = op.throw(exc)
-            else:
-                step = op.send(result)
-    except StopIteration as stop:
-        value: T = stop.value
-        return value
+    """Run ``op`` with an awaiting ``run`` (the session's driver loop; waits sleep)."""
+    return await session_ops.drive_async(op, _awaiting(run))

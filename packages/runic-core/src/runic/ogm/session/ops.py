@@ -18,6 +18,8 @@ from runic.ogm.driver.results import QueryResult
 __all__ = ["Op", "Statement", "drive", "drive_async"]
 
 T = TypeVar("T")
+S = TypeVar("S")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +36,12 @@ Op = Generator[Statement, QueryResult, T]
 """A session operation: yields statements, receives results, returns ``T``."""
 
 
-def drive(op: Op[T], execute: Callable[[Statement], QueryResult]) -> T:
-    """Run ``op`` to completion, executing each statement with ``execute``."""
+def drive(op: Generator[S, R, T], execute: Callable[[S], R]) -> T:
+    """Run ``op`` to completion, executing each statement with ``execute``.
+
+    Generic over what the operation yields and receives: the schema operations of
+    :mod:`runic.migrate.ops` (DDL in, results back) are driven by this same loop.
+    """
     try:
         stmt = next(op)
         while True:
@@ -50,8 +56,8 @@ def drive(op: Op[T], execute: Callable[[Statement], QueryResult]) -> T:
         return value
 
 
-async def drive_async(op: Op[T], execute: Callable[[Statement], Awaitable[QueryResult]]) -> T:
-    """Run ``op`` to completion, awaiting ``execute`` for each statement."""
+async def drive_async(op: Generator[S, R, T], execute: Callable[[S], Awaitable[R]]) -> T:
+    """Run ``op`` to completion, awaiting ``execute`` for each statement (see :func:`drive`)."""
     try:
         stmt = next(op)
         while True:
