@@ -140,23 +140,3 @@ def test_statement_is_the_same_query_unbound(m: SimpleNamespace, session: Any) -
     assert plain.build() == bound.build()
     with pytest.raises(RuntimeError):
         plain.all()
-
-
-def test_the_bound_statement_constructors_are_written_once(
-    m: SimpleNamespace, session: Any
-) -> None:
-    from runic.ogm.session.base import SessionBase
-
-    for name in ("query", "fulltext_search", "vector_search"):
-        # one definition, in SessionBase; each flavour only types it
-        assert name not in vars(Session) and name not in vars(AsyncSession), name
-        assert getattr(type(session), name) is getattr(SessionBase, name)
-    bound_type = BoundQuery if isinstance(session, Session) else AsyncBoundQuery
-    made = [
-        session.query(m.User).where(m.User.age > 3),
-        session.fulltext_search(m.User, query="ada"),
-        session.vector_search(m.User, field=m.User.embedding, vector=[0.1, 0.2], k=3),
-    ]
-    assert [type(q) for q in made] == [bound_type] * 3
-    assert all(q._session is session for q in made)
-    assert made[0].build() == select(m.User).where(m.User.age > 3).build(CypherDialect())

@@ -20,7 +20,7 @@ import logging
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast, overload
+from typing import Any, NoReturn, TypeVar, cast, overload
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.driver.protocols import (
@@ -30,6 +30,7 @@ from runic.ogm.driver.protocols import (
 )
 from runic.ogm.driver.results import QueryResult
 from runic.ogm.exceptions import LazyLoadError
+from runic.ogm.query import builder
 from runic.ogm.query.builder import SelectBase
 from runic.ogm.query.bulk import Delete, Update
 from runic.ogm.query.ir import VectorSimilarity
@@ -54,8 +55,6 @@ class AsyncSession(SessionBase):
     ``driver`` may also be a raw ``falkordb.asyncio`` graph handle, which is
     wrapped in an async FalkorDB driver.
     """
-
-    _bound_query = AsyncBoundQuery
 
     def __init__(
         self, driver: AsyncGraphDriver | Any, mapper: Any = None, *, log_cypher: bool = False
@@ -300,24 +299,35 @@ class AsyncSession(SessionBase):
             await self._read(execution.select_op(self._core, stmt, "edges")),
         )
 
-    if TYPE_CHECKING:  # defined once in SessionBase; typed here
+    def query(self, cls: type[T]) -> AsyncBoundQuery[T]:
+        """A statement on ``cls`` bound to this session (terminals ``.all()``, ...)."""
+        return AsyncBoundQuery(self, builder.select(cls))
 
-        def query(self, cls: type[T]) -> AsyncBoundQuery[T]: ...
+    def fulltext_search(
+        self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
+    ) -> AsyncBoundQuery[T]:
+        """A bound statement over the fulltext index of ``cls``."""
+        chosen = list(fields) if fields is not None else None
+        return AsyncBoundQuery(self, builder.fulltext_search(cls, query=query, fields=chosen))
 
-        def fulltext_search(
-            self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
-        ) -> AsyncBoundQuery[T]: ...
+    def vector_search(
+        self,
+        cls: type[T],
+        *,
+        field: Any,
+        vector: Any,
+        k: int = 10,
+        score_alias: str | None = None,
+        similarity: VectorSimilarity = "euclidean",
+    ) -> AsyncBoundQuery[T]:
+        """A bound K-nearest-neighbour statement over a vector index of ``cls``.
 
-        def vector_search(
-            self,
-            cls: type[T],
-            *,
-            field: Any,
-            vector: Any,
-            k: int = 10,
-            score_alias: str | None = None,
-            similarity: VectorSimilarity = "euclidean",
-        ) -> AsyncBoundQuery[T]: ...
+        ``similarity`` orders a filtered search: see :func:`~runic.ogm.query.vector_search`.
+        """
+        stmt = builder.vector_search(
+            cls, field=field, vector=vector, k=k, score_alias=score_alias, similarity=similarity
+        )
+        return AsyncBoundQuery(self, stmt)
 
     async def find_all(
         self,

@@ -5,17 +5,14 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from runic.ogm.core.state import STATE_KEY
-from runic.ogm.query import builder
-from runic.ogm.query.ir import VectorSimilarity
 from runic.ogm.session.core import SessionCore
 from runic.ogm.session.ops import Statement
 
 if TYPE_CHECKING:
     from runic.ogm.dialect import GraphDialect
-    from runic.ogm.session.bound import _Bound
 
 __all__ = ["SessionBase"]
 
@@ -81,18 +78,7 @@ def accept_driver(driver: Any, *, asynchronous: bool, owner: str | None = None) 
 
 
 class SessionBase:
-    """Staging, identity-map inspection and query construction.
-
-    The statement constructors (:meth:`query`, :meth:`fulltext_search`,
-    :meth:`vector_search`) are written once here and bind their statement with
-    :attr:`_bound_query`; each flavour sets that class and redeclares the three
-    signatures for the type checker only, with its bound-query type
-    (``BoundQuery[T]`` or ``AsyncBoundQuery[T]``: Python's typing cannot say
-    "this class's bound query of ``T``" once).
-    """
-
-    #: the bound-query class of the flavour (BoundQuery or AsyncBoundQuery)
-    _bound_query: ClassVar[type[_Bound[Any]]]
+    """Staging, identity-map inspection and query construction."""
 
     def __init__(self, dialect: GraphDialect, *, log_cypher: bool = False) -> None:
         self._core = SessionCore(dialect)
@@ -169,38 +155,6 @@ class SessionBase:
     def identity_map(self) -> dict[tuple[Any, ...], Any]:
         """A copy of the identity map: ``(primary label, key) -> entity``."""
         return dict(self._core.identity)
-
-    # -- bound statements (typed per flavour in Session and AsyncSession) ---------------
-
-    def query(self, cls: type[T]) -> Any:
-        """A statement on ``cls`` bound to this session (terminals ``.all()``, ...)."""
-        return self._bound_query(self, builder.select(cls))
-
-    def fulltext_search(
-        self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
-    ) -> Any:
-        """A bound statement over the fulltext index of ``cls``."""
-        chosen = list(fields) if fields is not None else None
-        return self._bound_query(self, builder.fulltext_search(cls, query=query, fields=chosen))
-
-    def vector_search(
-        self,
-        cls: type[T],
-        *,
-        field: Any,
-        vector: Any,
-        k: int = 10,
-        score_alias: str | None = None,
-        similarity: VectorSimilarity = "euclidean",
-    ) -> Any:
-        """A bound K-nearest-neighbour statement over a vector index of ``cls``.
-
-        ``similarity`` orders a filtered search: see :func:`~runic.ogm.query.vector_search`.
-        """
-        stmt = builder.vector_search(
-            cls, field=field, vector=vector, k=k, score_alias=score_alias, similarity=similarity
-        )
-        return self._bound_query(self, stmt)
 
 
 _TEXT_LIMIT = 80  # characters (or bytes) of a long string shown in the log

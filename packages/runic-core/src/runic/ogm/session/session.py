@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
+from typing import Any, TypeVar, cast, overload
 
 from runic.ogm.core.descriptors import FieldDescriptor
 from runic.ogm.driver.protocols import GraphDriver, GraphTransaction, TransactionalGraphDriver
 from runic.ogm.driver.results import QueryResult
+from runic.ogm.query import builder
 from runic.ogm.query.builder import SelectBase
 from runic.ogm.query.bulk import Delete, Update
 from runic.ogm.query.ir import VectorSimilarity
@@ -41,8 +42,6 @@ class Session(SessionBase):
     one atomic statement. ``driver`` may also be a raw ``falkordb`` graph handle
     (``Session(db.select_graph("g"))``), which is wrapped in a FalkorDB driver.
     """
-
-    _bound_query = BoundQuery
 
     def __init__(
         self, driver: GraphDriver | Any, mapper: Any = None, *, log_cypher: bool = False
@@ -249,24 +248,35 @@ class Session(SessionBase):
             list[tuple[Any, ...]], self._run(execution.select_op(self._core, stmt, "edges"))
         )
 
-    if TYPE_CHECKING:  # defined once in SessionBase; typed here
+    def query(self, cls: type[T]) -> BoundQuery[T]:
+        """A statement on ``cls`` bound to this session (terminals ``.all()``, ...)."""
+        return BoundQuery(self, builder.select(cls))
 
-        def query(self, cls: type[T]) -> BoundQuery[T]: ...
+    def fulltext_search(
+        self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
+    ) -> BoundQuery[T]:
+        """A bound statement over the fulltext index of ``cls``."""
+        chosen = list(fields) if fields is not None else None
+        return BoundQuery(self, builder.fulltext_search(cls, query=query, fields=chosen))
 
-        def fulltext_search(
-            self, cls: type[T], *, query: str, fields: Iterable[Any] | None = None
-        ) -> BoundQuery[T]: ...
+    def vector_search(
+        self,
+        cls: type[T],
+        *,
+        field: Any,
+        vector: Any,
+        k: int = 10,
+        score_alias: str | None = None,
+        similarity: VectorSimilarity = "euclidean",
+    ) -> BoundQuery[T]:
+        """A bound K-nearest-neighbour statement over a vector index of ``cls``.
 
-        def vector_search(
-            self,
-            cls: type[T],
-            *,
-            field: Any,
-            vector: Any,
-            k: int = 10,
-            score_alias: str | None = None,
-            similarity: VectorSimilarity = "euclidean",
-        ) -> BoundQuery[T]: ...
+        ``similarity`` orders a filtered search: see :func:`~runic.ogm.query.vector_search`.
+        """
+        stmt = builder.vector_search(
+            cls, field=field, vector=vector, k=k, score_alias=score_alias, similarity=similarity
+        )
+        return BoundQuery(self, stmt)
 
     def find_all(
         self,
